@@ -1,0 +1,159 @@
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::Article;
+
+/// An article with what the enrichment stage found in it: the record on
+/// `newswire.articles.enriched.v1`, newswire's public contract.
+///
+/// The article's own fields are flattened into the top level, so `id`, `title` and `body`
+/// sit beside `countries`, `weapons`, `weapon_classes` and `sanctions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct EnrichedArticle {
+    #[serde(flatten)]
+    pub article: Article,
+    /// Countries the article mentions, most salient first.
+    pub countries: Vec<CountryTag>,
+    /// Named weapons systems, in order of first mention.
+    pub weapons: Vec<WeaponTag>,
+    /// Generic weapon classes ("air defence system", "drone"), in order of first mention.
+    pub weapon_classes: Vec<WeaponClassTag>,
+    /// Sanctions events, in text order.
+    pub sanctions: Vec<SanctionsEvent>,
+    pub enrichment: EnrichmentMeta,
+}
+
+/// Which text field of the article a span points into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Title,
+    Body,
+}
+
+/// How a mention refers to its entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MentionKind {
+    /// A name of the country or system ("Turkey", "Türkiye", "S-400").
+    Name,
+    /// An abbreviation ("U.S.", "UK", "DPRK").
+    Abbreviation,
+    /// A former name mapped to today's state ("Burma", "Zaire").
+    FormerName,
+    /// A demonym or adjective ("Turkish", "Russians").
+    Demonym,
+    /// The capital used for the state ("Ankara", "Moscow").
+    Capital,
+    /// A seat of power used for the state ("the Kremlin", "the White House").
+    Seat,
+    /// Another city of the country.
+    City,
+    /// The dateline that opens a wire story ("LONDON, Aug 16 (Reuters) -").
+    Dateline,
+    /// An alias of a weapons system ("Triumf").
+    Alias,
+    /// A NATO reporting name ("SA-21 Growler").
+    ReportingName,
+}
+
+/// One occurrence of an entity in the article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Mention {
+    /// The text as it appears in the article.
+    pub text: String,
+    pub field: Field,
+    /// Byte offset of the first byte in the field.
+    pub start: usize,
+    /// Byte offset one past the last byte in the field.
+    pub end: usize,
+    pub kind: MentionKind,
+}
+
+/// A country the article mentions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CountryTag {
+    /// ISO 3166-1 alpha-2 (plus XK for Kosovo).
+    pub code: String,
+    /// Common English name.
+    pub name: String,
+    /// How central the country is to the article, 0..=1.
+    pub salience: f64,
+    /// The article is about this country.
+    pub primary: bool,
+    pub mentions: Vec<Mention>,
+}
+
+/// A named weapons system the article mentions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct WeaponTag {
+    /// Canonical name ("S-400").
+    pub name: String,
+    /// What it is ("air_defence", "fighter", ...).
+    pub category: String,
+    /// ISO2 of the country that builds it.
+    pub origin: Option<String>,
+    #[serde(default)]
+    pub manufacturer: Option<String>,
+    pub mentions: Vec<Mention>,
+}
+
+/// A generic class of weapon ("surface-to-air missile", "drone").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct WeaponClassTag {
+    /// Canonical class name.
+    pub name: String,
+    pub mentions: Vec<Mention>,
+}
+
+/// What a sanctions event does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SanctionAction {
+    Impose,
+    Threaten,
+    Lift,
+    Evade,
+    Oppose,
+}
+
+/// Where in the article the evidence for a fact is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Evidence {
+    pub field: Field,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Who sanctions whom, how, and whether it happened.
+///
+/// For impose, threaten and lift, `imposers` act on `targets`. For evade, `imposers` are whose
+/// sanctions are evaded (when the text says) and `targets` who evades them. For oppose,
+/// `imposers` hold the party that refuses to join, condemns or resists, and `targets` the
+/// target of the sanctions in question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SanctionsEvent {
+    /// ISO2 codes, or a bloc: EU, UN, G7, WEST, ECOWAS, AU.
+    pub imposers: Vec<String>,
+    /// ISO2 codes.
+    pub targets: Vec<String>,
+    pub action: SanctionAction,
+    /// The text says it did not or will not happen ("has not joined", "will not impose").
+    pub negated: bool,
+    /// Sectors named as targets ("defence industry").
+    pub sectors: Vec<String>,
+    /// Named laws and programmes ("CAATSA", "EU Regulation 833/2014").
+    pub programs: Vec<String>,
+    pub evidence: Evidence,
+}
+
+/// How and when the record was enriched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct EnrichmentMeta {
+    /// Version of the enrichment engine (the newswire-enrich crate).
+    pub engine_version: String,
+    /// Version of the gazetteers, a content hash of the shipped data files.
+    pub gazetteer_version: String,
+    /// Time spent enriching this article, in microseconds.
+    pub took_us: u64,
+}

@@ -1,0 +1,20 @@
+//! newswire's records and contracts.
+//!
+//! Everything that crosses a stage boundary is defined here: the [`Article`] a poller emits,
+//! the [`EnrichedArticle`] the enrichment stage emits (the public contract on
+//! `newswire.articles.enriched.v1`), the deterministic [article id](id), topic names and
+//! schema identifiers, and the JSON Schema of each record ([`schema`]).
+//!
+//! This crate does no I/O.
+
+mod article;
+mod enriched;
+pub mod id;
+pub mod schema;
+pub mod topics;
+
+pub use article::Article;
+pub use enriched::{
+    CountryTag, EnrichedArticle, EnrichmentMeta, Evidence, Field, Mention, MentionKind,
+    SanctionAction, SanctionsEvent, WeaponClassTag, WeaponTag,
+};
