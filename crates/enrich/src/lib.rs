@@ -14,6 +14,7 @@
 //! 3. [`sanctions`]: who sanctions whom, how, and whether it happened.
 
 pub mod countries;
+pub mod eval;
 pub mod sanctions;
 pub mod text;
 pub mod weapons;
