@@ -1,18 +1,155 @@
-//! Countries: gazetteer, matching, disambiguation, salience. (Being built.)
+//! Countries: which countries an article mentions, how, and which ones it is about.
+//!
+//! The pipeline, one module per step:
+//! 1. [`gazetteer`]: the TSV files under `data/countries/` (every ISO 3166-1 country and
+//!    territory plus Kosovo; names, abbreviations, former names, demonyms, capitals, seats of
+//!    power, cities; blocking phrases; context cues), expanded into surface forms.
+//! 2. [`matching`]: one Aho-Corasick pass per field, word boundaries, case rule,
+//!    leftmost-longest selection; blocking phrases hide what they cover.
+//! 3. [`disambiguation`]: person names, Georgia the US state, turkey the bird, china the
+//!    porcelain, Korea, Congo, "Paris, Texas"...
+//! 4. [`dateline`]: mentions inside the dateline get kind `dateline`.
+//! 5. [`salience`]: a documented score and the `primary` flag; countries come out sorted by
+//!    salience, highest first.
 
-use newswire_model::CountryTag;
+pub mod dateline;
+pub mod disambiguation;
+pub mod gazetteer;
+pub mod matching;
+pub mod salience;
 
-/// Data files compiled into this module: `(name, contents)`.
-pub const DATA_FILES: &[(&str, &str)] = &[];
+use newswire_model::{CountryTag, Field, Mention, MentionKind};
 
-pub struct CountryMatcher;
+use disambiguation::{Found, Rules};
+use gazetteer::{Gazetteer, Target};
+use matching::{Candidate, Matcher};
+use salience::Scored;
+
+pub use gazetteer::DATA_FILES;
+
+/// Finds countries in articles. Build once (the automata are compiled in [`CountryMatcher::new`])
+/// and share: it is immutable, `Send` and `Sync`.
+pub struct CountryMatcher {
+    gazetteer: Gazetteer,
+    matcher: Matcher,
+    rules: Rules,
+}
+
+impl Default for CountryMatcher {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl CountryMatcher {
     pub fn new() -> Self {
-        CountryMatcher
+        let gazetteer = Gazetteer::load();
+        let matcher = Matcher::new(&gazetteer.patterns);
+        let rules = Rules::new(&gazetteer);
+        CountryMatcher {
+            gazetteer,
+            matcher,
+            rules,
+        }
     }
 
-    pub fn extract(&self, _title: &str, _body: &str) -> Vec<CountryTag> {
-        Vec::new()
+    /// The countries mentioned in an article, most salient first. Offsets are byte offsets into
+    /// `title` or `body` and always fall on char boundaries. Never panics.
+    pub fn extract(&self, title: &str, body: &str) -> Vec<CountryTag> {
+        let g = &self.gazetteer;
+        let mut scratch: Vec<Candidate> = Vec::new();
+        let mut found: Vec<Found> = Vec::new();
+        for (field, text) in [(Field::Title, title), (Field::Body, body)] {
+            let mut selected = Vec::new();
+            self.matcher.find(text, &mut scratch, &mut selected);
+            found.extend(
+                selected
+                    .into_iter()
+                    .filter_map(|c| match g.patterns[c.pattern].target {
+                        Target::Country(country, kind) => Some(Found {
+                            field,
+                            start: c.start,
+                            end: c.end,
+                            country,
+                            kind,
+                            pattern: c.pattern,
+                        }),
+                        Target::Block => None,
+                    }),
+            );
+        }
+        if found.is_empty() {
+            return Vec::new();
+        }
+        self.rules.apply(g, title, body, &mut found);
+
+        let dateline = dateline::find(body);
+        if let Some(d) = dateline {
+            for f in found.iter_mut() {
+                if f.field == Field::Body && d.contains(f.start, f.end) {
+                    f.kind = MentionKind::Dateline;
+                }
+            }
+        }
+        let lead_end = salience::lead_end(body, dateline.map_or(0, |d| d.end));
+
+        // Group by country, keeping first-mention order for ties.
+        let mut order: Vec<usize> = Vec::new();
+        for f in &found {
+            if !order.contains(&f.country) {
+                order.push(f.country);
+            }
+        }
+        let mut tags: Vec<(f64, CountryTag)> = Vec::with_capacity(order.len());
+        let mut scored: Vec<Scored> = Vec::new();
+        for &country in &order {
+            scored.clear();
+            let mut mentions = Vec::new();
+            for f in found.iter().filter(|f| f.country == country) {
+                let text = if f.field == Field::Title { title } else { body };
+                scored.push(Scored {
+                    field: f.field,
+                    start: f.start,
+                    kind: f.kind,
+                });
+                mentions.push(Mention {
+                    text: text.get(f.start..f.end).unwrap_or_default().to_string(),
+                    field: f.field,
+                    start: f.start,
+                    end: f.end,
+                    kind: f.kind,
+                });
+            }
+            let raw = salience::raw_score(&scored, body.len(), lead_end);
+            let c = &g.countries[country];
+            tags.push((
+                raw,
+                CountryTag {
+                    code: c.code.to_string(),
+                    name: c.name.to_string(),
+                    salience: 0.0,
+                    primary: false,
+                    mentions,
+                },
+            ));
+        }
+        let max = tags.iter().map(|(r, _)| *r).fold(0.0_f64, f64::max);
+        for (raw, tag) in tags.iter_mut() {
+            let s = if max > 0.0 { *raw / max } else { 0.0 };
+            tag.salience = (s * 1000.0).round() / 1000.0;
+            let scored: Vec<Scored> = tag
+                .mentions
+                .iter()
+                .map(|m| Scored {
+                    field: m.field,
+                    start: m.start,
+                    kind: m.kind,
+                })
+                .collect();
+            tag.primary = salience::is_primary(&scored, s, body.len(), lead_end);
+        }
+        // Stable sort: equal scores keep first-mention order.
+        tags.sort_by(|a, b| b.0.total_cmp(&a.0));
+        tags.into_iter().map(|(_, t)| t).collect()
     }
 }

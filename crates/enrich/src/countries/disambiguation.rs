@@ -1,0 +1,486 @@
+//! Disambiguation from context: deciding, for each matched name, whether it means the country,
+//! another country, or something else. Each rule is tested below; the context words live in
+//! `data/countries/cues.tsv`.
+//!
+//! | rule | example | outcome |
+//! |---|---|---|
+//! | person names | "Michael Jordan", "Chad Smith", "Israel Katz"; then "Jordan scored" | dropped |
+//! | Georgia, the US state | "Atlanta", "Ga.", "Gov. Brian Kemp", "state senator" | US (city) |
+//! | turkey, the bird | "roast Turkey", "Turkey sandwich", "Thanksgiving" and no Turkish cue | dropped |
+//! | china, the porcelain | "bone China", "China cabinet", "porcelain" and no Chinese cue | dropped |
+//! | Korea | bare "Korea"/"Korean" with only North cues (DPRK, Pyongyang) | KP, else KR |
+//! | Congo | bare "Congo"/"Congolese" with more Brazzaville than Kinshasa cues | CG, else CD |
+//! | Washington | "Washington state" | US (city) |
+//! | places elsewhere | "Paris, Texas", "Moscow, Idaho", "Tripoli, Lebanon" | dropped |
+//! | "US" in capitals | "LET US GO" | dropped |
+//!
+//! Phrases that are never the country ("New Mexico", "guinea pig", "Washington Post",
+//! "George Washington", "Indian Ocean") are blocked earlier, in matching, by `blocks.tsv`.
+
+use std::collections::HashSet;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use newswire_model::{Field, MentionKind};
+
+use super::gazetteer::Gazetteer;
+use crate::text::{
+    at_sentence_start, char_at, is_capitalised, next_word, on_word_boundaries, prev_word, window,
+};
+
+/// A matched mention on its way to the output.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Found {
+    pub field: Field,
+    pub start: usize,
+    pub end: usize,
+    pub country: usize,
+    pub kind: MentionKind,
+    /// Index of the pattern that matched.
+    pub pattern: usize,
+}
+
+/// Cue groups counted over the whole article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    UsGeorgiaStrong,
+    UsGeorgiaLocal,
+    GeorgiaCountry,
+    TurkeyBird,
+    TurkeyCountry,
+    ChinaPorcelainDoc,
+    KoreaNorth,
+    KoreaSouth,
+    CongoBrazzaville,
+    CongoKinshasa,
+    WashingtonState,
+}
+
+const GROUPS: &[(Group, &str)] = &[
+    (Group::UsGeorgiaStrong, "us_georgia_strong"),
+    (Group::UsGeorgiaLocal, "us_georgia_local"),
+    (Group::GeorgiaCountry, "georgia_country"),
+    (Group::TurkeyBird, "turkey_bird"),
+    (Group::TurkeyCountry, "turkey_country"),
+    (Group::ChinaPorcelainDoc, "china_porcelain_doc"),
+    (Group::KoreaNorth, "korea_north"),
+    (Group::KoreaSouth, "korea_south"),
+    (Group::CongoBrazzaville, "congo_brazzaville"),
+    (Group::CongoKinshasa, "congo_kinshasa"),
+    (Group::WashingtonState, "washington_state"),
+];
+
+/// Where one cue was found.
+#[derive(Debug, Clone, Copy)]
+struct CueHit {
+    field: Field,
+    start: usize,
+    group: Group,
+}
+
+/// Cue hits of one article, computed only when a rule needs them.
+struct DocCues {
+    hits: Vec<CueHit>,
+}
+
+impl DocCues {
+    fn count(&self, group: Group) -> usize {
+        self.hits.iter().filter(|h| h.group == group).count()
+    }
+    fn count_near(&self, group: Group, field: Field, pos: usize, radius: usize) -> usize {
+        self.hits
+            .iter()
+            .filter(|h| h.group == group && h.field == field && h.start.abs_diff(pos) <= radius)
+            .count()
+    }
+}
+
+/// The compiled rules.
+pub struct Rules {
+    cue_automaton: AhoCorasick,
+    cue_groups: Vec<Group>,
+    person_prone: HashSet<&'static str>,
+    person_not_before: HashSet<&'static str>,
+    person_not_after: HashSet<&'static str>,
+    places_elsewhere: Vec<&'static str>,
+    china_before: HashSet<String>,
+    china_after: HashSet<String>,
+    us: Option<usize>,
+    kp: Option<usize>,
+    cg: Option<usize>,
+    tr: Option<usize>,
+    cn: Option<usize>,
+}
+
+const TURKEY_BIRD_BEFORE: &[&str] = &[
+    "wild",
+    "roast",
+    "roasted",
+    "smoked",
+    "thanksgiving",
+    "christmas",
+    "sliced",
+    "whole",
+    "frozen",
+    "stuffed",
+    "brined",
+    "carved",
+    "deep-fried",
+];
+const TURKEY_BIRD_AFTER: &[&str] = &[
+    "sandwich",
+    "sandwiches",
+    "breast",
+    "breasts",
+    "burger",
+    "burgers",
+    "dinner",
+    "dinners",
+    "leg",
+    "legs",
+    "farm",
+    "farms",
+    "farmer",
+    "farmers",
+    "hunting",
+    "hunters",
+    "vulture",
+    "vultures",
+    "meat",
+    "slices",
+    "gravy",
+    "feathers",
+    "trot",
+    "pardon",
+    "pardoning",
+    "prices",
+    "producers",
+    "flock",
+    "flocks",
+    "eggs",
+    "poults",
+];
+
+impl Rules {
+    pub fn new(g: &Gazetteer) -> Rules {
+        let mut cue_terms: Vec<&str> = Vec::new();
+        let mut cue_groups = Vec::new();
+        for &(group, name) in GROUPS {
+            for &term in g.cues(name) {
+                cue_terms.push(term);
+                cue_groups.push(group);
+            }
+        }
+        let cue_automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&cue_terms)
+            .expect("cue terms always build an automaton");
+        let set = |name: &str| g.cues(name).iter().copied().collect::<HashSet<_>>();
+        let lower = |name: &str| {
+            g.cues(name)
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect::<HashSet<_>>()
+        };
+        let idx = |code: &str| g.country_index(code);
+        Rules {
+            cue_automaton,
+            cue_groups,
+            person_prone: set("person_prone"),
+            person_not_before: set("person_not_before"),
+            person_not_after: set("person_not_after"),
+            places_elsewhere: g.cues("us_states").to_vec(),
+            china_before: lower("china_porcelain_before"),
+            china_after: lower("china_porcelain_after"),
+            us: idx("US"),
+            kp: idx("KP"),
+            cg: idx("CG"),
+            tr: idx("TR"),
+            cn: idx("CN"),
+        }
+    }
+
+    fn doc_cues(&self, title: &str, body: &str) -> DocCues {
+        let mut hits = Vec::new();
+        for (field, text) in [(Field::Title, title), (Field::Body, body)] {
+            for m in self.cue_automaton.find_iter(text) {
+                if on_word_boundaries(text, m.start(), m.end())
+                    || text
+                        .get(m.start()..m.end())
+                        .is_some_and(|s| s.ends_with('.'))
+                {
+                    if let Some(&group) = self.cue_groups.get(m.pattern().as_usize()) {
+                        hits.push(CueHit {
+                            field,
+                            start: m.start(),
+                            group,
+                        });
+                    }
+                }
+            }
+        }
+        DocCues { hits }
+    }
+
+    /// Applies every rule to `found` (in text order per field), dropping or re-targeting
+    /// mentions in place.
+    pub fn apply(&self, g: &Gazetteer, title: &str, body: &str, found: &mut Vec<Found>) {
+        let text_of = |f: Field| if f == Field::Title { title } else { body };
+        let title_case = is_title_case(title);
+        let mut cues: Option<DocCues> = None;
+        let mut person_aliases: Vec<&str> = Vec::new();
+        let mut keep = vec![true; found.len()];
+
+        for i in 0..found.len() {
+            let f = found[i];
+            let text = text_of(f.field);
+            let alias = g.patterns[f.pattern].alias;
+            let in_title_case = f.field == Field::Title && title_case;
+
+            // Person names.
+            if self.person_prone.contains(alias)
+                && !in_title_case
+                && self.looks_like_person(text, f.start, f.end)
+            {
+                keep[i] = false;
+                person_aliases.push(alias);
+                continue;
+            }
+
+            // A place followed by ", <US state or province>" or ", <another country>".
+            if matches!(f.kind, MentionKind::City | MentionKind::Capital)
+                && self.place_is_elsewhere(text, f, found.get(i + 1))
+            {
+                keep[i] = false;
+                continue;
+            }
+
+            let code = g.countries[f.country].code;
+            match (code, alias) {
+                ("GE", "Georgia" | "Georgian") => {
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(title, body));
+                    if georgia_is_us_state(cues, f) {
+                        match (alias, self.us) {
+                            ("Georgia", Some(us)) => {
+                                found[i].country = us;
+                                found[i].kind = MentionKind::City;
+                            }
+                            _ => keep[i] = false,
+                        }
+                    }
+                }
+                ("TR", "Turkey") => {
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(title, body));
+                    let other_tr = found.iter().any(|o| {
+                        Some(o.country) == self.tr && g.patterns[o.pattern].alias != "Turkey"
+                    });
+                    if turkey_is_bird(text, f, cues, other_tr) {
+                        keep[i] = false;
+                    }
+                }
+                ("CN", "China") => {
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(title, body));
+                    let other_cn = found.iter().any(|o| {
+                        Some(o.country) == self.cn && g.patterns[o.pattern].alias != "China"
+                    });
+                    if self.china_is_porcelain(text, f, cues, other_cn) {
+                        keep[i] = false;
+                    }
+                }
+                ("KR", "Korea" | "Korean") => {
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(title, body));
+                    if cues.count(Group::KoreaNorth) > 0 && cues.count(Group::KoreaSouth) == 0 {
+                        if let Some(kp) = self.kp {
+                            found[i].country = kp;
+                        }
+                    }
+                }
+                ("CD", "Congo" | "Congolese") => {
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(title, body));
+                    if cues.count(Group::CongoBrazzaville) > cues.count(Group::CongoKinshasa) {
+                        if let Some(cg) = self.cg {
+                            found[i].country = cg;
+                        }
+                    }
+                }
+                ("US", "Washington") => {
+                    let state = next_word(text, f.end)
+                        .is_some_and(|(s, e)| matches!(&text[s..e], "state" | "State"));
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(title, body));
+                    if state || cues.count(Group::WashingtonState) > 0 && !mentions_dc(body) {
+                        found[i].kind = MentionKind::City;
+                    }
+                }
+                ("US", "US") if shouting(text, f.start, f.end) => keep[i] = false,
+                _ => {}
+            }
+        }
+
+        // A name seen as a person once is a person everywhere in the article ("Jordan scored").
+        if !person_aliases.is_empty() {
+            for (i, f) in found.iter().enumerate() {
+                if person_aliases.contains(&g.patterns[f.pattern].alias) {
+                    keep[i] = false;
+                }
+            }
+        }
+        let mut k = keep.iter();
+        found.retain(|_| *k.next().unwrap_or(&true));
+    }
+
+    /// "Michael Jordan", "Chad Smith": a capitalised word right before (that does not start a
+    /// sentence and is not a title or geographic word), or right after (that is not an
+    /// institution word such as "Times" or "Defense").
+    fn looks_like_person(&self, text: &str, start: usize, end: usize) -> bool {
+        if let Some((s, e)) = prev_word(text, start) {
+            let w = &text[s..e];
+            let adjacent = text.get(e..start).is_some_and(|gap| gap == " ");
+            if adjacent
+                && is_capitalised(w)
+                && !at_sentence_start(text, s)
+                && !self.person_not_before.contains(w)
+            {
+                return true;
+            }
+        }
+        if char_at(text, end) == Some(' ') {
+            if let Some((s, e)) = next_word(text, end) {
+                let w = text[s..e].trim_end_matches('.');
+                let w_dot = &text[s..e];
+                if is_capitalised(w)
+                    && !self.person_not_after.contains(w)
+                    && !self.person_not_after.contains(w_dot)
+                    && !w.ends_with("'s")
+                    && !w.ends_with("’s")
+                {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// "Paris, Texas", "Moscow, Idaho", "Tripoli, Lebanon".
+    fn place_is_elsewhere(&self, text: &str, f: Found, next: Option<&Found>) -> bool {
+        let Some(after) = text.get(f.end..) else {
+            return false;
+        };
+        let Some(rest) = after.strip_prefix(", ") else {
+            return false;
+        };
+        let state = self.places_elsewhere.iter().any(|s| {
+            rest.starts_with(s)
+                && !rest[s.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(crate::text::is_word_char)
+        });
+        let other_country = next.is_some_and(|n| {
+            n.field == f.field
+                && n.start == f.end + 2
+                && n.country != f.country
+                && matches!(n.kind, MentionKind::Name | MentionKind::Abbreviation)
+        });
+        state || other_country
+    }
+
+    fn china_is_porcelain(&self, text: &str, f: Found, cues: &DocCues, other_cn: bool) -> bool {
+        let before = prev_word(text, f.start)
+            .is_some_and(|(s, e)| self.china_before.contains(&text[s..e].to_lowercase()));
+        let after = next_word(text, f.end)
+            .is_some_and(|(s, e)| self.china_after.contains(&text[s..e].to_lowercase()));
+        before || after || (cues.count(Group::ChinaPorcelainDoc) > 0 && !other_cn)
+    }
+}
+
+/// Georgia the US state: strong cues anywhere in the article (Atlanta, "Ga.", Gov. Kemp, other
+/// US states) and local political cues (governor, state senator, county) within the sentence
+/// outweigh the country's cues (Tbilisi, Abkhazia, Georgian Dream, the Caucasus).
+fn georgia_is_us_state(cues: &DocCues, f: Found) -> bool {
+    let us = 2 * cues.count(Group::UsGeorgiaStrong)
+        + cues.count_near(Group::UsGeorgiaLocal, f.field, f.start, 120);
+    let country = 2 * cues.count(Group::GeorgiaCountry);
+    us > country
+}
+
+/// "roast Turkey", "Turkey sandwich", or bird cues (Thanksgiving, poultry) with nothing else
+/// that points to the country (Turkish, Ankara, Erdogan...).
+fn turkey_is_bird(text: &str, f: Found, cues: &DocCues, other_tr: bool) -> bool {
+    let before = prev_word(text, f.start)
+        .is_some_and(|(s, e)| TURKEY_BIRD_BEFORE.contains(&text[s..e].to_lowercase().as_str()));
+    let after = next_word(text, f.end)
+        .is_some_and(|(s, e)| TURKEY_BIRD_AFTER.contains(&text[s..e].to_lowercase().as_str()));
+    let doc =
+        cues.count(Group::TurkeyBird) > 0 && cues.count(Group::TurkeyCountry) == 0 && !other_tr;
+    before || after || doc
+}
+
+fn mentions_dc(body: &str) -> bool {
+    [
+        "D.C.",
+        "White House",
+        "Congress",
+        "Capitol",
+        "Pentagon",
+        "federal government",
+    ]
+    .iter()
+    .any(|s| body.contains(s))
+}
+
+/// "US" amid words in capitals ("LET US GO") is the pronoun.
+fn shouting(text: &str, start: usize, end: usize) -> bool {
+    let around = window(text, start.saturating_sub(24), end.saturating_add(24));
+    let letters: Vec<char> = around.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 12 && letters.iter().all(|c| c.is_uppercase())
+}
+
+/// A headline in title case ("Israel Says Jordan Must Act"): most longer words capitalised.
+fn is_title_case(title: &str) -> bool {
+    let words: Vec<&str> = title
+        .split_whitespace()
+        .filter(|w| w.chars().count() >= 4 && w.chars().next().is_some_and(char::is_alphabetic))
+        .collect();
+    words.len() >= 3
+        && words
+            .iter()
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .count()
+            * 10
+            >= words.len() * 7
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::gazetteer::Target;
+    use super::*;
+
+    #[test]
+    fn title_case_detection() {
+        assert!(is_title_case("Israel Says Jordan Must Act Now"));
+        assert!(!is_title_case(
+            "Turkish official casts doubt on report of new Russian sale"
+        ));
+        assert!(!is_title_case(""));
+    }
+
+    #[test]
+    fn shouting_us() {
+        let t = "PLEASE LET US KNOW WHAT YOU THINK";
+        let i = t.find("US").unwrap();
+        assert!(shouting(t, i, i + 2));
+        let t = "The US and Turkey met";
+        assert!(!shouting(t, 4, 6));
+    }
+
+    #[test]
+    fn targets_are_countries() {
+        // Rules re-target only to existing countries.
+        let g = Gazetteer::load();
+        let r = Rules::new(&g);
+        for i in [r.us, r.kp, r.cg, r.tr, r.cn] {
+            assert!(i.is_some());
+        }
+        assert!(g.patterns.iter().any(|p| p.target == Target::Block));
+    }
+}
