@@ -1,5 +1,7 @@
 //! Sanctions events. (Being built.)
 
+pub(crate) mod sentences;
+
 use newswire_model::{CountryTag, SanctionsEvent};
 
 /// Data files compiled into this module: `(name, contents)`.
@@ -12,7 +14,12 @@ impl SanctionsExtractor {
         SanctionsExtractor
     }
 
-    pub fn extract(&self, _title: &str, _body: &str, _countries: &[CountryTag]) -> Vec<SanctionsEvent> {
+    pub fn extract(
+        &self,
+        _title: &str,
+        _body: &str,
+        _countries: &[CountryTag],
+    ) -> Vec<SanctionsEvent> {
         Vec::new()
     }
 }

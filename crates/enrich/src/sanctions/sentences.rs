@@ -1,0 +1,219 @@
+//! A small, allocation-light sentence splitter for news text.
+//!
+//! Wire copy is well punctuated, so a rule splitter does well: a sentence ends at `.`, `!` or `?`
+//! (optionally followed by closing quotes or brackets) when whitespace and then an upper-case
+//! letter, a digit or an opening quote follow, unless the full stop ends a known abbreviation
+//! ("Mr.", "Aug.", "U.S.") or a single initial. A blank line or a line break always ends a
+//! sentence (headlines, datelines and paragraphs).
+
+/// Byte ranges `[start, end)` of the sentences of `text`, trimmed of surrounding whitespace.
+pub(crate) fn split(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            push_trimmed(text, start, i, &mut out);
+            start = i + 1;
+        } else if matches!(b, b'.' | b'!' | b'?') {
+            // Closing quotes/brackets belong to the sentence.
+            let mut end = i + 1;
+            loop {
+                if end < bytes.len() && matches!(bytes[end], b'"' | b'\'' | b')' | b']') {
+                    end += 1;
+                } else if text[end..].starts_with('\u{201d}') || text[end..].starts_with('\u{2019}')
+                {
+                    end += 3;
+                } else {
+                    break;
+                }
+            }
+            if is_boundary(text, i, end) {
+                push_trimmed(text, start, end, &mut out);
+                start = end;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    push_trimmed(text, start, bytes.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    if start >= end {
+        return;
+    }
+    let slice = &text[start..end];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    if lead + trail < slice.len() {
+        out.push((start + lead, end - trail));
+    }
+}
+
+/// Whether the punctuation at `punct` (sentence text up to `end`) ends a sentence.
+fn is_boundary(text: &str, punct: usize, end: usize) -> bool {
+    let bytes = text.as_bytes();
+    // Need whitespace after.
+    let mut j = end;
+    let mut saw_space = false;
+    while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t' || bytes[j] == b'\r') {
+        j += 1;
+        saw_space = true;
+    }
+    if j >= bytes.len() {
+        return true;
+    }
+    if bytes[j] == b'\n' {
+        return true;
+    }
+    if !saw_space {
+        return false;
+    }
+    let next = text[j..].chars().next().unwrap_or(' ');
+    let opens = next.is_uppercase()
+        || next.is_ascii_digit()
+        || matches!(next, '"' | '\'' | '(' | '[' | '\u{201c}' | '\u{2018}');
+    if !opens {
+        return false;
+    }
+    if bytes[punct] != b'.' {
+        return true;
+    }
+    // The word that the full stop ends.
+    let word_start = text[..punct]
+        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"')
+        .map(|p| p + 1)
+        .unwrap_or(0);
+    let word = &text[word_start..punct];
+    if word.is_empty() {
+        return true;
+    }
+    // Initials and dotted abbreviations: "U.S", "J", "e.g".
+    if word.len() == 1 && word.chars().all(|c| c.is_ascii_uppercase()) {
+        return false;
+    }
+    if word.contains('.') && word.len() <= 6 {
+        // "U.S." ends a sentence only when the next word is clearly a sentence opener; we cannot
+        // know, so keep "U.S." inside when followed by an upper-case word that is not a common
+        // sentence opener.
+        let next_word: String = text[j..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        return OPENERS.contains(&next_word.as_str());
+    }
+    !ABBREVIATIONS.contains(&word)
+}
+
+const ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Maj", "Capt", "Cmdr", "Adm", "Sgt",
+    "Rep", "Sen", "Gov", "Pres", "St", "Jr", "Sr", "No", "Nos", "Jan", "Feb", "Mar", "Apr", "Jun",
+    "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Corp", "Inc", "Ltd", "Co", "vs", "Mt",
+    "approx", "Fig", "Ave", "Rd",
+];
+
+const OPENERS: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "It",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "In",
+    "On",
+    "But",
+    "And",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "Its",
+    "His",
+    "Her",
+    "Their",
+    "There",
+    "After",
+    "Before",
+    "When",
+    "While",
+    "Meanwhile",
+    "However",
+    "Last",
+    "Earlier",
+    "Later",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::split;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        split(text).into_iter().map(|(s, e)| &text[s..e]).collect()
+    }
+
+    #[test]
+    fn splits_on_full_stops_and_lines() {
+        let t = "Russia fired missiles. Ukraine said it shot them down!\nNew paragraph here";
+        assert_eq!(
+            sentences(t),
+            vec![
+                "Russia fired missiles.",
+                "Ukraine said it shot them down!",
+                "New paragraph here"
+            ]
+        );
+    }
+
+    #[test]
+    fn keeps_abbreviations_inside() {
+        let t = "Mr. Biden met Gen. Smith on Aug. 16 in the U.S. Capitol. He left.";
+        assert_eq!(
+            sentences(t),
+            vec![
+                "Mr. Biden met Gen. Smith on Aug. 16 in the U.S. Capitol.",
+                "He left."
+            ]
+        );
+    }
+
+    #[test]
+    fn dotted_abbreviation_can_end_a_sentence() {
+        let t = "Turkey angered the U.S. The sanctions followed.";
+        assert_eq!(
+            sentences(t),
+            vec!["Turkey angered the U.S.", "The sanctions followed."]
+        );
+    }
+
+    #[test]
+    fn quotes_close_the_sentence() {
+        let t = "He said: \u{201c}It is signed.\u{201d} Then he left.";
+        assert_eq!(
+            sentences(t),
+            vec!["He said: \u{201c}It is signed.\u{201d}", "Then he left."]
+        );
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        for t in [
+            "",
+            ".",
+            "...",
+            "\u{201d}.\u{201d}",
+            "a.\u{2019}",
+            "é. É",
+            "?!\n\n. x",
+        ] {
+            let _ = split(t);
+        }
+    }
+}

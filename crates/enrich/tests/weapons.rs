@@ -1,0 +1,223 @@
+//! Named weapons systems and weapon classes: one test per rule and per trap.
+
+use newswire_enrich::weapons::WeaponMatcher;
+use newswire_model::{Field, MentionKind};
+use std::sync::OnceLock;
+
+fn matcher() -> &'static WeaponMatcher {
+    static M: OnceLock<WeaponMatcher> = OnceLock::new();
+    M.get_or_init(WeaponMatcher::new)
+}
+
+fn names(body: &str) -> Vec<String> {
+    let (w, _) = matcher().extract("", body);
+    w.into_iter().map(|t| t.name).collect()
+}
+
+fn classes(body: &str) -> Vec<String> {
+    let (_, c) = matcher().extract("", body);
+    c.into_iter().map(|t| t.name).collect()
+}
+
+#[test]
+fn gazetteer_is_large_and_clean() {
+    let systems = matcher().systems();
+    assert!(systems.len() >= 600, "only {} systems", systems.len());
+    assert!(
+        matcher().conflicts().is_empty(),
+        "surface forms claimed twice: {:?}",
+        matcher().conflicts()
+    );
+    for s in systems {
+        assert!(!s.category.is_empty(), "{} has no category", s.name);
+        if let Some(o) = &s.origin {
+            assert!(
+                o.len() == 2 && o.chars().all(|c| c.is_ascii_uppercase()),
+                "{}: bad origin {o}",
+                s.name
+            );
+        }
+    }
+}
+
+#[test]
+fn gazetteer_covers_every_category_the_issue_lists() {
+    let cats: std::collections::BTreeSet<&str> = matcher()
+        .systems()
+        .iter()
+        .map(|s| s.category.as_str())
+        .collect();
+    for want in [
+        "fighter",
+        "bomber",
+        "transport_aircraft",
+        "helicopter",
+        "drone",
+        "air_defence",
+        "ballistic_missile",
+        "cruise_missile",
+        "hypersonic_missile",
+        "anti_ship_missile",
+        "anti_tank_missile",
+        "manpads",
+        "rocket_artillery",
+        "artillery",
+        "tank",
+        "armoured_vehicle",
+        "warship",
+        "submarine",
+        "small_arms",
+    ] {
+        assert!(cats.contains(want), "no system of category {want}");
+    }
+}
+
+#[test]
+fn s400_spellings_all_resolve() {
+    for text in [
+        "Turkey bought the S-400 from Russia.",
+        "Turkey bought S400s from Russia.",
+        "Turkey bought the S 400 system.",
+        "Two S-400s were delivered.",
+        "The S-400 Triumf is Russia's best air defence.",
+        "NATO calls it the SA-21 Growler.",
+    ] {
+        assert_eq!(names(text), vec!["S-400"], "{text}");
+    }
+}
+
+#[test]
+fn model_suffixes_map_to_the_family() {
+    assert_eq!(
+        names("Israel flies the F-35I and the US Marines the F-35B."),
+        vec!["F-35"]
+    );
+    assert_eq!(names("Russia lost a Su-35S over Kherson."), vec!["Su-35"]);
+    assert_eq!(names("A T-72B3M tank was destroyed."), vec!["T-72"]);
+}
+
+#[test]
+fn metadata_is_carried() {
+    let (w, _) = matcher().extract("", "The S-400 and F-35 are incompatible.");
+    assert_eq!(w[0].category, "air_defence");
+    assert_eq!(w[0].origin.as_deref(), Some("RU"));
+    assert_eq!(w[1].name, "F-35");
+    assert_eq!(w[1].category, "fighter");
+    assert_eq!(w[1].origin.as_deref(), Some("US"));
+    assert!(w[1].manufacturer.is_some());
+}
+
+#[test]
+fn mention_offsets_point_at_the_text() {
+    let body = "Ankara took delivery of S-400s. The SA-21 Growler is mobile.";
+    let (w, _) = matcher().extract("New S-400 deal", body);
+    let m = &w[0].mentions;
+    assert_eq!(m[0].field, Field::Title);
+    assert_eq!(&"New S-400 deal"[m[0].start..m[0].end], "S-400");
+    assert_eq!(&body[m[1].start..m[1].end], "S-400s");
+    assert_eq!(m[2].kind, MentionKind::ReportingName);
+    assert_eq!(&body[m[2].start..m[2].end], m[2].text);
+}
+
+#[test]
+fn ambiguous_names_need_military_context() {
+    assert_eq!(
+        names("Germany will send a Patriot battery to Poland."),
+        vec!["Patriot"]
+    );
+    assert_eq!(
+        names("Ukraine fired Javelin missiles at the column."),
+        vec!["Javelin"]
+    );
+    assert!(names("He was a true Patriot and loved his country.").is_empty());
+    assert!(names("Congress renewed the Patriot Act on Tuesday.").is_empty());
+    assert!(names("She won gold in the javelin, and the Javelin trophy too.").is_empty());
+    assert!(names("The chef served Caesar salad with a Tomahawk steak.").is_empty());
+    assert!(names("Stacey Abrams spoke in Atlanta.").is_empty());
+    assert!(names("Tiger Woods won the Masters.").is_empty());
+    assert!(names("The Harpoon Brewery opened a taproom.").is_empty());
+    assert!(names("The Leopard is an endangered cat.").is_empty());
+    assert!(names("The Grim Reaper costume was a hit.").is_empty());
+    assert!(names("Predator is a 1987 film.").is_empty());
+    assert!(names("The Stinger is a cocktail.").is_empty());
+}
+
+#[test]
+fn ambiguous_names_fire_when_the_system_is_confirmed_elsewhere() {
+    let text = "Germany approved Leopard 2 tanks for Kyiv. The first Leopards arrive in March.";
+    let (w, _) = matcher().extract("", text);
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].name, "Leopard 2");
+    assert_eq!(w[0].mentions.len(), 2);
+}
+
+#[test]
+fn designation_lookalikes_never_fire() {
+    for text in [
+        "G-7 and G-20 leaders met in Osaka.",
+        "M-1, M-2 and M-3 money supply rose in March.",
+        "M1 and M2 money supply grew 3%.",
+        "The bond kept its A-1 rating.",
+        "Ford sold more F-150 pickups.",
+        "COVID-19 cases fell.",
+        "Boeing 737 deliveries resumed.",
+        "Xiaomi launched the Mi 11 phone.",
+        "The Samsung Galaxy A10 is cheap.",
+        "Climbers died on K2 last winter.",
+        "U2 played in Dublin.",
+        "He took the A10 road north.",
+    ] {
+        assert!(names(text).is_empty(), "{text}: {:?}", names(text));
+    }
+}
+
+#[test]
+fn weak_spellings_count_in_context() {
+    assert_eq!(
+        names("US A10 jets struck the convoy."),
+        vec!["A-10 Thunderbolt II"]
+    );
+}
+
+#[test]
+fn classes_are_separate_from_named_systems() {
+    let text = "The S-400 surface-to-air missile batteries and stealth fighters, drones and IEDs.";
+    assert_eq!(names(text), vec!["S-400"]);
+    assert_eq!(
+        classes(text),
+        vec!["surface-to-air missile", "stealth fighter", "drone", "IED"]
+    );
+    assert_eq!(
+        classes("Syria used chemical weapons."),
+        vec!["chemical weapons"]
+    );
+    assert_eq!(
+        classes("Ukraine needs more air defense systems."),
+        vec!["air defence system"]
+    );
+}
+
+#[test]
+fn class_traps() {
+    assert!(classes("A think tank said oil tanks were full.").is_empty());
+    assert!(classes("The suicide bomber was identified.").is_empty());
+    assert!(classes("Brick-and-mortar shops closed.").is_empty());
+}
+
+#[test]
+fn never_panics_on_odd_input() {
+    let long = "S-400 ".repeat(1000);
+    for text in [
+        "",
+        "S-",
+        "-400",
+        "S-400\u{2019}s",
+        "é S-400é",
+        "F-35\u{00a0}A",
+        "ΑΒΓ S 400 ΔΕ",
+        long.as_str(),
+        "\u{201c}Patriot\u{201d}.",
+    ] {
+        let _ = matcher().extract(text, text);
+    }
+}
