@@ -1,25 +1,1114 @@
-//! Sanctions events. (Being built.)
+//! Sanctions events: who sanctions whom, how, and whether it happened.
+//!
+//! Rules over sentences and clauses, driven by plain lexicons under `data/sanctions/`:
+//!
+//! 1. **Triggers** per sentence: "sanctions", "embargo", "asset freeze", "blacklist", "SDN list",
+//!    "Entity List", "price cap", "visa ban", named programmes (CAATSA, EU Regulation 833/2014, UN
+//!    resolution numbers). Export bans and controls count only when framed as punishment (a
+//!    country target or a punitive verb). "Sanctioned" in the approval sense ("a FIFA-sanctioned
+//!    match", "sanctioned the merger") and sentences about sport do not count. "The measures",
+//!    "the penalties" count only right after an event and inherit its roles.
+//! 2. **Action**: the action cue nearest the trigger (impose, threaten, lift, evade, oppose,
+//!    join); a modal before an impose cue makes a threat; **negation** shortly before the cue
+//!    sets `negated`, except that a negated "join" ("has not joined") is an oppose event.
+//! 3. **Roles** from the actors in the clause: country mentions from the country recogniser
+//!    (names, demonyms, capitals, seats, so metonyms resolve) plus blocs and agencies from
+//!    `actors.tsv` (EU, UN, G7, ECOWAS, AU, WEST for "Western"/"the West", OFAC -> US).
+//!    * `by X` -> imposer; `on/against/targeting X` -> target; a premodifier ("U.S. sanctions",
+//!      "Western sanctions", "EU's sanctions") -> imposer, but a bare country name ("Iran
+//!      sanctions") -> target; the object of "sanctioned/blacklisted/targeted X" -> target;
+//!    * the subject (nearest eligible actor before the cue) -> imposer, or target after a
+//!      passive marker ("Russia faces", "Iran was hit");
+//!    * for evade the subject is who evades (`targets`) and the premodifier whose sanctions
+//!      (`imposers`); for oppose the subject is the opposer (`imposers`), the sanctions' target is
+//!      `targets`, and the sanctions regime itself is also reported as an impose event.
+//! 4. **Sectors** named with a target ("Turkey's defence industry", "Russian oil"), **programs**
+//!    named in the clause, or inferred: CAATSA for US sanctions on the defence industry of a
+//!    country other than Russia in an article about Russia.
+//! 5. Events with the same roles, action and negation are merged (sectors and programs united;
+//!    the first evidence kept).
 
+mod lexicon;
 pub(crate) mod sentences;
+mod tokens;
 
-use newswire_model::{CountryTag, SanctionsEvent};
+use std::collections::BTreeSet;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use newswire_model::{CountryTag, Evidence, Field, MentionKind, SanctionAction, SanctionsEvent};
+
+use lexicon::{Cue, Entry, PhraseTable, TriggerKind};
+use tokens::{tokenize, Tok};
 
 /// Data files compiled into this module: `(name, contents)`.
-pub const DATA_FILES: &[(&str, &str)] = &[];
+pub const DATA_FILES: &[(&str, &str)] = &[
+    ("sanctions/lexicon.tsv", lexicon::LEXICON_TSV),
+    ("sanctions/sectors.tsv", lexicon::SECTORS_TSV),
+    ("sanctions/actors.tsv", lexicon::ACTORS_TSV),
+    ("sanctions/programs.tsv", lexicon::PROGRAMS_TSV),
+];
 
-pub struct SanctionsExtractor;
+/// Stems whose presence makes a sentence worth analysing (case-insensitive prefilter).
+const PREFILTER: &[&str] = &[
+    "sanction",
+    "embargo",
+    "freeze",
+    "froze",
+    "blacklist",
+    "sdn",
+    "specially designated",
+    "entity list",
+    "price cap",
+    "visa ban",
+    "visa restriction",
+    "travel ban",
+    "export ban",
+    "export control",
+    "export restriction",
+    "import ban",
+    "trade restriction",
+    "restrictive measures",
+    "punitive measures",
+    "economic penalties",
+    "caatsa",
+    "countering america",
+    "section 231",
+    "magnitsky",
+    "ieepa",
+    "caesar act",
+    "helms-burton",
+    "samla",
+    "resolution",
+    "/2014",
+    "direct product rule",
+];
+
+/// Words after a possessive or demonym that make it an acting subject.
+const AGENTIVE: &[&str] = &[
+    "government",
+    "governments",
+    "administration",
+    "ministry",
+    "foreign",
+    "president",
+    "leader",
+    "leaders",
+    "officials",
+    "official",
+    "authorities",
+    "parliament",
+    "lawmakers",
+    "legislators",
+    "cabinet",
+    "decision",
+    "move",
+    "treasury",
+    "commerce",
+    "state",
+    "prime",
+    "diplomats",
+    "regulators",
+    "senate",
+    "congress",
+    "envoy",
+    "spokesman",
+    "spokeswoman",
+];
+
+/// Prepositions that keep an actor out of the subject slot.
+const PREPOSITIONS: &[&str] = &[
+    "of",
+    "in",
+    "from",
+    "with",
+    "for",
+    "at",
+    "to",
+    "into",
+    "about",
+    "over",
+    "since",
+    "after",
+    "during",
+    "like",
+    "than",
+    "between",
+    "among",
+    "against",
+    "on",
+    "by",
+    "toward",
+    "towards",
+    "across",
+    "within",
+    "including",
+    "near",
+    "via",
+    "under",
+    "amid",
+    "as",
+    "upon",
+];
+
+/// Prepositions that introduce a target.
+const TARGET_PREPS: &[&str] = &["on", "against", "targeting", "toward", "towards", "upon"];
+
+/// Determiners skipped when looking at the word before an actor.
+const DETERMINERS: &[&str] = &["the", "a", "an", "its", "their"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ActorKind {
+    Name,
+    Abbreviation,
+    Demonym,
+    Metonym,
+    Bloc,
+}
+
+#[derive(Debug, Clone)]
+struct Actor {
+    code: String,
+    kind: ActorKind,
+    /// Token range `[first, last)`.
+    first: usize,
+    last: usize,
+    possessive: bool,
+}
+
+/// One event before merging, with the sentence it came from.
+#[derive(Debug, Clone)]
+struct Draft {
+    imposers: Vec<String>,
+    targets: Vec<String>,
+    action: SanctionAction,
+    negated: bool,
+    sectors: Vec<String>,
+    programs: Vec<String>,
+    evidence: Evidence,
+}
+
+/// Extracts sanctions events. Build once; immutable and shareable.
+pub struct SanctionsExtractor {
+    phrases: PhraseTable,
+    prefilter: AhoCorasick,
+    actors: AhoCorasick,
+    actor_codes: Vec<(String, bool)>,
+    programs: AhoCorasick,
+    program_info: Vec<(String, String)>,
+}
+
+impl Default for SanctionsExtractor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl SanctionsExtractor {
+    /// Builds the lexicons and automata compiled into the crate.
     pub fn new() -> Self {
-        SanctionsExtractor
+        let phrases = lexicon::load();
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(PREFILTER)
+            .expect("prefilter builds");
+        let mut actor_patterns = Vec::new();
+        let mut actor_codes = Vec::new();
+        for cols in lexicon::data_lines(lexicon::ACTORS_TSV) {
+            if let (Some(p), Some(c)) = (cols.first(), cols.get(1)) {
+                actor_patterns.push(p.to_string());
+                actor_codes.push((c.to_string(), cols.get(2) == Some(&"bloc")));
+            }
+        }
+        let actors = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&actor_patterns)
+            .expect("actor automaton builds");
+        let mut program_patterns = Vec::new();
+        let mut program_info = Vec::new();
+        for cols in lexicon::data_lines(lexicon::PROGRAMS_TSV) {
+            if let (Some(p), Some(c), Some(i)) = (cols.first(), cols.get(1), cols.get(2)) {
+                program_patterns.push(p.to_string());
+                program_info.push((c.to_string(), i.to_string()));
+            }
+        }
+        let programs = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&program_patterns)
+            .expect("program automaton builds");
+        SanctionsExtractor {
+            phrases,
+            prefilter,
+            actors,
+            actor_codes,
+            programs,
+            program_info,
+        }
     }
 
+    /// Sanctions events in an article, in text order. `countries` are the article's country
+    /// tags; their mentions give the actors. Never panics.
     pub fn extract(
         &self,
-        _title: &str,
-        _body: &str,
-        _countries: &[CountryTag],
+        title: &str,
+        body: &str,
+        countries: &[CountryTag],
     ) -> Vec<SanctionsEvent> {
-        Vec::new()
+        let mut drafts: Vec<Draft> = Vec::new();
+        // The last event and the sentence counter it was found at, for anaphora.
+        let mut last: Option<(usize, Draft)> = None;
+        let mut sentence_no = 0usize;
+        for (field, text) in [(Field::Title, title), (Field::Body, body)] {
+            if text.is_empty() {
+                continue;
+            }
+            let spans = sentences::split(text);
+            let hot: Vec<bool> = {
+                let mut hot = vec![false; spans.len()];
+                for m in self.prefilter.find_iter(text) {
+                    let i = spans.partition_point(|&(_, e)| e <= m.start());
+                    if let Some(h) = hot.get_mut(i) {
+                        *h = true;
+                    }
+                }
+                hot
+            };
+            let bloc_hits: Vec<(usize, usize, usize)> = self
+                .actors
+                .find_iter(text)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            for (si, &(s, e)) in spans.iter().enumerate() {
+                sentence_no += 1;
+                let recent = last
+                    .as_ref()
+                    .is_some_and(|(n, _)| sentence_no.saturating_sub(*n) <= 3);
+                if !hot[si] && !recent {
+                    continue;
+                }
+                let found = self.sentence(
+                    text,
+                    field,
+                    s,
+                    e,
+                    countries,
+                    &bloc_hits,
+                    if recent {
+                        last.as_ref().map(|(_, d)| d)
+                    } else {
+                        None
+                    },
+                );
+                if let Some(d) = found.last() {
+                    last = Some((sentence_no, d.clone()));
+                }
+                drafts.extend(found);
+            }
+        }
+        infer_caatsa(&mut drafts, countries);
+        merge(drafts)
     }
+
+    /// The events of one sentence `text[s..e]`.
+    #[allow(clippy::too_many_arguments)]
+    fn sentence(
+        &self,
+        text: &str,
+        field: Field,
+        s: usize,
+        e: usize,
+        countries: &[CountryTag],
+        bloc_hits: &[(usize, usize, usize)],
+        previous: Option<&Draft>,
+    ) -> Vec<Draft> {
+        let toks = tokenize(&text[s..e], s);
+        if toks.is_empty() {
+            return Vec::new();
+        }
+        let words: Vec<&str> = toks.iter().map(|t| t.low.as_str()).collect();
+        // Sport sentences are not about state sanctions.
+        for i in 0..words.len() {
+            if self.phrases.at(&words, i).any(|(_, e)| *e == Entry::Sport) {
+                return Vec::new();
+            }
+        }
+        let actors = self.actors_in(text, field, s, e, &toks, countries, bloc_hits);
+        let programs = self.programs_in(&text[s..e], s);
+        let evidence = Evidence {
+            field,
+            start: s,
+            end: e,
+        };
+        let mut out = Vec::new();
+        for (c0, c1) in clauses(&toks) {
+            let clause_actors: Vec<&Actor> = actors
+                .iter()
+                .filter(|a| a.first >= c0 && a.last <= c1)
+                .collect();
+            let clause_programs: Vec<(String, String)> = programs
+                .iter()
+                .filter(|(_, start, _)| *start >= toks[c0].start && *start < toks[c1 - 1].end)
+                .map(|(p, _, imp)| (p.clone(), imp.clone()))
+                .collect();
+            out.extend(self.clause(
+                &toks,
+                &words,
+                c0,
+                c1,
+                &clause_actors,
+                &clause_programs,
+                previous,
+                &evidence,
+            ));
+        }
+        out
+    }
+
+    /// Country, bloc and agency mentions inside the sentence, as token ranges.
+    #[allow(clippy::too_many_arguments)]
+    fn actors_in(
+        &self,
+        text: &str,
+        field: Field,
+        s: usize,
+        e: usize,
+        toks: &[Tok],
+        countries: &[CountryTag],
+        bloc_hits: &[(usize, usize, usize)],
+    ) -> Vec<Actor> {
+        // (start, end, code, kind)
+        let mut spans: Vec<(usize, usize, String, ActorKind)> = Vec::new();
+        for &(bs, be, pi) in bloc_hits {
+            if bs < s || be > e || !crate::text::on_word_boundaries(text, bs, be) {
+                continue;
+            }
+            let (code, _) = &self.actor_codes[pi];
+            if code == "WEST" && !west_is_bloc(text, be) {
+                continue;
+            }
+            spans.push((bs, be, code.clone(), ActorKind::Bloc));
+        }
+        for c in countries {
+            for m in &c.mentions {
+                if m.field != field || m.start < s || m.end > e {
+                    continue;
+                }
+                let kind = match m.kind {
+                    MentionKind::Name | MentionKind::FormerName => ActorKind::Name,
+                    MentionKind::Abbreviation => ActorKind::Abbreviation,
+                    MentionKind::Demonym => ActorKind::Demonym,
+                    MentionKind::Capital | MentionKind::Seat => ActorKind::Metonym,
+                    _ => continue,
+                };
+                // A bloc or agency covering the mention wins ("Brussels" -> EU, "U.S. Treasury").
+                if spans
+                    .iter()
+                    .any(|(bs, be, _, _)| *bs < m.end && m.start < *be)
+                {
+                    continue;
+                }
+                spans.push((m.start, m.end, c.code.clone(), kind));
+            }
+        }
+        spans.sort_by_key(|x| (x.0, x.1));
+        let mut out = Vec::new();
+        for (ms, me, code, kind) in spans {
+            let first = toks.partition_point(|t| t.end <= ms);
+            let mut last = first;
+            while last < toks.len() && toks[last].start < me {
+                last += 1;
+            }
+            if first >= last {
+                continue;
+            }
+            let possessive = toks.get(last).is_some_and(|t| t.low == "'s")
+                || text[me..].starts_with("s'")
+                || (text[me..].starts_with('\'') && code.ends_with('S'));
+            out.push(Actor {
+                code,
+                kind,
+                first,
+                last,
+                possessive,
+            });
+        }
+        out
+    }
+
+    /// Programmes named in a sentence that starts at byte `base` of its field:
+    /// `(canonical, byte start in the field, implied imposer)`.
+    fn programs_in(&self, sentence: &str, base: usize) -> Vec<(String, usize, String)> {
+        let mut out = Vec::new();
+        for m in self.programs.find_iter(sentence) {
+            if crate::text::on_word_boundaries(sentence, m.start(), m.end()) {
+                let (canon, imp) = &self.program_info[m.pattern().as_usize()];
+                out.push((canon.clone(), base + m.start(), imp.clone()));
+            }
+        }
+        // UN Security Council resolution numbers: "resolution 1718", "Resolution 2231".
+        let lower = sentence.to_ascii_lowercase();
+        let mut from = 0;
+        while let Some(p) = lower[from..].find("resolution") {
+            let at = from + p;
+            from = at + "resolution".len();
+            let rest = &lower[from..];
+            let trimmed = rest.trim_start_matches(['s', ' ']);
+            let digits: String = trimmed.chars().take_while(|c| c.is_ascii_digit()).collect();
+            if (3..=4).contains(&digits.len()) {
+                out.push((format!("UNSCR {digits}"), base + at, "UN".to_string()));
+            }
+        }
+        // EU regulations: "Regulation 833/2014", "EU regulation No 269/2014".
+        let bytes = sentence.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'/'
+                && i + 5 <= bytes.len()
+                && bytes[i + 1..i + 5].iter().all(u8::is_ascii_digit)
+                && (i + 5 == bytes.len() || !bytes[i + 5].is_ascii_digit())
+            {
+                let mut j = i;
+                while j > 0 && bytes[j - 1].is_ascii_digit() {
+                    j -= 1;
+                }
+                let mut lo = j.saturating_sub(40);
+                while !lower.is_char_boundary(lo) {
+                    lo -= 1;
+                }
+                let context = &lower[lo..j];
+                if (2..=4).contains(&(i - j))
+                    && (context.contains("regulation") || context.contains("eu "))
+                {
+                    let name = format!(
+                        "EU Regulation {}/{}",
+                        &sentence[j..i],
+                        &sentence[i + 1..i + 5]
+                    );
+                    out.push((name, base + j, "EU".to_string()));
+                }
+                i += 5;
+                continue;
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// The events of one clause `toks[c0..c1]`.
+    #[allow(clippy::too_many_arguments)]
+    fn clause(
+        &self,
+        toks: &[Tok],
+        words: &[&str],
+        c0: usize,
+        c1: usize,
+        actors: &[&Actor],
+        programs: &[(String, String)],
+        previous: Option<&Draft>,
+        evidence: &Evidence,
+    ) -> Vec<Draft> {
+        // Lexicon hits in the clause: (token, length, entry).
+        let mut hits: Vec<(usize, usize, &Entry)> = Vec::new();
+        let mut i = c0;
+        while i < c1 {
+            let mut longest = 0;
+            for (len, entry) in self.phrases.at(words, i) {
+                if i + len <= c1 {
+                    hits.push((i, len, entry));
+                    longest = longest.max(len);
+                }
+            }
+            i += 1;
+        }
+
+        // 1. Triggers.
+        let mut trigger: Option<(usize, usize, TriggerKind)> = None;
+        let mut anaphoric = false;
+        for &(t, len, entry) in &hits {
+            let Entry::Trigger(kind) = entry else {
+                continue;
+            };
+            let ok = match kind {
+                TriggerKind::Core => true,
+                TriggerKind::Verb => self.verb_trigger_counts(toks, words, t, c1, actors),
+                TriggerKind::Conditional => {
+                    let punitive = hits.iter().any(|(_, _, e)| {
+                        matches!(e, Entry::Action(Cue::Act(SanctionAction::Impose)))
+                            || matches!(e, Entry::Action(Cue::Act(SanctionAction::Lift)))
+                            || matches!(e, Entry::Action(Cue::Act(SanctionAction::Threaten)))
+                    });
+                    let target_after = actors.iter().any(|a| {
+                        a.first >= t + len
+                            && a.first <= t + len + 3
+                            && TARGET_PREPS.contains(&words[prev_word(words, a.first, c0)])
+                    });
+                    punitive && target_after
+                }
+                TriggerKind::Anaphor => {
+                    previous.is_some()
+                        && t > c0
+                        && matches!(words[t - 1], "the" | "these" | "those" | "such")
+                }
+            };
+            if ok {
+                if *kind == TriggerKind::Anaphor {
+                    if trigger.is_none() {
+                        trigger = Some((t, len, *kind));
+                        anaphoric = true;
+                    }
+                } else if trigger.is_none() || anaphoric {
+                    trigger = Some((t, len, *kind));
+                    anaphoric = false;
+                }
+            }
+        }
+        if trigger.is_none() && !programs.is_empty() {
+            // A programme named alone ("designated under CAATSA") is a trigger at the clause's
+            // first action cue or its start.
+            trigger = Some((c0, 1, TriggerKind::Core));
+        }
+        let Some((t, tlen, tkind)) = trigger else {
+            return Vec::new();
+        };
+        // "the sanctions" right after an event refers back to it too.
+        let definite = t > c0 && matches!(words[t - 1], "the" | "these" | "those" | "such");
+        anaphoric |= definite && previous.is_some();
+
+        // 2. Action cue nearest the trigger.
+        let mut cue: Option<(usize, usize, Cue)> = None;
+        let mut best = usize::MAX;
+        for &(p, len, entry) in &hits {
+            let Entry::Action(c) = entry else { continue };
+            if p >= t && p < t + tlen {
+                continue;
+            }
+            let dist = if p < t {
+                t - (p + len - 1)
+            } else {
+                p - (t + tlen - 1)
+            };
+            // Prefer cues before the trigger on ties.
+            let score = dist * 2 + usize::from(p > t);
+            if dist <= 12 && score < best {
+                best = score;
+                cue = Some((p, len, *c));
+            }
+        }
+        if cue.is_none() && tkind == TriggerKind::Verb {
+            cue = Some((t, tlen, Cue::Act(SanctionAction::Impose)));
+        }
+        let anchor = match cue {
+            Some((p, _, _)) if p < t => p,
+            _ => t,
+        };
+        let cue_pos = cue.map(|(p, _, _)| p).unwrap_or(t);
+        let window_start = cue_pos.saturating_sub(4).max(c0);
+        // Negation shortly before the cue, or right before the trigger ("no new sanctions").
+        let negated = hits.iter().any(|&(p, _, e)| {
+            *e == Entry::Negation
+                && ((p >= window_start && p < cue_pos) || (p < t && p + 3 >= t && words[p] == "no"))
+        });
+        let modal = hits
+            .iter()
+            .any(|&(p, _, e)| *e == Entry::Modal && p + 3 >= cue_pos && p < cue_pos);
+
+        let (mut action, mut negated_out) = match cue {
+            Some((_, _, Cue::Join)) => {
+                if negated {
+                    (SanctionAction::Oppose, false)
+                } else {
+                    (SanctionAction::Impose, false)
+                }
+            }
+            Some((_, _, Cue::Act(a))) => (a, negated),
+            None => (SanctionAction::Impose, negated),
+        };
+        if action == SanctionAction::Impose && modal && !negated_out {
+            action = SanctionAction::Threaten;
+        }
+        if action == SanctionAction::Oppose && matches!(cue, Some((_, _, Cue::Join))) {
+            negated_out = false;
+        }
+
+        // 3. Roles.
+        let mut regime_imposers: Vec<String> = Vec::new();
+        let mut targets: Vec<String> = Vec::new();
+        let mut sectors: Vec<String> = Vec::new();
+        let mut used = vec![false; actors.len()];
+        let passive_between = |from: usize, to: usize| {
+            hits.iter()
+                .any(|&(p, _, e)| *e == Entry::Passive && p >= from && p < to)
+        };
+        for (ai, a) in actors.iter().enumerate() {
+            let before = prev_word(words, a.first, c0);
+            let before_word = if before < a.first { words[before] } else { "" };
+            // by X
+            if before_word == "by" {
+                push(&mut regime_imposers, &a.code);
+                used[ai] = true;
+                continue;
+            }
+            // sanctions from X
+            if before_word == "from" && before == t + tlen {
+                push(&mut regime_imposers, &a.code);
+                used[ai] = true;
+                continue;
+            }
+            // on / against X
+            if TARGET_PREPS.contains(&before_word) && before < a.first {
+                push(&mut targets, &a.code);
+                self.sector_after(words, a, c1, &mut sectors);
+                used[ai] = true;
+                continue;
+            }
+            // X sanctions (premodifier)
+            if a.last <= t && self.only_premods(words, a.last, t) {
+                let target_like = a.kind == ActorKind::Name && !a.possessive;
+                let has_prep_target = actors.iter().any(|b| {
+                    b.first > t && TARGET_PREPS.contains(&words[prev_word(words, b.first, c0)])
+                });
+                if target_like && !has_prep_target {
+                    push(&mut targets, &a.code);
+                } else {
+                    push(&mut regime_imposers, &a.code);
+                }
+                used[ai] = true;
+                continue;
+            }
+            // sanctioned X / blacklisted X / sanctions-hit X
+            if before < a.first
+                && hits.iter().any(|&(p, len, e)| {
+                    (*e == Entry::Object || *e == Entry::Passive) && p + len == before + 1
+                })
+                && !(a.kind == ActorKind::Demonym && !self.followed_by_noun(words, a, c1))
+            {
+                push(&mut targets, &a.code);
+                self.sector_after(words, a, c1, &mut sectors);
+                used[ai] = true;
+                continue;
+            }
+        }
+        // Subject: nearest eligible actor before the anchor.
+        let mut subject: Vec<String> = Vec::new();
+        let mut subject_passive = false;
+        let mut chosen: Option<usize> = None;
+        for (ai, a) in actors.iter().enumerate().rev() {
+            if a.last > anchor || used[ai] {
+                continue;
+            }
+            if self.subject_eligible(words, a, c0, c1) {
+                chosen = Some(ai);
+                break;
+            }
+        }
+        if let Some(ai) = chosen {
+            let a = actors[ai];
+            subject.push(a.code.clone());
+            subject_passive = passive_between(a.last, anchor + 1)
+                || (a.last < words.len() && passive_between(a.last, a.last + 3));
+            let mut k = a.first;
+            used[ai] = true;
+            // Coordinated subjects: "The US, the EU and Britain imposed".
+            for (bi, b) in actors.iter().enumerate().rev() {
+                if b.last > k || used[bi] {
+                    continue;
+                }
+                let gap: Vec<&str> = words[b.last..k]
+                    .iter()
+                    .copied()
+                    .filter(|w| !DETERMINERS.contains(w) && *w != "'s")
+                    .collect();
+                if gap
+                    .iter()
+                    .all(|w| matches!(*w, "and" | "," | "or" | "as" | "well"))
+                    && !gap.is_empty()
+                {
+                    if !subject.contains(&b.code) {
+                        subject.push(b.code.clone());
+                    }
+                    used[bi] = true;
+                    k = b.first;
+                } else {
+                    break;
+                }
+            }
+        }
+        // Coordinated targets after the first: "on Russia and Belarus".
+        extend_coordination(actors, words, &mut used, &mut targets, c1);
+
+        let program_names: Vec<String> = programs.iter().map(|(p, _)| p.clone()).collect();
+        for &(p, len, e) in &hits {
+            if let Entry::Sector(sec) = e {
+                // "arms embargo", "oil price cap": a sector word right before the trigger.
+                let before_trigger = p + len == t;
+                // "sanctions on the oil sector": after a target preposition.
+                let after_prep =
+                    (p > c0 && TARGET_PREPS.contains(&words[prev_word(words, p, c0)])) && p > t;
+                if before_trigger || after_prep {
+                    push(&mut sectors, sec);
+                }
+            }
+        }
+        if let Some(sec) = trigger_sector(words, t, tlen) {
+            push(&mut sectors, sec);
+        }
+
+        let mut out = Vec::new();
+        match action {
+            SanctionAction::Evade => {
+                let mut evaders = subject;
+                if subject_passive {
+                    // "sanctions were evaded by X" is rare; keep the subject as the evader.
+                }
+                evaders.extend(
+                    targets
+                        .iter()
+                        .filter(|c| !regime_imposers.contains(c))
+                        .cloned(),
+                );
+                dedup(&mut evaders);
+                let mut whose = regime_imposers.clone();
+                if whose.is_empty() {
+                    whose = programs.iter().map(|(_, imp)| imp.clone()).collect();
+                    dedup(&mut whose);
+                }
+                out.push(self.draft(
+                    whose,
+                    evaders,
+                    action,
+                    negated_out,
+                    sectors,
+                    program_names,
+                    evidence,
+                ));
+            }
+            SanctionAction::Oppose => {
+                let mut t_codes = targets.clone();
+                if t_codes.is_empty() && anaphoric {
+                    if let Some(p) = previous {
+                        t_codes = p.targets.clone();
+                    }
+                }
+                let mut opposers = subject.clone();
+                opposers.retain(|c| !regime_imposers.contains(c));
+                if !opposers.is_empty() {
+                    out.push(self.draft(
+                        opposers,
+                        t_codes.clone(),
+                        SanctionAction::Oppose,
+                        negated_out,
+                        sectors.clone(),
+                        program_names.clone(),
+                        evidence,
+                    ));
+                }
+                if !regime_imposers.is_empty() {
+                    out.push(self.draft(
+                        regime_imposers,
+                        t_codes,
+                        SanctionAction::Impose,
+                        false,
+                        sectors,
+                        program_names,
+                        evidence,
+                    ));
+                }
+            }
+            _ => {
+                let mut imp = regime_imposers;
+                if subject_passive {
+                    for c in subject {
+                        push(&mut targets, &c);
+                    }
+                } else {
+                    for c in subject {
+                        push(&mut imp, &c);
+                    }
+                }
+                if imp.is_empty() {
+                    for (_, i) in programs {
+                        push(&mut imp, i);
+                    }
+                }
+                if anaphoric {
+                    if let Some(p) = previous {
+                        if imp.is_empty() {
+                            imp = p.imposers.clone();
+                        }
+                        if targets.is_empty() {
+                            targets = p.targets.clone();
+                            for s in &p.sectors {
+                                push(&mut sectors, s);
+                            }
+                        }
+                    }
+                }
+                imp.retain(|c| !targets.contains(c));
+                out.push(self.draft(
+                    imp,
+                    targets,
+                    action,
+                    negated_out,
+                    sectors,
+                    program_names,
+                    evidence,
+                ));
+            }
+        }
+        out.retain(|d| !d.imposers.is_empty() || !d.targets.is_empty());
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn draft(
+        &self,
+        imposers: Vec<String>,
+        targets: Vec<String>,
+        action: SanctionAction,
+        negated: bool,
+        sectors: Vec<String>,
+        programs: Vec<String>,
+        evidence: &Evidence,
+    ) -> Draft {
+        let mut programs = programs;
+        dedup(&mut programs);
+        Draft {
+            imposers,
+            targets,
+            action,
+            negated,
+            sectors,
+            programs,
+            evidence: evidence.clone(),
+        }
+    }
+
+    /// A verb-form trigger ("sanctioned", "sanction") counts unless it has the approval
+    /// reading: a hyphen compound whose first part is not a state ("FIFA-sanctioned"), or an
+    /// object like "the merger".
+    fn verb_trigger_counts(
+        &self,
+        toks: &[Tok],
+        words: &[&str],
+        t: usize,
+        c1: usize,
+        actors: &[&Actor],
+    ) -> bool {
+        if toks[t].hyphen_before {
+            // "U.S.-sanctioned" counts, "FIFA-sanctioned"/"state-sanctioned" does not.
+            let by_state = t > 0 && actors.iter().any(|a| a.last == t);
+            let approval_next = words.get(t + 1).is_some_and(|w| self.is_approval(w));
+            return by_state && !approval_next;
+        }
+        // Object: skip determiners.
+        let mut j = t + 1;
+        while j < c1 && DETERMINERS.contains(&words[j]) {
+            j += 1;
+        }
+        if j < c1 && self.is_approval(words[j]) {
+            return false;
+        }
+        // Need a state somewhere in the clause.
+        !actors.is_empty()
+    }
+
+    fn is_approval(&self, word: &str) -> bool {
+        self.phrases.single_is(word, |e| *e == Entry::Approval)
+    }
+
+    /// Only premodifier words (and possessive marks) between `from` and `to`.
+    fn only_premods(&self, words: &[&str], from: usize, to: usize) -> bool {
+        if to < from || to - from > 4 {
+            return false;
+        }
+        words[from..to]
+            .iter()
+            .all(|w| *w == "'s" || *w == "s" || self.phrases.single_is(w, |e| *e == Entry::Premod))
+    }
+
+    fn followed_by_noun(&self, words: &[&str], a: &Actor, c1: usize) -> bool {
+        a.last < c1 && !words[a.last].starts_with(|c: char| c.is_ascii_punctuation())
+    }
+
+    /// Can this actor be the subject of the clause's verb?
+    fn subject_eligible(&self, words: &[&str], a: &Actor, c0: usize, c1: usize) -> bool {
+        let before = prev_word(words, a.first, c0);
+        if before < a.first && PREPOSITIONS.contains(&words[before]) {
+            return false;
+        }
+        let next = {
+            let mut j = a.last;
+            if words.get(j) == Some(&"'s") {
+                j += 1;
+            }
+            words.get(j).copied().filter(|_| j < c1)
+        };
+        let agentive = next.is_some_and(|w| AGENTIVE.contains(&w));
+        match a.kind {
+            ActorKind::Demonym => agentive,
+            _ if a.possessive => agentive,
+            _ => true,
+        }
+    }
+
+    /// A sector phrase within three words after a target actor ("Turkey's defence industry").
+    fn sector_after(&self, words: &[&str], a: &Actor, c1: usize, sectors: &mut Vec<String>) {
+        let mut j = a.last;
+        if words.get(j) == Some(&"'s") {
+            j += 1;
+        }
+        let end = (j + 3).min(c1);
+        while j < end {
+            for (_, e) in self.phrases.at(words, j) {
+                if let Entry::Sector(s) = e {
+                    push(sectors, s);
+                    return;
+                }
+            }
+            j += 1;
+        }
+    }
+}
+
+/// "Western" and "the West" are the bloc unless a place name follows ("Western Sahara", "the
+/// West Bank").
+fn west_is_bloc(text: &str, end: usize) -> bool {
+    let rest = text[end..].trim_start_matches(' ');
+    !rest.starts_with(|c: char| c.is_uppercase())
+}
+
+/// Index of the word before token `i`, skipping determiners; `i` itself when there is none.
+fn prev_word(words: &[&str], i: usize, c0: usize) -> usize {
+    let mut j = i;
+    while j > c0 {
+        j -= 1;
+        if !DETERMINERS.contains(&words[j]) {
+            return j;
+        }
+    }
+    i
+}
+
+/// Clause ranges of a sentence: split at semicolons and at "but", "while", "whereas",
+/// "although".
+fn clauses(toks: &[Tok]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, t) in toks.iter().enumerate() {
+        let split = t.low == ";"
+            || (i > start + 2
+                && matches!(t.low.as_str(), "but" | "while" | "whereas" | "although"));
+        if split {
+            if i > start {
+                out.push((start, i));
+            }
+            start = i + usize::from(t.low == ";");
+        }
+    }
+    if start < toks.len() {
+        out.push((start, toks.len()));
+    }
+    out
+}
+
+/// Extends targets over coordinated actors: "on Russia and Belarus", "against Iran, Syria".
+fn extend_coordination(
+    actors: &[&Actor],
+    words: &[&str],
+    used: &mut [bool],
+    targets: &mut Vec<String>,
+    _c1: usize,
+) {
+    for i in 1..actors.len() {
+        if used[i] || !used[i - 1] || !targets.contains(&actors[i - 1].code) {
+            continue;
+        }
+        let gap: Vec<&str> = words[actors[i - 1].last..actors[i].first]
+            .iter()
+            .copied()
+            .filter(|w| !DETERMINERS.contains(w) && *w != "'s")
+            .collect();
+        if !gap.is_empty() && gap.iter().all(|w| matches!(*w, "and" | "," | "or")) {
+            push(targets, &actors[i].code);
+            used[i] = true;
+        }
+    }
+}
+
+/// Sectors carried by the trigger phrase itself.
+fn trigger_sector(words: &[&str], t: usize, len: usize) -> Option<&'static str> {
+    let phrase = &words[t..t + len];
+    if phrase.first() == Some(&"arms") {
+        Some("arms")
+    } else if phrase.first() == Some(&"oil") {
+        Some("oil")
+    } else {
+        None
+    }
+}
+
+fn push(v: &mut Vec<String>, s: &str) {
+    if !v.iter().any(|x| x == s) {
+        v.push(s.to_string());
+    }
+}
+
+fn dedup(v: &mut Vec<String>) {
+    let mut seen = BTreeSet::new();
+    v.retain(|x| seen.insert(x.clone()));
+}
+
+/// CAATSA, inferred: the United States sanctioning the defence industry of a country other than
+/// Russia, in an article that mentions Russia, is CAATSA section 231 (the law that punishes
+/// significant transactions with Russia's defence sector).
+fn infer_caatsa(drafts: &mut [Draft], countries: &[CountryTag]) {
+    let mentions_russia = countries.iter().any(|c| c.code == "RU");
+    if !mentions_russia {
+        return;
+    }
+    for d in drafts.iter_mut() {
+        if d.action == SanctionAction::Impose
+            && d.imposers.iter().any(|c| c == "US")
+            && !d.targets.is_empty()
+            && d.targets.iter().all(|c| c != "RU")
+            && d.sectors.iter().any(|s| s == "defence industry")
+            && !d.programs.iter().any(|p| p == "CAATSA")
+        {
+            d.programs.push("CAATSA".to_string());
+        }
+    }
+}
+
+/// Merges drafts with the same roles, action and negation; keeps text order of first evidence.
+fn merge(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
+    let mut out: Vec<SanctionsEvent> = Vec::new();
+    for d in drafts {
+        let mut imposers = d.imposers;
+        let mut targets = d.targets;
+        imposers.sort();
+        targets.sort();
+        if let Some(ev) = out.iter_mut().find(|e| {
+            e.imposers == imposers
+                && e.targets == targets
+                && e.action == d.action
+                && e.negated == d.negated
+        }) {
+            for s in d.sectors {
+                push(&mut ev.sectors, &s);
+            }
+            for p in d.programs {
+                push(&mut ev.programs, &p);
+            }
+            continue;
+        }
+        out.push(SanctionsEvent {
+            imposers,
+            targets,
+            action: d.action,
+            negated: d.negated,
+            sectors: d.sectors,
+            programs: d.programs,
+            evidence: d.evidence,
+        });
+    }
+    out
 }
