@@ -9,6 +9,8 @@
 //! Transports: [`memory`] (bounded tokio channels, one process) and Kafka (rdkafka). The crate
 //! does not know what an article is: payloads are bytes.
 
+pub mod dlq;
+pub mod kafka;
 pub mod memory;
 mod record;
 

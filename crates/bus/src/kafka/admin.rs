@@ -1,0 +1,79 @@
+//! Creating topics at start when they are missing.
+
+use std::time::Duration;
+
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::types::RDKafkaErrorCode;
+
+use super::{transport, KafkaSettings};
+use crate::BusError;
+
+/// A topic to create when missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicSpec {
+    pub name: String,
+    pub partitions: i32,
+    pub replication: i32,
+    /// `cleanup.policy=compact` (state topics keyed by id).
+    pub compacted: bool,
+}
+
+impl TopicSpec {
+    pub fn new(name: impl Into<String>, partitions: i32, replication: i32) -> Self {
+        TopicSpec {
+            name: name.into(),
+            partitions,
+            replication,
+            compacted: false,
+        }
+    }
+
+    pub fn compacted(mut self) -> Self {
+        self.compacted = true;
+        self
+    }
+}
+
+/// Creates every topic of `topics` that does not exist yet; existing topics are left alone.
+pub async fn ensure_topics(settings: &KafkaSettings, topics: &[TopicSpec]) -> Result<(), BusError> {
+    if topics.is_empty() {
+        return Ok(());
+    }
+    let admin: AdminClient<DefaultClientContext> =
+        settings.admin_config().create().map_err(transport)?;
+    let new: Vec<NewTopic<'_>> = topics
+        .iter()
+        .map(|t| {
+            let topic = NewTopic::new(
+                &t.name,
+                t.partitions.max(1),
+                TopicReplication::Fixed(t.replication.max(1)),
+            );
+            if t.compacted {
+                topic.set("cleanup.policy", "compact")
+            } else {
+                topic
+            }
+        })
+        .collect();
+    let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
+    let results = admin
+        .create_topics(&new, &options)
+        .await
+        .map_err(transport)?;
+    for result in results {
+        match result {
+            Ok(name) => tracing::info!(topic = %name, "topic created"),
+            Err((name, RDKafkaErrorCode::TopicAlreadyExists)) => {
+                tracing::debug!(topic = %name, "topic exists")
+            }
+            Err((name, code)) => {
+                return Err(BusError::Transport(format!(
+                    "cannot create topic {name}: {code}"
+                )))
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,272 @@
+//! Exactly-once consume-transform-produce: the records produced from a batch and the batch's
+//! input offsets commit in one Kafka transaction (`send_offsets_to_transaction`), so a
+//! `read_committed` reader downstream sees each input's outputs exactly once, even across a
+//! crash of this process.
+//!
+//! Runs on the calling thread (use `spawn_blocking` or a thread). A batch is polled first, then
+//! transformed and produced inside a transaction; nothing is polled while a transaction is open,
+//! so a rebalance never finds work in flight (a batch polled across a rebalance is discarded
+//! and re-read from the committed offsets).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rdkafka::consumer::{BaseConsumer, Consumer as _, ConsumerContext, Rebalance};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{Headers, Message};
+use rdkafka::producer::{BaseProducer, BaseRecord, Producer as _};
+use rdkafka::{ClientContext, Offset, TopicPartitionList};
+
+use super::producer::to_headers;
+use super::{transport, KafkaSettings};
+use crate::{BusError, Origin, Record};
+
+/// Tuning of [`run`].
+#[derive(Debug, Clone)]
+pub struct TransactionOptions {
+    /// `transactional.id`: stable per replica, so a restarted replica fences its predecessor
+    /// and aborts its open transaction at once.
+    pub transactional_id: String,
+    /// Most input records per transaction.
+    pub max_batch: usize,
+    /// How long a batch waits for more records once it has one.
+    pub linger: Duration,
+    /// Timeout of each transactional call.
+    pub timeout: Duration,
+}
+
+impl TransactionOptions {
+    pub fn new(transactional_id: impl Into<String>) -> Self {
+        TransactionOptions {
+            transactional_id: transactional_id.into(),
+            max_batch: 500,
+            linger: Duration::from_millis(50),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What one transactional run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TransactionStats {
+    pub committed: u64,
+    pub aborted: u64,
+    pub records_in: u64,
+    pub records_out: u64,
+}
+
+struct Ctx {
+    rebalanced: Arc<AtomicBool>,
+}
+
+impl ClientContext for Ctx {}
+
+impl ConsumerContext for Ctx {
+    fn pre_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        self.rebalanced.store(true, Ordering::SeqCst);
+        match rebalance {
+            Rebalance::Assign(tpl) => tracing::info!(
+                partitions = tpl.count(),
+                "partitions assigned (transactional)"
+            ),
+            Rebalance::Revoke(tpl) => tracing::info!(
+                partitions = tpl.count(),
+                "partitions revoked (transactional)"
+            ),
+            Rebalance::Error(err) => tracing::warn!(error = %err, "rebalance error"),
+        }
+    }
+}
+
+fn to_record(message: &rdkafka::message::BorrowedMessage<'_>) -> (Record, Origin) {
+    let mut record = Record::new(
+        message
+            .key()
+            .map(|k| String::from_utf8_lossy(k).into_owned())
+            .unwrap_or_default(),
+        message.payload().map(<[u8]>::to_vec).unwrap_or_default(),
+    );
+    if let Some(headers) = message.headers() {
+        for h in headers.iter() {
+            let value = h
+                .value
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+                .unwrap_or_default();
+            record.headers.push((h.key.to_string(), value));
+        }
+    }
+    let origin = Origin {
+        topic: message.topic().to_string(),
+        partition: message.partition(),
+        offset: message.offset(),
+    };
+    (record, origin)
+}
+
+/// Consumes `topics` as a member of `group`; for each record, `process` returns the records to
+/// produce as `(topic, record)`; outputs and input offsets commit atomically per batch. Returns
+/// when `shutdown` is set (after finishing the open batch) or on a fatal error.
+pub fn run<F>(
+    settings: &KafkaSettings,
+    group: &str,
+    topics: &[&str],
+    options: &TransactionOptions,
+    shutdown: &AtomicBool,
+    mut process: F,
+) -> Result<TransactionStats, BusError>
+where
+    F: FnMut(&Record, &Origin) -> Vec<(String, Record)>,
+{
+    let rebalanced = Arc::new(AtomicBool::new(false));
+    let mut consumer_config = settings.consumer_config(group);
+    consumer_config
+        .set("enable.auto.commit", "false")
+        .set("isolation.level", "read_committed");
+    let consumer: BaseConsumer<Ctx> = consumer_config
+        .create_with_context(Ctx {
+            rebalanced: rebalanced.clone(),
+        })
+        .map_err(transport)?;
+    consumer.subscribe(topics).map_err(transport)?;
+
+    let mut producer_config = settings.producer_config();
+    producer_config.set("transactional.id", &options.transactional_id);
+    if producer_config.get("transaction.timeout.ms").is_none() {
+        producer_config.set("transaction.timeout.ms", "10000");
+    }
+    let producer: BaseProducer = producer_config.create().map_err(transport)?;
+    producer
+        .init_transactions(options.timeout)
+        .map_err(transport)?;
+    tracing::info!(group, transactional_id = %options.transactional_id, "exactly-once stage started");
+
+    let mut stats = TransactionStats::default();
+    while !shutdown.load(Ordering::SeqCst) {
+        // 1. Poll a batch (no transaction is open while polling).
+        rebalanced.store(false, Ordering::SeqCst);
+        let mut batch: Vec<(Record, Origin)> = Vec::new();
+        let mut started: Option<Instant> = None;
+        while batch.len() < options.max_batch && !shutdown.load(Ordering::SeqCst) {
+            if started.is_some_and(|s| s.elapsed() >= options.linger) {
+                break;
+            }
+            match consumer.poll(Duration::from_millis(20)) {
+                None => {
+                    if started.is_none() {
+                        continue;
+                    }
+                }
+                Some(Err(err)) => {
+                    tracing::debug!(error = %err, "consumer error (librdkafka retries)")
+                }
+                Some(Ok(message)) => {
+                    batch.push(to_record(&message));
+                    started.get_or_insert_with(Instant::now);
+                }
+            }
+        }
+        if rebalanced.load(Ordering::SeqCst) {
+            // Positions were reset to the committed offsets: this batch will be read again.
+            continue;
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        // 2. Transform and produce in one transaction with the input offsets.
+        match transact(&producer, &consumer, &batch, &mut process, options) {
+            Ok(out) => {
+                stats.committed += 1;
+                stats.records_in += batch.len() as u64;
+                stats.records_out += out;
+            }
+            Err(err) => {
+                let fatal = matches!(&err, KafkaError::Transaction(e) if e.is_fatal());
+                if fatal {
+                    return Err(BusError::Transport(format!(
+                        "fatal transaction error: {err}"
+                    )));
+                }
+                tracing::warn!(error = %err, records = batch.len(), "transaction failed: aborting, the batch will be read again");
+                if let Err(abort) = producer.abort_transaction(options.timeout) {
+                    return Err(BusError::Transport(format!(
+                        "cannot abort transaction: {abort}"
+                    )));
+                }
+                stats.aborted += 1;
+                rewind(&consumer, options.timeout);
+            }
+        }
+    }
+    tracing::info!(?stats, "exactly-once stage stopped");
+    Ok(stats)
+}
+
+fn transact<F>(
+    producer: &BaseProducer,
+    consumer: &BaseConsumer<Ctx>,
+    batch: &[(Record, Origin)],
+    process: &mut F,
+    options: &TransactionOptions,
+) -> Result<u64, KafkaError>
+where
+    F: FnMut(&Record, &Origin) -> Vec<(String, Record)>,
+{
+    producer.begin_transaction()?;
+    let mut next: HashMap<(String, i32), i64> = HashMap::new();
+    let mut produced = 0u64;
+    for (record, origin) in batch {
+        for (topic, out) in process(record, origin) {
+            let mut base = BaseRecord::to(&topic)
+                .key(out.key.as_bytes())
+                .payload(out.payload.as_slice())
+                .headers(to_headers(&out));
+            loop {
+                match producer.send(base) {
+                    Ok(()) => break,
+                    Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) => {
+                        base = back;
+                        producer.poll(Duration::from_millis(10));
+                    }
+                    Err((err, _)) => return Err(err),
+                }
+            }
+            produced += 1;
+        }
+        let entry = next
+            .entry((origin.topic.clone(), origin.partition))
+            .or_insert(0);
+        *entry = (*entry).max(origin.offset + 1);
+    }
+    let mut offsets = TopicPartitionList::new();
+    for ((topic, partition), offset) in &next {
+        offsets.add_partition_offset(topic, *partition, Offset::Offset(*offset))?;
+    }
+    let metadata = consumer
+        .group_metadata()
+        .ok_or(KafkaError::Global(RDKafkaErrorCode::State))?;
+    producer.send_offsets_to_transaction(&offsets, &metadata, options.timeout)?;
+    producer.commit_transaction(options.timeout)?;
+    Ok(produced)
+}
+
+/// Seeks every assigned partition back to its committed offset (after an abort).
+fn rewind(consumer: &BaseConsumer<Ctx>, timeout: Duration) {
+    let committed = match consumer.committed(timeout) {
+        Ok(c) => c,
+        Err(err) => {
+            tracing::error!(error = %err, "cannot read committed offsets to rewind");
+            return;
+        }
+    };
+    for element in committed.elements() {
+        let offset = match element.offset() {
+            Offset::Offset(o) => Offset::Offset(o),
+            _ => Offset::Beginning,
+        };
+        if let Err(err) = consumer.seek(element.topic(), element.partition(), offset, timeout) {
+            tracing::error!(topic = element.topic(), partition = element.partition(), error = %err, "rewind failed");
+        }
+    }
+}
