@@ -13,6 +13,7 @@
 //! | Washington | "Washington state" | US (city) |
 //! | places elsewhere | "Paris, Texas", "Moscow, Idaho", "Tripoli, Lebanon" | dropped |
 //! | "US" in capitals | "LET US GO" | dropped |
+//! | Brussels for the EU | "Brussels proposed sanctions" with EU cues and no other Belgian cue (but not "in Brussels") | dropped |
 //!
 //! Phrases that are never the country ("New Mexico", "guinea pig", "Washington Post",
 //! "George Washington", "Indian Ocean") are blocked earlier, in matching, by `blocks.tsv`.
@@ -53,6 +54,7 @@ enum Group {
     CongoBrazzaville,
     CongoKinshasa,
     WashingtonState,
+    EuMetonym,
 }
 
 const GROUPS: &[(Group, &str)] = &[
@@ -67,6 +69,7 @@ const GROUPS: &[(Group, &str)] = &[
     (Group::CongoBrazzaville, "congo_brazzaville"),
     (Group::CongoKinshasa, "congo_kinshasa"),
     (Group::WashingtonState, "washington_state"),
+    (Group::EuMetonym, "eu_metonym"),
 ];
 
 /// Where one cue was found.
@@ -312,6 +315,18 @@ impl Rules {
                     }
                 }
                 ("US", "US") if shouting(text, f.start, f.end) => keep[i] = false,
+                ("BE", "Brussels") => {
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(title, body));
+                    let belgium = found.iter().any(|o| {
+                        o.country == f.country && g.patterns[o.pattern].alias != "Brussels"
+                    });
+                    if cues.count(Group::EuMetonym) > 0
+                        && !belgium
+                        && !after_in_or_at(text, f.start)
+                    {
+                        keep[i] = false;
+                    }
+                }
                 _ => {}
             }
         }
@@ -413,6 +428,13 @@ fn turkey_is_bird(text: &str, f: Found, cues: &DocCues, other_tr: bool) -> bool 
     let doc =
         cues.count(Group::TurkeyBird) > 0 && cues.count(Group::TurkeyCountry) == 0 && !other_tr;
     before || after || doc
+}
+
+/// "in Brussels", "at Brussels": the place, not the institution.
+fn after_in_or_at(text: &str, start: usize) -> bool {
+    prev_word(text, start).is_some_and(|(s, e)| {
+        text.get(e..start) == Some(" ") && matches!(&text[s..e], "in" | "at" | "In" | "At")
+    })
 }
 
 fn mentions_dc(body: &str) -> bool {

@@ -110,7 +110,9 @@ impl CountryMatcher {
                 scored.push(Scored {
                     field: f.field,
                     start: f.start,
+                    end: f.end,
                     kind: f.kind,
+                    venue: false,
                 });
                 mentions.push(Mention {
                     text: text.get(f.start..f.end).unwrap_or_default().to_string(),
@@ -134,22 +136,46 @@ impl CountryMatcher {
             ));
         }
         let max = tags.iter().map(|(r, _)| *r).fold(0.0_f64, f64::max);
-        for (raw, tag) in tags.iter_mut() {
+        let scored: Vec<Vec<Scored>> = tags
+            .iter()
+            .map(|(_, t)| {
+                t.mentions
+                    .iter()
+                    .map(|m| Scored {
+                        field: m.field,
+                        start: m.start,
+                        end: m.end,
+                        kind: m.kind,
+                        venue: is_venue(if m.field == Field::Title { title } else { body }, m),
+                    })
+                    .collect()
+            })
+            .collect();
+        let candidates: Vec<salience::Candidate<'_>> = tags
+            .iter()
+            .zip(&scored)
+            .map(|((raw, _), mentions)| salience::Candidate {
+                mentions,
+                salience: if max > 0.0 { raw / max } else { 0.0 },
+            })
+            .collect();
+        let flags = salience::primaries(&candidates, body, lead_end);
+        for (((raw, tag), primary), _) in tags.iter_mut().zip(flags).zip(&scored) {
             let s = if max > 0.0 { *raw / max } else { 0.0 };
             tag.salience = (s * 1000.0).round() / 1000.0;
-            let scored: Vec<Scored> = tag
-                .mentions
-                .iter()
-                .map(|m| Scored {
-                    field: m.field,
-                    start: m.start,
-                    kind: m.kind,
-                })
-                .collect();
-            tag.primary = salience::is_primary(&scored, s, body.len(), lead_end);
+            tag.primary = primary;
         }
         // Stable sort: equal scores keep first-mention order.
         tags.sort_by(|a, b| b.0.total_cmp(&a.0));
         tags.into_iter().map(|(_, t)| t).collect()
     }
+}
+
+/// A capital or city right after "in" or "at" names where something happened ("talks in
+/// Doha"), not who acted ("Doha said").
+fn is_venue(text: &str, m: &Mention) -> bool {
+    matches!(m.kind, MentionKind::Capital | MentionKind::City)
+        && crate::text::prev_word(text, m.start).is_some_and(|(s, e)| {
+            text.get(e..m.start) == Some(" ") && matches!(&text[s..e], "in" | "at" | "In" | "At")
+        })
 }

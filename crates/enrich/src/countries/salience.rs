@@ -122,7 +122,17 @@ pub fn position_weight(field: Field, start: usize, body_len: usize, lead_end: us
 pub struct Scored {
     pub field: Field,
     pub start: usize,
+    pub end: usize,
     pub kind: MentionKind,
+    /// A capital or city used as a venue ("talks in Doha"): it says where, not who.
+    pub venue: bool,
+}
+
+impl Scored {
+    /// Can make its country primary: not a city, dateline or venue.
+    pub fn strong(&self) -> bool {
+        is_strong(self.kind) && !self.venue
+    }
 }
 
 /// Raw score of one country's mentions.
@@ -133,24 +143,99 @@ pub fn raw_score(mentions: &[Scored], body_len: usize, lead_end: usize) -> f64 {
         .sum()
 }
 
-/// The primary rule (see the module docs). `salience` is already normalised.
-pub fn is_primary(mentions: &[Scored], salience: f64, body_len: usize, lead_end: usize) -> bool {
-    let strong = || mentions.iter().filter(|m| is_strong(m.kind));
-    if strong().next().is_none() {
-        return false;
+/// One country's mentions and normalised salience, as the primary rule sees them.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'a> {
+    pub mentions: &'a [Scored],
+    pub salience: f64,
+}
+
+/// The primary rule (see the module docs): one flag per candidate, in the same order.
+pub fn primaries(countries: &[Candidate<'_>], body: &str, lead_end: usize) -> Vec<bool> {
+    let body_len = body.len();
+    let any_strong = countries
+        .iter()
+        .any(|c| c.mentions.iter().any(Scored::strong));
+    let subjects = lead_subjects(countries, body, lead_end);
+    countries
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let strong = || c.mentions.iter().filter(|m| m.strong());
+            if !c.mentions.iter().any(|m| m.kind != MentionKind::Dateline) {
+                return false;
+            }
+            if !any_strong {
+                // Only cities and regions: the article is about where it happens.
+                return c.salience >= 1.0;
+            }
+            if strong().any(|m| m.field == Field::Title) || subjects.contains(&i) {
+                return true;
+            }
+            let count = strong().count();
+            if count >= 2 && c.salience >= PRIMARY_SALIENCE {
+                return true;
+            }
+            let first = strong()
+                .filter(|m| m.field == Field::Body)
+                .map(|m| m.start)
+                .min();
+            let early = first.is_some_and(|s| (s as f64) <= EARLY_FRACTION * body_len as f64);
+            early && count >= 2 && c.salience >= EARLY_MIN_SALIENCE
+        })
+        .collect()
+}
+
+/// The subject of the lead: the country of its first strong mention, and the countries
+/// coordinated with it ("Lithuania, Latvia and Estonia said", "Russia and Ukraine's").
+fn lead_subjects(countries: &[Candidate<'_>], body: &str, lead_end: usize) -> Vec<usize> {
+    // Every non-dateline mention in the lead, strong or not: a venue that opens the lead
+    // ("A court in Tunis ...") is not the subject, but it keeps a later name from being one.
+    let mut in_lead: Vec<(usize, usize, usize, bool)> = countries
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| {
+            c.mentions
+                .iter()
+                .filter(|m| {
+                    m.kind != MentionKind::Dateline && m.field == Field::Body && m.start < lead_end
+                })
+                .map(move |m| (m.start, m.end, i, m.strong()))
+        })
+        .collect();
+    in_lead.sort_unstable();
+    let mut subjects = Vec::new();
+    let mut prev_end = None;
+    for (start, end, i, strong) in in_lead {
+        match prev_end {
+            None => {}
+            Some(pe) => {
+                let gap = body.get(pe..start).unwrap_or("x");
+                let gap = gap
+                    .strip_prefix("'s")
+                    .or_else(|| gap.strip_prefix("’s"))
+                    .unwrap_or(gap);
+                if !matches!(
+                    gap,
+                    ", " | " and " | ", and " | " & " | " and the " | ", the " | " or "
+                ) {
+                    break;
+                }
+            }
+        }
+        // A weak first mention ("Militants in the Niger Delta ... in Nigeria") still names the
+        // subject when the lead also names that country strongly.
+        let named_in_lead = strong
+            || countries[i]
+                .mentions
+                .iter()
+                .any(|m| m.strong() && m.field == Field::Body && m.start < lead_end);
+        if named_in_lead && !subjects.contains(&i) {
+            subjects.push(i);
+        }
+        prev_end = Some(end);
     }
-    if strong().any(|m| m.field == Field::Title || m.start < lead_end) {
-        return true;
-    }
-    if salience >= PRIMARY_SALIENCE {
-        return true;
-    }
-    let first = strong()
-        .filter(|m| m.field == Field::Body)
-        .map(|m| m.start)
-        .min();
-    let early = first.is_some_and(|s| (s as f64) <= EARLY_FRACTION * body_len as f64);
-    early && strong().count() >= 2 && salience >= EARLY_MIN_SALIENCE
+    subjects
 }
 
 #[cfg(test)]
@@ -180,18 +265,41 @@ mod tests {
     }
 
     #[test]
-    fn dateline_or_cities_alone_never_primary() {
+    fn dateline_never_primary_cities_only_when_nothing_else() {
         let m = [Scored {
             field: Field::Body,
             start: 0,
+            end: 6,
             kind: MentionKind::Dateline,
+            venue: false,
         }];
-        assert!(!is_primary(&m, 1.0, 100, 10));
+        let cand = |m| Candidate {
+            mentions: m,
+            salience: 1.0,
+        };
+        let body = "x".repeat(100);
+        assert_eq!(primaries(&[cand(&m)], &body, 10), [false]);
         let c = [Scored {
             field: Field::Title,
             start: 0,
+            end: 6,
             kind: MentionKind::City,
+            venue: false,
         }];
-        assert!(!is_primary(&c, 1.0, 100, 10));
+        let other = [Scored {
+            field: Field::Body,
+            start: 50,
+            end: 56,
+            kind: MentionKind::Name,
+            venue: false,
+        }];
+        let both = [
+            cand(&c),
+            Candidate {
+                mentions: &other,
+                salience: 0.3,
+            },
+        ];
+        assert_eq!(primaries(&both, &body, 10), [false, true]);
     }
 }

@@ -34,7 +34,9 @@ pub struct Passage {
 
 impl Passage {
     pub fn is_trap(&self) -> bool {
-        self.tags.iter().any(|t| t == "trap" || t.starts_with("trap-"))
+        self.tags
+            .iter()
+            .any(|t| t == "trap" || t.starts_with("trap-"))
     }
 }
 
@@ -90,8 +92,16 @@ pub fn evaluate(matcher: &CountryMatcher, passages: &[Passage]) -> Scores {
         s.mentions.add_sets(&p.countries, &found);
         s.primary.add_sets(&p.primary, &primary);
         let diff = |expected: &[String], got: &[String]| -> (Vec<String>, Vec<String>) {
-            let fp = got.iter().filter(|c| !expected.contains(c)).cloned().collect();
-            let fn_ = expected.iter().filter(|c| !got.contains(c)).cloned().collect();
+            let fp = got
+                .iter()
+                .filter(|c| !expected.contains(c))
+                .cloned()
+                .collect();
+            let fn_ = expected
+                .iter()
+                .filter(|c| !got.contains(c))
+                .cloned()
+                .collect();
             (fp, fn_)
         };
         let (false_countries, missed_countries) = diff(&p.countries, &found);
