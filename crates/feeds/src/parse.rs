@@ -1,0 +1,862 @@
+//! Parsing feeds with feed-rs, made robust: transcoding, repair, panic isolation, salvage of
+//! truncated documents, entity decoding, deterministic ids, dates in UTC, clutter removal and
+//! language detection.
+
+use std::collections::{HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use feed_rs::model::{Entry, Feed, FeedType};
+use newswire_model::id::{article_id, canonical_url, IdInputs};
+use newswire_model::Article;
+use regex::Regex;
+use serde::Serialize;
+
+use crate::text::{
+    html_to_text, inline_text, is_clutter, is_clutter_candidate, paragraph_key, paragraphs,
+};
+
+/// Dates more than this far ahead of the fetch time are clamped to it.
+pub const DEFAULT_FUTURE_TOLERANCE_SECS: i64 = 600;
+
+/// Why a document could not be parsed at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("empty document")]
+    Empty,
+    #[error("not a feed: {0}")]
+    NotAFeed(String),
+    #[error("malformed feed: {0}")]
+    Malformed(String),
+    #[error("parser panicked: {0}")]
+    Panicked(String),
+}
+
+/// A parsed, normalised feed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParsedFeed {
+    /// "rss2", "rss1", "rss0", "atom" or "json".
+    pub format: String,
+    pub title: Option<String>,
+    pub link: Option<String>,
+    /// Declared language of the feed (ISO 639-1 when recognisable).
+    pub language: Option<String>,
+    /// RSS `<ttl>` in minutes.
+    pub ttl_minutes: Option<u32>,
+    pub entries: Vec<ParsedEntry>,
+    pub warnings: Vec<String>,
+    #[serde(skip)]
+    pub feed_id: String,
+    #[serde(skip)]
+    pub feed_url: String,
+    #[serde(skip)]
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// One entry, normalised: plain-text fields, UTC dates, deterministic id.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ParsedEntry {
+    /// The newswire id (see `newswire_model::id`).
+    pub id: String,
+    /// The guid / id as the feed gave it.
+    pub guid: Option<String>,
+    pub url: Option<String>,
+    pub canonical_url: Option<String>,
+    pub title: String,
+    pub summary: Option<String>,
+    /// Body as plain text, paragraphs separated by a blank line.
+    pub text: String,
+    /// Publication date; the fetch time when the feed gave none (with a warning).
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub authors: Vec<String>,
+    pub categories: Vec<String>,
+    pub language: Option<String>,
+    /// The feed gave no date: `published` is the fetch time.
+    #[serde(skip)]
+    pub date_missing: bool,
+}
+
+impl ParsedEntry {
+    /// The entry as an [`Article`].
+    pub fn to_article(&self, feed_id: &str, feed_url: &str, fetched_at: DateTime<Utc>) -> Article {
+        Article {
+            id: self.id.clone(),
+            feed_id: feed_id.to_string(),
+            feed_url: feed_url.to_string(),
+            url: self.url.clone(),
+            canonical_url: self.canonical_url.clone(),
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            body: self.text.clone(),
+            authors: self.authors.clone(),
+            categories: self.categories.clone(),
+            language: self.language.clone(),
+            published_at: self.published,
+            updated_at: self.updated,
+            fetched_at,
+        }
+    }
+}
+
+impl ParsedFeed {
+    /// Every entry as an [`Article`] of this feed.
+    pub fn articles(&self) -> Vec<Article> {
+        self.entries
+            .iter()
+            .map(|e| e.to_article(&self.feed_id, &self.feed_url, self.fetched_at))
+            .collect()
+    }
+}
+
+/// Parses RSS 0.9x/1.0/2.0, Atom or JSON Feed bytes into a normalised feed.
+///
+/// `content_type` is the HTTP Content-Type, used for its charset. Never panics: a panic inside
+/// feed-rs becomes [`ParseError::Panicked`].
+pub fn parse_document(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    feed_id: &str,
+    feed_url: &str,
+    fetched_at: DateTime<Utc>,
+) -> Result<ParsedFeed, ParseError> {
+    let mut warnings = Vec::new();
+    let (text, enc_warning) = crate::encoding::to_utf8(bytes, content_type);
+    warnings.extend(enc_warning);
+    let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if trimmed.trim().is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let (feed, extras) = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        (parse_json(trimmed)?, Vec::new())
+    } else {
+        parse_xml(trimmed, &mut warnings)?
+    };
+    Ok(normalise(
+        feed, &extras, feed_id, feed_url, fetched_at, warnings,
+    ))
+}
+
+fn feed_rs_parser() -> feed_rs::parser::Parser {
+    feed_rs::parser::Builder::new()
+        // Empty id for entries without one: newswire computes its own deterministic id.
+        .id_generator(|_, _, _| String::new())
+        .sanitize_content(false)
+        .build()
+}
+
+/// Runs feed-rs, turning panics into errors.
+fn run_feed_rs(doc: &str) -> Result<Feed, ParseError> {
+    let result = catch_unwind(AssertUnwindSafe(|| feed_rs_parser().parse(doc.as_bytes())));
+    match result {
+        Ok(Ok(feed)) => Ok(feed),
+        Ok(Err(e)) => Err(ParseError::Malformed(one_line(&e.to_string()))),
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(ParseError::Panicked(one_line(&msg)))
+        }
+    }
+}
+
+fn one_line(s: &str) -> String {
+    let s = s.replace(['\n', '\r'], " ");
+    if s.len() > 300 {
+        let mut end = 300;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}...", &s[..end])
+    } else {
+        s
+    }
+}
+
+fn parse_json(doc: &str) -> Result<Feed, ParseError> {
+    let value: serde_json::Value = serde_json::from_str(doc)
+        .map_err(|e| ParseError::Malformed(format!("invalid JSON: {e}")))?;
+    let is_json_feed = value
+        .get("version")
+        .and_then(|v| v.as_str())
+        .is_some_and(|v| v.contains("jsonfeed.org"))
+        || value.get("items").is_some_and(|v| v.is_array());
+    if !is_json_feed {
+        return Err(ParseError::NotAFeed(
+            "JSON document is not a JSON Feed".into(),
+        ));
+    }
+    run_feed_rs(doc)
+}
+
+/// Per-entry facts feed-rs does not keep: `guid isPermaLink` and `feedburner:origLink`.
+#[derive(Debug, Default, Clone)]
+struct RawEntryExtras {
+    guid: Option<String>,
+    guid_is_permalink: bool,
+    orig_link: Option<String>,
+}
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| {
+        Regex::new(pattern).unwrap_or_else(|_| Regex::new("$^").expect("trivial regex"))
+    })
+}
+
+fn parse_xml(
+    doc: &str,
+    warnings: &mut Vec<String>,
+) -> Result<(Feed, Vec<RawEntryExtras>), ParseError> {
+    let root = root_element(doc);
+    match root.as_deref() {
+        Some("html") | Some("!doctype html") | Some("head") | Some("body") => {
+            return Err(ParseError::NotAFeed("the document is an HTML page".into()))
+        }
+        None => return Err(ParseError::NotAFeed("no XML root element".into())),
+        _ => {}
+    }
+    let repaired = repair_xml(doc, warnings);
+    let extras = scan_entry_extras(&repaired);
+    match run_feed_rs(&repaired) {
+        Ok(feed) => Ok((feed, extras)),
+        Err(first) => {
+            if let Some(salvaged) = salvage(&repaired) {
+                if let Ok(feed) = run_feed_rs(&salvaged) {
+                    warnings.push(format!(
+                        "document is truncated or malformed ({first}); salvaged {} entries",
+                        feed.entries.len()
+                    ));
+                    let extras = scan_entry_extras(&salvaged);
+                    return Ok((feed, extras));
+                }
+            }
+            match (&first, root.as_deref()) {
+                (ParseError::Malformed(m), Some(r))
+                    if m.contains("no root") || m.contains("root") && !is_feed_root(r) =>
+                {
+                    Err(ParseError::NotAFeed(format!(
+                        "root element <{r}> is not RSS, RDF or Atom"
+                    )))
+                }
+                _ => Err(first),
+            }
+        }
+    }
+}
+
+fn is_feed_root(name: &str) -> bool {
+    let local = name.rsplit(':').next().unwrap_or(name);
+    matches!(local, "rss" | "feed" | "rdf" | "entry")
+}
+
+/// The lower-cased name of the first element (skipping prolog, comments, doctype except html).
+fn root_element(doc: &str) -> Option<String> {
+    let mut rest = doc;
+    loop {
+        let start = rest.find('<')?;
+        rest = &rest[start..];
+        if rest.starts_with("<?") {
+            rest = &rest[rest.find("?>")? + 2..];
+        } else if rest.starts_with("<!--") {
+            rest = &rest[rest.find("-->")? + 3..];
+        } else if rest.len() >= 9 && rest[..9].eq_ignore_ascii_case("<!doctype") {
+            let end = rest.find('>')?;
+            let decl = rest[..end].to_ascii_lowercase();
+            if decl.contains("html") && !decl.contains("rss") {
+                return Some("!doctype html".into());
+            }
+            rest = &rest[end + 1..];
+        } else {
+            let name: String = rest[1..]
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+                .collect();
+            if name.is_empty() {
+                return None;
+            }
+            return Some(name.to_ascii_lowercase());
+        }
+    }
+}
+
+/// Repairs that turn common broken feeds into XML feed-rs accepts: bare `&`, HTML-only named
+/// entities, `<rss>` without (or with an unknown) version, unescaped HTML in `<description>`.
+fn repair_xml(doc: &str, warnings: &mut Vec<String>) -> String {
+    let mut out = repair_ampersands(doc, warnings);
+    static RSS_TAG: OnceLock<Regex> = OnceLock::new();
+    let rss_tag = re(&RSS_TAG, r#"(?i)<rss\b([^>]*)>"#);
+    if let Some(m) = rss_tag.captures(&out) {
+        let attrs = m.get(1).map(|a| a.as_str()).unwrap_or("");
+        static VERSION: OnceLock<Regex> = OnceLock::new();
+        let version_re = re(&VERSION, r#"\bversion\s*=\s*["']([^"']*)["']"#);
+        let fixed = match version_re.captures(attrs) {
+            None => {
+                warnings.push("<rss> has no version attribute; read as RSS 2.0".into());
+                Some(format!("<rss version=\"2.0\"{attrs}>"))
+            }
+            Some(v) => {
+                let version = v.get(1).map(|x| x.as_str().trim()).unwrap_or("");
+                if matches!(version, "2.0" | "0.91" | "0.92" | "") {
+                    None
+                } else {
+                    warnings.push(format!("<rss version=\"{version}\"> read as RSS 2.0"));
+                    Some(format!(
+                        "<rss{}>",
+                        version_re.replace(attrs, "version=\"2.0\"")
+                    ))
+                }
+            }
+        };
+        if let (Some(fixed), Some(whole)) = (fixed, m.get(0)) {
+            let range = whole.range();
+            out.replace_range(range, &fixed);
+        }
+    }
+    wrap_raw_html(&out, warnings)
+}
+
+/// `&` that does not start an XML reference becomes `&amp;`; HTML named entities that XML does
+/// not know become numeric references.
+fn repair_ampersands(doc: &str, warnings: &mut Vec<String>) -> String {
+    if !doc.contains('&') {
+        return doc.to_string();
+    }
+    let mut out = String::with_capacity(doc.len() + 64);
+    let mut rest = doc;
+    let mut bare = 0usize;
+    let mut named = 0usize;
+    while let Some(pos) = rest.find('&') {
+        out.push_str(&rest[..pos]);
+        rest = &rest[pos..];
+        let ent_len = xml_reference_len(rest);
+        match ent_len {
+            Some(len) => {
+                let name = &rest[1..len - 1];
+                if matches!(name, "amp" | "lt" | "gt" | "quot" | "apos") || name.starts_with('#') {
+                    out.push_str(&rest[..len]);
+                } else if let Some((decoded, _)) = crate::text::decode_one(&rest[..len]) {
+                    for c in decoded.chars() {
+                        out.push_str(&format!("&#{};", c as u32));
+                    }
+                    named += 1;
+                } else {
+                    out.push_str("&amp;");
+                    out.push_str(&rest[1..len]);
+                    bare += 1;
+                }
+                rest = &rest[len..];
+            }
+            None => {
+                out.push_str("&amp;");
+                rest = &rest[1..];
+                bare += 1;
+            }
+        }
+    }
+    out.push_str(rest);
+    if bare > 0 {
+        warnings.push(format!("repaired {bare} bare '&' characters"));
+    }
+    let _ = named;
+    out
+}
+
+/// Length of a syntactically valid XML reference (`&name;`, `&#123;`, `&#x1F;`) at the start.
+fn xml_reference_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 1;
+    if b.get(1) == Some(&b'#') {
+        i = 2;
+        let hex = matches!(b.get(2), Some(b'x') | Some(b'X'));
+        if hex {
+            i = 3;
+        }
+        let start = i;
+        while i < b.len()
+            && i < 12
+            && (if hex {
+                b[i].is_ascii_hexdigit()
+            } else {
+                b[i].is_ascii_digit()
+            })
+        {
+            i += 1;
+        }
+        if i == start || b.get(i) != Some(&b';') {
+            return None;
+        }
+        return Some(i + 1);
+    }
+    while i < b.len()
+        && i < 40
+        && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'-' || b[i] == b'.')
+    {
+        i += 1;
+    }
+    if i == 1 || b.get(i) != Some(&b';') || !b[1].is_ascii_alphabetic() {
+        return None;
+    }
+    Some(i + 1)
+}
+
+/// `<description>` and `<content:encoded>` holding raw (unescaped) HTML lose it in feed-rs;
+/// wrapping it in CDATA keeps it.
+fn wrap_raw_html(doc: &str, warnings: &mut Vec<String>) -> String {
+    static DESC: OnceLock<Regex> = OnceLock::new();
+    let desc = re(
+        &DESC,
+        r"(?s)<(description|content:encoded)(\s[^>]*)?>(.*?)</(description|content:encoded)>",
+    );
+    let mut wrapped = 0usize;
+    let out = desc.replace_all(doc, |c: &regex::Captures<'_>| {
+        let whole = c.get(0).map(|m| m.as_str()).unwrap_or("");
+        let (Some(open), Some(close)) = (c.get(1), c.get(4)) else {
+            return whole.to_string();
+        };
+        let inner = c.get(3).map(|m| m.as_str()).unwrap_or("");
+        let t = inner.trim_start();
+        let has_markup = inner.contains('<') && !t.starts_with("<![CDATA[");
+        if open.as_str() != close.as_str() || !has_markup {
+            return whole.to_string();
+        }
+        wrapped += 1;
+        let attrs = c.get(2).map(|m| m.as_str()).unwrap_or("");
+        format!(
+            "<{}{}><![CDATA[{}]]></{}>",
+            open.as_str(),
+            attrs,
+            inner.replace("]]>", "]]]]><![CDATA[>"),
+            close.as_str()
+        )
+    });
+    if wrapped > 0 {
+        warnings.push(format!(
+            "{wrapped} descriptions held unescaped HTML; kept as HTML"
+        ));
+    }
+    out.into_owned()
+}
+
+/// Cuts a broken document after its last complete item/entry and closes it.
+fn salvage(doc: &str) -> Option<String> {
+    let root = root_element(doc)?;
+    let local = root.rsplit(':').next().unwrap_or(&root).to_string();
+    let (end_tag, closers) = match local.as_str() {
+        "rss" => ("</item>", "</channel></rss>".to_string()),
+        "rdf" => {
+            let name = find_root_name(doc)?;
+            ("</item>", format!("</{name}>"))
+        }
+        "feed" => {
+            let name = find_root_name(doc)?;
+            ("</entry>", format!("</{name}>"))
+        }
+        _ => return None,
+    };
+    let cut = doc.rfind(end_tag)? + end_tag.len();
+    Some(format!("{}{}", &doc[..cut], closers))
+}
+
+/// The root element's name as written (with prefix).
+fn find_root_name(doc: &str) -> Option<String> {
+    let mut rest = doc;
+    loop {
+        let start = rest.find('<')?;
+        rest = &rest[start..];
+        if rest.starts_with("<?") {
+            rest = &rest[rest.find("?>")? + 2..];
+        } else if rest.starts_with("<!") {
+            rest = &rest[rest.find('>')? + 1..];
+        } else {
+            let name: String = rest[1..]
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+                .collect();
+            return (!name.is_empty()).then_some(name);
+        }
+    }
+}
+
+fn scan_entry_extras(doc: &str) -> Vec<RawEntryExtras> {
+    static BLOCK: OnceLock<Regex> = OnceLock::new();
+    static GUID: OnceLock<Regex> = OnceLock::new();
+    static ORIG: OnceLock<Regex> = OnceLock::new();
+    let block = re(&BLOCK, r"(?s)<(item|entry)[\s>].*?</(item|entry)>");
+    let guid = re(
+        &GUID,
+        r#"(?s)<guid(\s[^>]*)?>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</guid>"#,
+    );
+    let orig = re(
+        &ORIG,
+        r"(?s)<feedburner:origLink>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</feedburner:origLink>",
+    );
+    if !doc.contains("<guid") && !doc.contains("origLink") {
+        return Vec::new();
+    }
+    block
+        .find_iter(doc)
+        .map(|m| {
+            let b = m.as_str();
+            let mut x = RawEntryExtras::default();
+            if let Some(g) = guid.captures(b) {
+                let attrs = g.get(1).map(|a| a.as_str()).unwrap_or("");
+                x.guid = g
+                    .get(2)
+                    .map(|v| crate::text::decode_entities(v.as_str().trim()));
+                x.guid_is_permalink = !attrs.to_ascii_lowercase().contains("ispermalink=\"false\"")
+                    && !attrs.to_ascii_lowercase().contains("ispermalink='false'");
+            }
+            if let Some(o) = orig.captures(b) {
+                x.orig_link = o
+                    .get(1)
+                    .map(|v| crate::text::decode_entities(v.as_str().trim()));
+            }
+            x
+        })
+        .collect()
+}
+
+fn format_name(t: &FeedType) -> &'static str {
+    match t {
+        FeedType::Atom => "atom",
+        FeedType::JSON => "json",
+        FeedType::RSS0 => "rss0",
+        FeedType::RSS1 => "rss1",
+        FeedType::RSS2 => "rss2",
+    }
+}
+
+fn is_http(s: &str) -> bool {
+    let l = s.trim().to_ascii_lowercase();
+    l.starts_with("http://") || l.starts_with("https://")
+}
+
+fn entry_link(entry: &Entry) -> Option<String> {
+    entry
+        .links
+        .iter()
+        .find(|l| matches!(l.rel.as_deref(), None | Some("alternate")) && l.target.is_none())
+        .or_else(|| {
+            entry
+                .links
+                .iter()
+                .find(|l| l.rel.as_deref() != Some("self"))
+        })
+        .map(|l| l.href.trim().to_string())
+        .filter(|h| !h.is_empty())
+}
+
+fn normalise(
+    feed: Feed,
+    extras: &[RawEntryExtras],
+    feed_id: &str,
+    feed_url: &str,
+    fetched_at: DateTime<Utc>,
+    mut warnings: Vec<String>,
+) -> ParsedFeed {
+    let extras_usable = extras.len() == feed.entries.len();
+    let feed_lang = feed.language.as_deref().and_then(normalise_lang);
+    let title = feed
+        .title
+        .as_ref()
+        .map(|t| inline_text(&t.content))
+        .filter(|t| !t.is_empty());
+    let link = feed
+        .links
+        .iter()
+        .find(|l| matches!(l.rel.as_deref(), None | Some("alternate")))
+        .map(|l| l.href.trim().to_string())
+        .filter(|h| !h.is_empty());
+    let tolerance = Duration::seconds(DEFAULT_FUTURE_TOLERANCE_SECS);
+    let mut bodies: Vec<Vec<String>> = Vec::with_capacity(feed.entries.len());
+    let mut entries = Vec::with_capacity(feed.entries.len());
+    let mut missing_dates = 0usize;
+    for (i, entry) in feed.entries.iter().enumerate() {
+        let extra = if extras_usable {
+            extras.get(i).cloned().unwrap_or_default()
+        } else {
+            RawEntryExtras::default()
+        };
+        let guid = Some(entry.id.trim().to_string())
+            .filter(|g| !g.is_empty())
+            .or(extra.guid.clone());
+        let mut url = extra
+            .orig_link
+            .clone()
+            .filter(|l| is_http(l))
+            .or_else(|| entry_link(entry));
+        if url.is_none() {
+            if let Some(g) = &guid {
+                if is_http(g) && (extra.guid_is_permalink || !extras_usable) {
+                    url = Some(g.trim().to_string());
+                }
+            }
+        }
+        let title = entry
+            .title
+            .as_ref()
+            .map(|t| inline_text(&t.content))
+            .unwrap_or_default();
+        let summary_paras = entry
+            .summary
+            .as_ref()
+            .map(|s| strip_rules(paragraphs(&s.content)))
+            .unwrap_or_default();
+        let content_paras = entry
+            .content
+            .as_ref()
+            .and_then(|c| c.body.as_deref())
+            .map(|b| strip_rules(paragraphs(b)))
+            .unwrap_or_default();
+        let body_paras = if content_paras.is_empty() {
+            summary_paras.clone()
+        } else {
+            content_paras
+        };
+        let summary = Some(summary_paras.join("\n\n")).filter(|s| !s.is_empty());
+        let original_date = entry.published.or(entry.updated);
+        let date_for_id = original_date
+            .map(|d| d.to_rfc3339_opts(SecondsFormat::Secs, true))
+            .unwrap_or_default();
+        let (id, _) = article_id(IdInputs {
+            feed_id,
+            guid: guid.as_deref(),
+            link: url.as_deref(),
+            title: &title,
+            date: &date_for_id,
+        });
+        let clamp = |d: DateTime<Utc>, what: &str, warnings: &mut Vec<String>| {
+            if d > fetched_at + tolerance {
+                warnings.push(format!(
+                    "entry {}: {what} date {} is in the future; clamped to fetch time",
+                    i + 1,
+                    d.to_rfc3339_opts(SecondsFormat::Secs, true)
+                ));
+                fetched_at
+            } else {
+                d
+            }
+        };
+        let mut date_missing = false;
+        let published = match original_date {
+            Some(d) => Some(clamp(d, "published", &mut warnings)),
+            None => {
+                date_missing = true;
+                missing_dates += 1;
+                Some(fetched_at)
+            }
+        };
+        let updated = entry.updated.map(|d| clamp(d, "updated", &mut warnings));
+        let authors = entry
+            .authors
+            .iter()
+            .filter_map(|p| p.name.as_deref().or(p.email.as_deref()).map(inline_text))
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>();
+        let mut categories: Vec<String> = Vec::new();
+        for c in &entry.categories {
+            let t = inline_text(c.label.as_deref().unwrap_or(&c.term));
+            if !t.is_empty() && !categories.contains(&t) {
+                categories.push(t);
+            }
+        }
+        let declared = entry.language.as_deref().and_then(normalise_lang);
+        bodies.push(body_paras);
+        entries.push(ParsedEntry {
+            id,
+            guid,
+            canonical_url: url.as_deref().and_then(canonical_url),
+            url,
+            title,
+            summary,
+            text: String::new(),
+            published,
+            updated,
+            authors,
+            categories,
+            language: declared,
+            date_missing,
+        });
+    }
+    if missing_dates > 0 {
+        warnings.push(format!(
+            "{missing_dates} entries have no date; using the fetch time"
+        ));
+    }
+    // Learn clutter inside this document: short paragraphs repeated across many entries.
+    let learnt = repeated_paragraphs(&bodies);
+    if !learnt.is_empty() {
+        warnings.push(format!(
+            "dropped {} paragraphs repeated across entries as clutter",
+            learnt.len()
+        ));
+    }
+    for (entry, paras) in entries.iter_mut().zip(bodies) {
+        let kept: Vec<String> = paras
+            .into_iter()
+            .filter(|p| !learnt.contains(&paragraph_key(p)))
+            .collect();
+        entry.text = kept.join("\n\n");
+        if let Some(s) = &entry.summary {
+            let kept: Vec<&str> = s
+                .split("\n\n")
+                .filter(|p| !learnt.contains(&paragraph_key(p)))
+                .collect();
+            entry.summary = Some(kept.join("\n\n")).filter(|s| !s.is_empty());
+        }
+        let detected = detect_language(&entry.title, &entry.text);
+        entry.language = match (entry.language.take(), detected) {
+            (Some(d), _) => Some(d),
+            (None, Some((lang, true))) => Some(lang),
+            (None, guess) => feed_lang.clone().or(guess.map(|(l, _)| l)),
+        };
+    }
+    ParsedFeed {
+        format: format_name(&feed.feed_type).to_string(),
+        title,
+        link,
+        language: feed_lang,
+        ttl_minutes: feed.ttl,
+        entries,
+        warnings,
+        feed_id: feed_id.to_string(),
+        feed_url: feed_url.to_string(),
+        fetched_at,
+    }
+}
+
+fn strip_rules(paras: Vec<String>) -> Vec<String> {
+    paras.into_iter().filter(|p| !is_clutter(p)).collect()
+}
+
+/// Keys of short paragraphs that occur in at least 3 entries and at least half of them.
+fn repeated_paragraphs(bodies: &[Vec<String>]) -> HashSet<u64> {
+    let n = bodies.len();
+    if n < 4 {
+        return HashSet::new();
+    }
+    let mut counts: HashMap<u64, usize> = HashMap::new();
+    for body in bodies {
+        let keys: HashSet<u64> = body
+            .iter()
+            .filter(|p| is_clutter_candidate(p))
+            .map(|p| paragraph_key(p))
+            .collect();
+        for k in keys {
+            *counts.entry(k).or_default() += 1;
+        }
+    }
+    let threshold = 3.max(n.div_ceil(2));
+    counts
+        .into_iter()
+        .filter(|(_, c)| *c >= threshold)
+        .map(|(k, _)| k)
+        .collect()
+}
+
+/// `en-US`, `EN`, `en_gb` -> `en`. Anything that is not a 2-letter primary tag -> None.
+pub fn normalise_lang(tag: &str) -> Option<String> {
+    let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    (primary.len() == 2 && primary.chars().all(|c| c.is_ascii_lowercase())).then_some(primary)
+}
+
+/// Detected ISO 639-1 language and whether the detection is reliable.
+pub fn detect_language(title: &str, text: &str) -> Option<(String, bool)> {
+    let mut sample = String::with_capacity(2048);
+    sample.push_str(title);
+    sample.push('\n');
+    let mut end = text.len().min(2000);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    sample.push_str(&text[..end]);
+    if sample.trim().len() < 20 {
+        return None;
+    }
+    let info = whatlang::detect(&sample)?;
+    let code = iso639_1(info.lang().code())?;
+    Some((code.to_string(), info.is_reliable()))
+}
+
+fn iso639_1(code3: &str) -> Option<&'static str> {
+    Some(match code3 {
+        "afr" => "af",
+        "aka" => "ak",
+        "amh" => "am",
+        "ara" => "ar",
+        "aze" => "az",
+        "bel" => "be",
+        "ben" => "bn",
+        "bul" => "bg",
+        "cat" => "ca",
+        "ces" => "cs",
+        "cmn" => "zh",
+        "dan" => "da",
+        "deu" => "de",
+        "ell" => "el",
+        "eng" => "en",
+        "epo" => "eo",
+        "est" => "et",
+        "fin" => "fi",
+        "fra" => "fr",
+        "guj" => "gu",
+        "heb" => "he",
+        "hin" => "hi",
+        "hrv" => "hr",
+        "hun" => "hu",
+        "hye" => "hy",
+        "ind" => "id",
+        "ita" => "it",
+        "jav" => "jv",
+        "jpn" => "ja",
+        "kan" => "kn",
+        "kat" => "ka",
+        "khm" => "km",
+        "kor" => "ko",
+        "lat" => "la",
+        "lav" => "lv",
+        "lit" => "lt",
+        "mal" => "ml",
+        "mar" => "mr",
+        "mkd" => "mk",
+        "mya" => "my",
+        "nep" => "ne",
+        "nld" => "nl",
+        "nob" => "nb",
+        "ori" => "or",
+        "pan" => "pa",
+        "pes" => "fa",
+        "pol" => "pl",
+        "por" => "pt",
+        "ron" => "ro",
+        "rus" => "ru",
+        "sin" => "si",
+        "slk" => "sk",
+        "slv" => "sl",
+        "sna" => "sn",
+        "spa" => "es",
+        "srp" => "sr",
+        "swe" => "sv",
+        "tam" => "ta",
+        "tel" => "te",
+        "tgl" => "tl",
+        "tha" => "th",
+        "tuk" => "tk",
+        "tur" => "tr",
+        "ukr" => "uk",
+        "urd" => "ur",
+        "uzb" => "uz",
+        "vie" => "vi",
+        "yid" => "yi",
+        "zul" => "zu",
+        _ => return None,
+    })
+}
+
+/// Plain text of an HTML fragment, for callers outside the crate that only need one field.
+pub fn text_of(html: &str) -> String {
+    html_to_text(html)
+}

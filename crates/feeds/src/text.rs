@@ -1,0 +1,436 @@
+//! HTML to plain text, entity decoding and page-clutter removal.
+//!
+//! Every text field newswire emits is plain text: paragraphs separated by a blank line, entities
+//! decoded, scripts and styles dropped, and lines of page furniture ("Register now for free
+//! unlimited access to Reuters.com", "Source link", ...) removed.
+
+use std::sync::OnceLock;
+
+use ego_tree::iter::Edge;
+use regex::RegexSet;
+use scraper::{Html, Node};
+
+/// Elements whose content is never text of the article.
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "iframe", "svg", "math", "head", "object", "embed",
+    "select", "button", "canvas", "audio", "video", "form", "nav",
+];
+
+/// Elements that start and end a paragraph.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "thead",
+    "tbody",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "figure",
+    "figcaption",
+    "hr",
+    "address",
+    "main",
+    "center",
+    "body",
+    "html",
+];
+
+/// Turns HTML into plain text: paragraphs separated by `"\n\n"`, whitespace inside a paragraph
+/// collapsed to single spaces, entities decoded, scripts, styles and similar dropped.
+///
+/// Input without any tag is treated as plain text: blank lines separate its paragraphs.
+pub fn html_to_text(html: &str) -> String {
+    paragraphs(html).join("\n\n")
+}
+
+/// The paragraphs of an HTML (or plain-text) fragment, each trimmed and non-empty.
+pub fn paragraphs(html: &str) -> Vec<String> {
+    if !looks_like_html(html) {
+        return plain_paragraphs(html);
+    }
+    // html5ever's tree builder is quadratic in nesting depth; hostile or broken documents with
+    // very many tags go through a linear tag stripper instead.
+    if html.len() > MAX_TREE_BYTES || html.bytes().filter(|b| *b == b'<').count() > MAX_TREE_TAGS {
+        return linear_paragraphs(html);
+    }
+    let doc = Html::parse_fragment(html);
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut skip_depth = 0usize;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(el) => {
+                    let name = el.name();
+                    if skip_depth > 0 || SKIPPED.contains(&name) {
+                        skip_depth += 1;
+                    } else if BLOCKS.contains(&name) {
+                        flush(&mut current, &mut out);
+                    } else if name == "img" {
+                        // Images carry no text of their own; alt text is usually a caption
+                        // duplicate, so it is left out.
+                    }
+                }
+                Node::Text(t) if skip_depth == 0 => push_collapsed(&mut current, t),
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(el) = node.value() {
+                    if skip_depth > 0 {
+                        skip_depth -= 1;
+                    } else if BLOCKS.contains(&el.name()) {
+                        flush(&mut current, &mut out);
+                    }
+                }
+            }
+        }
+    }
+    flush(&mut current, &mut out);
+    out
+}
+
+const MAX_TREE_BYTES: usize = 2 * 1024 * 1024;
+const MAX_TREE_TAGS: usize = 4000;
+
+/// Linear-time fallback: tags stripped, block tags break paragraphs, skipped elements dropped.
+fn linear_paragraphs(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut rest = html;
+    while !rest.is_empty() {
+        match rest.find('<') {
+            None => {
+                push_collapsed(&mut current, &decode_entities(rest));
+                break;
+            }
+            Some(pos) => {
+                if pos > 0 {
+                    push_collapsed(&mut current, &decode_entities(&rest[..pos]));
+                }
+                rest = &rest[pos..];
+                if rest.starts_with("<!--") {
+                    rest = rest.find("-->").map(|e| &rest[e + 3..]).unwrap_or("");
+                    continue;
+                }
+                let Some(end) = rest.find('>') else { break };
+                let tag = &rest[1..end];
+                rest = &rest[end + 1..];
+                let closing = tag.starts_with('/');
+                let name: String = tag
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                if !closing && SKIPPED.contains(&name.as_str()) && !tag.ends_with('/') {
+                    let close = format!("</{name}");
+                    let lower = rest.to_ascii_lowercase();
+                    rest = match lower.find(&close) {
+                        Some(i) => rest[i..]
+                            .find('>')
+                            .map(|e| &rest[i + e + 1..])
+                            .unwrap_or(""),
+                        None => "",
+                    };
+                } else if BLOCKS.contains(&name.as_str()) {
+                    flush(&mut current, &mut out);
+                }
+            }
+        }
+    }
+    flush(&mut current, &mut out);
+    out
+}
+
+/// A text field that must be one line (titles, author names): tags removed, entities decoded,
+/// whitespace collapsed.
+pub fn inline_text(s: &str) -> String {
+    if !s.contains('<') && !s.contains('&') {
+        return collapse_ws(s);
+    }
+    paragraphs(s).join(" ")
+}
+
+/// Decodes HTML entities (named, decimal, hex) in plain text, leaving everything else alone.
+/// Unknown entities and bare ampersands stay as they are.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find('&') {
+        out.push_str(&rest[..pos]);
+        rest = &rest[pos..];
+        match decode_one(rest) {
+            Some((decoded, used)) => {
+                out.push_str(&decoded);
+                rest = &rest[used..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Decodes the entity at the start of `s` (which starts with `&`): the text and bytes used.
+pub(crate) fn decode_one(s: &str) -> Option<(String, usize)> {
+    let body = &s[1..];
+    let end = body
+        .char_indices()
+        .take(40)
+        .find(|(_, c)| *c == ';')
+        .map(|(i, _)| i)?;
+    let name = &body[..end];
+    let used = end + 2;
+    if let Some(num) = name.strip_prefix('#') {
+        let code = if let Some(hex) = num.strip_prefix('x').or_else(|| num.strip_prefix('X')) {
+            u32::from_str_radix(hex, 16).ok()?
+        } else {
+            num.parse::<u32>().ok()?
+        };
+        let code = match code {
+            // Windows-1252 code points written as numeric references, as many feeds do.
+            0x80..=0x9f => windows_1252_c1(code),
+            _ => code,
+        };
+        let c = char::from_u32(code).filter(|c| *c != '\0')?;
+        return Some((c.to_string(), used));
+    }
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let key = &s[1..used];
+    let (a, b) = *markup5ever::data::NAMED_ENTITIES.get(key)?;
+    let mut out = String::new();
+    out.push(char::from_u32(a)?);
+    if b != 0 {
+        out.push(char::from_u32(b)?);
+    }
+    Some((out, used))
+}
+
+fn windows_1252_c1(code: u32) -> u32 {
+    let byte = [code as u8];
+    let (c, _, _) = encoding_rs::WINDOWS_1252.decode(&byte);
+    c.chars().next().map(|c| c as u32).unwrap_or(code)
+}
+
+fn looks_like_html(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
+}
+
+fn plain_paragraphs(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in s.lines() {
+        if line.trim().is_empty() {
+            flush(&mut current, &mut out);
+        } else {
+            if !current.is_empty() && !current.ends_with(' ') {
+                current.push(' ');
+            }
+            push_collapsed(&mut current, line);
+        }
+    }
+    flush(&mut current, &mut out);
+    out.into_iter()
+        .map(|p| decode_entities(&p))
+        .map(|p| collapse_ws(&p))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+fn push_collapsed(current: &mut String, text: &str) {
+    let starts_ws = text.starts_with(char::is_whitespace);
+    let mut first = true;
+    for word in text.split_whitespace() {
+        if (!first || starts_ws) && !current.is_empty() && !current.ends_with(' ') {
+            current.push(' ');
+        }
+        current.push_str(word);
+        first = false;
+    }
+    if text.ends_with(char::is_whitespace) && !current.is_empty() && !current.ends_with(' ') {
+        current.push(' ');
+    }
+}
+
+fn flush(current: &mut String, out: &mut Vec<String>) {
+    let p = current.trim();
+    if !p.is_empty() {
+        out.push(p.to_string());
+    }
+    current.clear();
+}
+
+/// Whitespace (including non-breaking spaces) collapsed to single spaces, trimmed.
+pub fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Paragraph patterns that are page furniture, not article text. Each must match the whole
+/// paragraph (case-insensitive).
+const CLUTTER_RULES: &[&str] = &[
+    r"^register now for free,? unlimited access to reuters\.com\.?$",
+    r"^register now for free unlimited access to [\w.]+\.?$",
+    r"^source link\.?$",
+    r"^leave a comment\.?$",
+    r"^our standards: .{0,80}$",
+    r"^(read|continue reading|read the full story|read more)( here| at .{0,60}| on .{0,60})?\.{0,3}$",
+    r"^the post .{1,300} appeared first on .{1,120}\.?$",
+    r"^advertisement\.?$",
+    r"^(share|share this|share this article|share on (facebook|twitter|x|linkedin))[:.]?$",
+    r"^(sign up|subscribe) (now |today )?(for|to) .{0,80}newsletter.{0,40}$",
+    r"^click here to .{0,80}$",
+    r"^follow (us|\w+) on (twitter|x|facebook|instagram|telegram).{0,60}$",
+    r"^(related|related articles|related stories|more from .{0,40})[:.]?$",
+    r"^(this|the) article (was )?(originally )?(appeared|published) (first )?(on|in) .{0,80}$",
+    r"^all rights reserved\.?$",
+    r"^(copyright|©) .{0,80}(all rights reserved)?\.?$",
+    r"^comments?\s*\(\d+\)$",
+    r"^\[?(…|\.\.\.)\]?$",
+];
+
+fn clutter_rules() -> &'static RegexSet {
+    static RULES: OnceLock<RegexSet> = OnceLock::new();
+    RULES.get_or_init(|| {
+        regex::RegexSetBuilder::new(CLUTTER_RULES)
+            .case_insensitive(true)
+            .build()
+            .unwrap_or_else(|_| RegexSet::empty())
+    })
+}
+
+/// Whether a paragraph is page clutter by the built-in rules.
+pub fn is_clutter(paragraph: &str) -> bool {
+    let p = paragraph.trim();
+    p.len() <= 400 && clutter_rules().is_match(p)
+}
+
+/// Drops clutter paragraphs (by rule) from a list of paragraphs.
+pub fn strip_clutter(paragraphs: Vec<String>) -> Vec<String> {
+    paragraphs.into_iter().filter(|p| !is_clutter(p)).collect()
+}
+
+/// A stable 64-bit hash of a paragraph after case and whitespace normalisation, used to learn
+/// paragraphs that repeat across one source's articles. FNV-1a: stable across runs and builds.
+pub fn paragraph_key(p: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for word in p.split_whitespace() {
+        for c in word.chars().flat_map(char::to_lowercase) {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        h ^= u64::from(b' ');
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Only short paragraphs are candidates for learned clutter: a long one that repeats is more
+/// likely a syndicated story than furniture.
+pub fn is_clutter_candidate(p: &str) -> bool {
+    p.len() <= 300
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_and_scripts() {
+        let html = "<p>One &amp; two</p><script>var x=1;</script><style>p{}</style>\
+                    <div>Three<br>Four&nbsp;five</div><p>caf&eacute; &#8217;s&#x2019;</p>";
+        assert_eq!(
+            html_to_text(html),
+            "One & two\n\nThree\n\nFour five\n\ncafé ’s’"
+        );
+    }
+
+    #[test]
+    fn plain_text_keeps_paragraphs() {
+        let t = "First line\ncontinues.\n\n  Second &amp; para  \n";
+        assert_eq!(html_to_text(t), "First line continues.\n\nSecond & para");
+    }
+
+    #[test]
+    fn inline_text_decodes() {
+        assert_eq!(
+            inline_text("Caf&eacute;&nbsp;<b>talks</b>  end"),
+            "Café talks end"
+        );
+        assert_eq!(inline_text("AT&T deal"), "AT&T deal");
+        assert_eq!(
+            decode_entities("a &amp; b &bogus; &#x41; &#150; & c"),
+            "a & b &bogus; A – & c"
+        );
+    }
+
+    #[test]
+    fn clutter_rules_match_whole_paragraphs() {
+        assert!(is_clutter(
+            "Register now for free unlimited access to Reuters.com"
+        ));
+        assert!(is_clutter("Source link"));
+        assert!(is_clutter("Leave a Comment"));
+        assert!(is_clutter(
+            "Our Standards: The Thomson Reuters Trust Principles."
+        ));
+        assert!(is_clutter(
+            "The post Talks resume appeared first on Example News."
+        ));
+        assert!(!is_clutter(
+            "Turkey said the source link to Moscow was intact."
+        ));
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = "<div>".repeat(50_000)
+            + "deep <b>bold</b><script>x</script>"
+            + &"</div>".repeat(50_000);
+        assert_eq!(html_to_text(&html), "deep bold");
+        // The linear path and the tree path agree on ordinary markup.
+        let small = "<p>One &amp; two</p><script>var x=1;</script><div>Three<br>Four</div>";
+        assert_eq!(linear_paragraphs(small), paragraphs(small));
+    }
+}
