@@ -12,4 +12,6 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/dev")));
     print!("{}", eval::countries::report(&dev_dir));
+    print!("{}", eval::weapons::report(&dev_dir));
+    print!("{}", eval::sanctions::report(&dev_dir));
 }

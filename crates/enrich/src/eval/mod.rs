@@ -7,6 +7,8 @@
 //! one after the other.
 
 pub mod countries;
+pub mod sanctions;
+pub mod weapons;
 
 /// True positives, false positives and false negatives of one measurement.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

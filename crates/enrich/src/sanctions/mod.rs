@@ -156,6 +156,20 @@ const TARGET_PREPS: &[&str] = &["on", "against", "targeting", "toward", "towards
 /// Determiners skipped when looking at the word before an actor.
 const DETERMINERS: &[&str] = &["the", "a", "an", "its", "their"];
 
+/// Quantity words skipped, like determiners, when looking at the word before an actor
+/// ("on six Russian officials", "of 25 Belarusian officials").
+const QUANTITIES: &[&str] = &[
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens", "hundreds",
+    "several", "some", "more", "other", "many", "most", "all", "top", "senior", "major", "key",
+    "dozen", "scores", "numerous", "various", "leading",
+];
+
+fn skippable(word: &str) -> bool {
+    DETERMINERS.contains(&word)
+        || QUANTITIES.contains(&word)
+        || (!word.is_empty() && word.bytes().all(|b| b.is_ascii_digit() || b == b','))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ActorKind {
     Name,
@@ -532,16 +546,25 @@ impl SanctionsExtractor {
                 TriggerKind::Verb => self.verb_trigger_counts(toks, words, t, c1, actors),
                 TriggerKind::Conditional => {
                     let punitive = hits.iter().any(|(_, _, e)| {
-                        matches!(e, Entry::Action(Cue::Act(SanctionAction::Impose)))
-                            || matches!(e, Entry::Action(Cue::Act(SanctionAction::Lift)))
-                            || matches!(e, Entry::Action(Cue::Act(SanctionAction::Threaten)))
+                        matches!(
+                            e,
+                            Entry::Action(Cue::Act(
+                                SanctionAction::Impose
+                                    | SanctionAction::Lift
+                                    | SanctionAction::Threaten
+                                    | SanctionAction::Evade
+                            ))
+                        )
                     });
+                    let bloc_before = actors
+                        .iter()
+                        .any(|a| a.kind == ActorKind::Bloc && a.last == t);
                     let target_after = actors.iter().any(|a| {
                         a.first >= t + len
                             && a.first <= t + len + 3
                             && TARGET_PREPS.contains(&words[prev_word(words, a.first, c0)])
                     });
-                    punitive && target_after
+                    punitive || target_after || bloc_before
                 }
                 TriggerKind::Anaphor => {
                     previous.is_some()
@@ -611,9 +634,14 @@ impl SanctionsExtractor {
             .iter()
             .any(|&(p, _, e)| *e == Entry::Modal && p + 3 >= cue_pos && p < cue_pos);
 
+        // "resisted pressure to align with", "blocked moves to join": an oppose cue before the
+        // join cue makes it a refusal.
+        let refused = matches!(cue, Some((p, _, Cue::Join)) if hits.iter().any(|&(q, _, e)| {
+            *e == Entry::Action(Cue::Act(SanctionAction::Oppose)) && q < p && q + 8 >= p
+        }));
         let (mut action, mut negated_out) = match cue {
             Some((_, _, Cue::Join)) => {
-                if negated {
+                if negated || refused {
                     (SanctionAction::Oppose, false)
                 } else {
                     (SanctionAction::Impose, false)
@@ -638,6 +666,7 @@ impl SanctionsExtractor {
             hits.iter()
                 .any(|&(p, _, e)| *e == Entry::Passive && p >= from && p < to)
         };
+
         for (ai, a) in actors.iter().enumerate() {
             let before = prev_word(words, a.first, c0);
             let before_word = if before < a.first { words[before] } else { "" };
@@ -653,15 +682,29 @@ impl SanctionsExtractor {
                 used[ai] = true;
                 continue;
             }
-            // on / against X
-            if TARGET_PREPS.contains(&before_word) && before < a.first {
+            // on / against X; "the assets of X", "a package of sanctions of"... right after the
+            // trigger
+            let of_after_trigger = before_word == "of" && before == t + tlen;
+            if (TARGET_PREPS.contains(&before_word) || of_after_trigger) && before < a.first {
                 push(&mut targets, &a.code);
                 self.sector_after(words, a, c1, &mut sectors);
                 used[ai] = true;
                 continue;
             }
             // X sanctions (premodifier)
-            if a.last <= t && self.only_premods(words, a.last, t) {
+            if tkind != TriggerKind::Verb && a.last <= t && self.only_premods(words, a.last, t) {
+                // "Canada sanctions Russian officials": the trigger is a verb with an object,
+                // and the actor before it its subject.
+                let mut after = t + tlen;
+                while after < c1 && skippable(words[after]) {
+                    after += 1;
+                }
+                let verb_use = a.last == t
+                    && words[t] == "sanctions"
+                    && actors.iter().any(|b| b.first == after);
+                if verb_use {
+                    continue;
+                }
                 let target_like = a.kind == ActorKind::Name && !a.possessive;
                 let has_prep_target = actors.iter().any(|b| {
                     b.first > t && TARGET_PREPS.contains(&words[prev_word(words, b.first, c0)])
@@ -687,12 +730,21 @@ impl SanctionsExtractor {
                 continue;
             }
         }
+        // "despite sanctions", "amid sanctions": without an action cue the clause's subject is
+        // not the sanctions' actor.
+        let in_phrase = {
+            let mut j = t;
+            while j > c0 && self.only_premods(words, j - 1, t) {
+                j -= 1;
+            }
+            j > c0 && matches!(words[j - 1], "despite" | "amid" | "because" | "to" | "for")
+        };
         // Subject: nearest eligible actor before the anchor.
         let mut subject: Vec<String> = Vec::new();
         let mut subject_passive = false;
         let mut chosen: Option<usize> = None;
         for (ai, a) in actors.iter().enumerate().rev() {
-            if a.last > anchor || used[ai] {
+            if a.last > anchor || used[ai] || (in_phrase && cue.is_none()) {
                 continue;
             }
             if self.subject_eligible(words, a, c0, c1) {
@@ -703,8 +755,7 @@ impl SanctionsExtractor {
         if let Some(ai) = chosen {
             let a = actors[ai];
             subject.push(a.code.clone());
-            subject_passive = passive_between(a.last, anchor + 1)
-                || (a.last < words.len() && passive_between(a.last, a.last + 3));
+            subject_passive = passive_between(a.last, anchor);
             let mut k = a.first;
             used[ai] = true;
             // Coordinated subjects: "The US, the EU and Britain imposed".
@@ -976,12 +1027,13 @@ fn west_is_bloc(text: &str, end: usize) -> bool {
     !rest.starts_with(|c: char| c.is_uppercase())
 }
 
-/// Index of the word before token `i`, skipping determiners; `i` itself when there is none.
+/// Index of the word before token `i`, skipping determiners and quantities; `i` itself when
+/// there is none.
 fn prev_word(words: &[&str], i: usize, c0: usize) -> usize {
     let mut j = i;
     while j > c0 {
         j -= 1;
-        if !DETERMINERS.contains(&words[j]) {
+        if !skippable(words[j]) {
             return j;
         }
     }
@@ -1079,7 +1131,31 @@ fn infer_caatsa(drafts: &mut [Draft], countries: &[CountryTag]) {
 }
 
 /// Merges drafts with the same roles, action and negation; keeps text order of first evidence.
+/// A partial event (no imposers, or no targets) is dropped when a fuller event with the same
+/// action and negation covers it: a headline's "EU adopts sanctions package" is the body's
+/// "EU adopted sanctions against Russia".
 fn merge(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
+    let merged = merge_same(drafts);
+    let covered = |e: &SanctionsEvent| {
+        merged.iter().any(|f| {
+            !std::ptr::eq(e, f)
+                && f.action == e.action
+                && f.negated == e.negated
+                && !f.imposers.is_empty()
+                && !f.targets.is_empty()
+                && ((e.targets.is_empty() && e.imposers.iter().all(|c| f.imposers.contains(c)))
+                    || (e.imposers.is_empty() && e.targets.iter().all(|c| f.targets.contains(c))))
+        })
+    };
+    let keep: Vec<bool> = merged.iter().map(|e| !covered(e)).collect();
+    merged
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect()
+}
+
+fn merge_same(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
     let mut out: Vec<SanctionsEvent> = Vec::new();
     for d in drafts {
         let mut imposers = d.imposers;

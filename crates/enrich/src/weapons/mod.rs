@@ -59,6 +59,8 @@ struct ClassForm {
     class: usize,
     /// Words that, right before the match, mean something else ("think" tank).
     not_after: Vec<String>,
+    /// Words that, right after the match, mean something else ("drone deliveries").
+    not_before: Vec<String>,
 }
 
 /// Finds named weapons systems and generic weapon classes.
@@ -242,6 +244,11 @@ impl WeaponMatcher {
                 let cf = &self.class_forms[m.pattern().as_usize()];
                 if let Some(prev) = previous_word(text, start) {
                     if cf.not_after.iter().any(|w| w.eq_ignore_ascii_case(prev)) {
+                        continue;
+                    }
+                }
+                if let Some(next) = next_word(text, end) {
+                    if cf.not_before.iter().any(|w| w.eq_ignore_ascii_case(next)) {
                         continue;
                     }
                 }
@@ -430,9 +437,9 @@ fn strip_marker(s: &str) -> (&str, bool) {
     }
 }
 
-/// `class  forms  not_after`: forms separated by `|`; each form also matches its plural and,
-/// for "defence"/"armoured", the American spelling; `not_after` lists words that veto a match
-/// when they come right before it.
+/// `class  forms  not_after  not_before`: forms separated by `|`; each form also matches its
+/// plural and, for "defence"/"armoured", the American spelling; `not_after` lists words that
+/// veto a match when they come right before it, `not_before` words that veto it right after.
 fn parse_classes(tsv: &str) -> (Vec<String>, Vec<ClassForm>, Vec<String>) {
     let mut classes = Vec::new();
     let mut forms = Vec::new();
@@ -444,15 +451,18 @@ fn parse_classes(tsv: &str) -> (Vec<String>, Vec<ClassForm>, Vec<String>) {
         };
         let ci = classes.len();
         classes.push(name.to_string());
-        let not_after: Vec<String> = cols
-            .get(2)
-            .map(|c| {
-                c.split('|')
-                    .map(|w| w.trim().to_string())
-                    .filter(|w| !w.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let list = |i: usize| -> Vec<String> {
+            cols.get(i)
+                .map(|c| {
+                    c.split('|')
+                        .map(|w| w.trim().to_string())
+                        .filter(|w| !w.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let not_after = list(2);
+        let not_before = list(3);
         let mut base: Vec<String> = vec![name.to_string()];
         if let Some(list) = cols.get(1) {
             base.extend(
@@ -471,6 +481,7 @@ fn parse_classes(tsv: &str) -> (Vec<String>, Vec<ClassForm>, Vec<String>) {
                 forms.push(ClassForm {
                     class: ci,
                     not_after: not_after.clone(),
+                    not_before: not_before.clone(),
                 });
             }
         }
