@@ -1,1 +1,92 @@
-fn main() {}
+//! `newswire`: newswire feeds in, enriched records (countries, weapons systems, sanctions) out.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+mod config;
+mod exit;
+mod logging;
+mod pipeline;
+
+use config::{Config, LogFormat};
+
+/// newswire polls RSS, Atom and JSON feeds, finds the countries, weapons systems and sanctions
+/// each article talks about, and writes enriched records as JSON Lines (and more sinks).
+///
+/// Start with the embedded default, which runs offline on sample feeds:
+///
+///   newswire run --config config/newswire.toml --once
+///
+/// Try the enrichment on your own text:
+///
+///   echo '{"id":"x","title":"","body":"Turkey bought the S-400 from Russia."}' | newswire enrich
+#[derive(Parser, Debug)]
+#[command(name = "newswire", version, about, long_about, verbatim_doc_comment)]
+struct Cli {
+    /// Log format on stderr: human-readable lines or one JSON object per line.
+    #[arg(long, global = true, value_enum, env = "NEWSWIRE_LOG_FORMAT")]
+    log_format: Option<LogFormat>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run every stage in one process: poll the feeds, enrich, write to the sinks.
+    Run(cmd::run::RunArgs),
+    /// Enrich JSON lines {"id","title","body"} (or full Article JSON) from stdin or --input,
+    /// one EnrichedArticle JSON line out per line in.
+    Enrich(cmd::enrich::EnrichArgs),
+    /// Work with config files.
+    #[command(subcommand)]
+    Config(cmd::config::ConfigCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Config(cmd) => cmd::config::run(cmd),
+        Command::Enrich(args) => {
+            logging::init(cli.log_format.unwrap_or(LogFormat::Human));
+            report(cmd::enrich::run(args))
+        }
+        Command::Run(args) => {
+            let config = match Config::load(&args.config) {
+                Ok(c) => c,
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    return ExitCode::from(exit::CONFIG);
+                }
+            };
+            logging::init(
+                cli.log_format
+                    .or(config.log.format)
+                    .unwrap_or(LogFormat::Human),
+            );
+            report(
+                runtime()
+                    .and_then(|rt| rt.block_on(cmd::run::run(args, config)))
+                    .map(|()| ExitCode::SUCCESS),
+            )
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Prints an error with its causes and turns it into exit code 1.
+fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,406 @@
+//! The configuration file: TOML, environment overrides, unknown keys refused.
+//!
+//! A config names the bus, the feeds (inline or in a separate feeds file), fetch settings, and
+//! the sinks. Every key can be overridden from the environment as
+//! `NEWSWIRE_<SECTION>__<KEY>` (double underscore between levels, e.g.
+//! `NEWSWIRE_SINKS__JSONL__DIR=/srv/out` or `NEWSWIRE_BUS__CAPACITY=4096`); values are read as
+//! TOML scalars (numbers, booleans) and otherwise as strings.
+//!
+//! Relative paths (`poll.state_dir`, `sinks.jsonl.dir`) are relative to the working directory;
+//! `poll.feeds_file` is relative to the config file, and a feed URL `file://relative/path` is
+//! relative to the file that lists the feed.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use newswire_feeds::{FeedConfig, FetchConfig};
+use newswire_sinks::JsonlConfig;
+use serde::Deserialize;
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub bus: BusConfig,
+    #[serde(default)]
+    pub fetch: FetchConfig,
+    #[serde(default)]
+    pub poll: PollConfig,
+    /// Feeds listed inline; more may come from `poll.feeds_file`.
+    #[serde(default)]
+    pub feeds: Vec<FeedConfig>,
+    #[serde(default)]
+    pub sinks: SinksConfig,
+    #[serde(default)]
+    pub log: LogConfig,
+}
+
+/// `[bus]`: how records move between stages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BusConfig {
+    /// `memory`: all stages in one process over bounded channels.
+    pub kind: BusKind,
+    /// Records that may wait between two stages before the producer slows down.
+    pub capacity: usize,
+}
+
+impl Default for BusConfig {
+    fn default() -> Self {
+        BusConfig {
+            kind: BusKind::Memory,
+            capacity: 1024,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BusKind {
+    Memory,
+}
+
+/// `[poll]`: where the poller keeps its state and finds its feeds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PollConfig {
+    /// Per-feed state (validators, seen ids) survives restarts here.
+    pub state_dir: PathBuf,
+    /// A TOML file with `[[feeds]]` entries, relative to the config file.
+    pub feeds_file: Option<PathBuf>,
+}
+
+impl Default for PollConfig {
+    fn default() -> Self {
+        PollConfig {
+            state_dir: PathBuf::from("data/state"),
+            feeds_file: None,
+        }
+    }
+}
+
+/// `[sinks]`: where enriched articles go. At least one must be enabled.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SinksConfig {
+    pub jsonl: Option<JsonlConfig>,
+    /// Also print every enriched article as a JSON line on stdout.
+    #[serde(default)]
+    pub stdout: bool,
+}
+
+/// `[log]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `human` (default) or `json`; `--log-format` wins.
+    pub format: Option<LogFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+/// A config that cannot be used, with the file, the key and the reason.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    /// `line:column` when known.
+    pub position: Option<(usize, usize)>,
+    /// Dotted path of the offending key, when known.
+    pub key: Option<String>,
+    pub reason: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some((line, col)) = self.position {
+            write!(f, ":{line}:{col}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": key `{key}`")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl ConfigError {
+    fn new(file: &Path, key: Option<String>, reason: impl Into<String>) -> Self {
+        ConfigError {
+            file: file.to_path_buf(),
+            position: None,
+            key,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// `[[feeds]]` in a separate feeds file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeedsFile {
+    #[serde(default)]
+    feeds: Vec<FeedConfig>,
+}
+
+impl Config {
+    /// Reads, overrides from the process environment, and validates a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        Self::load_with_env(path, std::env::vars())
+    }
+
+    /// As [`Config::load`], with the environment given explicitly (for tests).
+    pub fn load_with_env(
+        path: &Path,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::new(path, None, format!("cannot read: {e}")))?;
+        let overrides = env_overrides(env);
+        let mut config: Config = if overrides.is_empty() {
+            parse_toml(path, &text)?
+        } else {
+            let mut value: toml::Table =
+                toml::from_str(&text).map_err(|e| toml_error(path, &text, e, None))?;
+            for (key, raw) in &overrides {
+                apply_override(&mut value, key, raw)
+                    .map_err(|reason| ConfigError::new(path, Some(key.join(".")), reason))?;
+            }
+            let env_names: Vec<String> = overrides
+                .iter()
+                .map(|(k, _)| format!("NEWSWIRE_{}", k.join("__").to_uppercase()))
+                .collect();
+            serde_path_to_error::deserialize(toml::Value::Table(value)).map_err(|e| {
+                let key = e.path().to_string();
+                ConfigError::new(
+                    path,
+                    Some(key),
+                    format!(
+                        "{} (after environment overrides {})",
+                        e.inner(),
+                        env_names.join(", ")
+                    ),
+                )
+            })?
+        };
+        let base = path.parent().unwrap_or(Path::new("."));
+        resolve_feed_urls(&mut config.feeds, base);
+        if let Some(feeds_file) = config.poll.feeds_file.clone() {
+            let feeds_path = base.join(feeds_file);
+            let feeds_text = std::fs::read_to_string(&feeds_path).map_err(|e| {
+                ConfigError::new(
+                    path,
+                    Some("poll.feeds_file".into()),
+                    format!("cannot read {}: {e}", feeds_path.display()),
+                )
+            })?;
+            let mut listed: FeedsFile = parse_toml(&feeds_path, &feeds_text)?;
+            resolve_feed_urls(
+                &mut listed.feeds,
+                feeds_path.parent().unwrap_or(Path::new(".")),
+            );
+            config.feeds.extend(listed.feeds);
+        }
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    fn validate(&self, path: &Path) -> Result<(), ConfigError> {
+        if self.bus.capacity == 0 {
+            return Err(ConfigError::new(
+                path,
+                Some("bus.capacity".into()),
+                "must be at least 1",
+            ));
+        }
+        if self.sinks.jsonl.is_none() && !self.sinks.stdout {
+            return Err(ConfigError::new(
+                path,
+                Some("sinks".into()),
+                "no sink enabled: add [sinks.jsonl] or set sinks.stdout = true",
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, feed) in self.feeds.iter().enumerate() {
+            if !seen.insert(feed.feed_id()) {
+                return Err(ConfigError::new(
+                    path,
+                    Some(format!("feeds[{i}].id")),
+                    format!("feed id `{}` is used twice", feed.feed_id()),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Deserialises TOML text, reporting line, column and the dotted key path on error.
+fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, ConfigError> {
+    let deserializer = toml::Deserializer::new(text);
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let key = e.path().to_string();
+        let key = (key != ".").then_some(key);
+        toml_error(path, text, e.into_inner(), key)
+    })
+}
+
+fn toml_error(path: &Path, text: &str, err: toml::de::Error, key: Option<String>) -> ConfigError {
+    let position = err.span().map(|span| line_col(text, span.start));
+    ConfigError {
+        file: path.to_path_buf(),
+        position,
+        key,
+        reason: err.message().to_string(),
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}
+
+/// `NEWSWIRE_A__B=v` becomes (["a", "b"], "v"). Variables without `__` are command-line
+/// equivalents (`NEWSWIRE_HTTP`, ...) and are not config keys.
+fn env_overrides(env: impl IntoIterator<Item = (String, String)>) -> Vec<(Vec<String>, String)> {
+    let mut out: Vec<_> = env
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let rest = name.strip_prefix("NEWSWIRE_")?;
+            rest.contains("__").then(|| {
+                (
+                    rest.split("__")
+                        .map(|p| p.to_ascii_lowercase())
+                        .collect::<Vec<_>>(),
+                    value,
+                )
+            })
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn apply_override(table: &mut toml::Table, key: &[String], raw: &str) -> Result<(), String> {
+    let (last, parents) = key.split_last().ok_or("empty key")?;
+    let mut current = table;
+    for part in parents {
+        let entry = current
+            .entry(part.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        current = entry
+            .as_table_mut()
+            .ok_or_else(|| format!("`{part}` is not a table, cannot override a key inside it"))?;
+    }
+    current.insert(last.clone(), scalar(raw));
+    Ok(())
+}
+
+/// A TOML scalar when the text is one (`42`, `true`, `1.5`), else a string.
+fn scalar(raw: &str) -> toml::Value {
+    toml::from_str::<toml::Table>(&format!("v = {raw}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .filter(|v| !v.is_table())
+        .unwrap_or_else(|| toml::Value::String(raw.to_string()))
+}
+
+/// `file://relative/path` becomes an absolute `file:///...` URL against `base`.
+fn resolve_feed_urls(feeds: &mut [FeedConfig], base: &Path) {
+    for feed in feeds {
+        if let Some(rest) = feed.url.strip_prefix("file://") {
+            if !rest.starts_with('/') {
+                let absolute =
+                    std::path::absolute(base.join(rest)).unwrap_or_else(|_| base.join(rest));
+                feed.url = format!("file://{}", absolute.display());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn misspelt_key_is_refused_with_file_line_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "c.toml",
+            "[sinks]\nstdout = true\n\n[bus]\ncapacty = 3\n",
+        );
+        let err = Config::load_with_env(&path, []).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("c.toml:5:1"), "{text}");
+        assert!(text.contains("capacty"), "{text}");
+        assert_eq!(err.key.as_deref(), Some("bus.capacty"));
+    }
+
+    #[test]
+    fn environment_overrides_keys_and_is_validated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "c.toml", "[sinks]\nstdout = true\n");
+        let env = [("NEWSWIRE_BUS__CAPACITY".to_string(), "7".to_string())];
+        assert_eq!(Config::load_with_env(&path, env).unwrap().bus.capacity, 7);
+        let env = [("NEWSWIRE_BUS__CAPACITY".to_string(), "0".to_string())];
+        let err = Config::load_with_env(&path, env).unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("bus.capacity"));
+        let env = [("NEWSWIRE_BUS__COLOUR".to_string(), "red".to_string())];
+        let err = Config::load_with_env(&path, env).unwrap_err().to_string();
+        assert!(
+            err.contains("colour") && err.contains("NEWSWIRE_BUS__COLOUR"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn feeds_file_and_relative_file_urls_resolve_against_their_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("conf")).unwrap();
+        write(
+            dir.path(),
+            "conf/feeds.toml",
+            "[[feeds]]\nid = \"a\"\nurl = \"file://../f/a.xml\"\n",
+        );
+        let path = write(
+            dir.path(),
+            "conf/c.toml",
+            "[poll]\nfeeds_file = \"feeds.toml\"\n[sinks]\nstdout = true\n",
+        );
+        let config = Config::load_with_env(&path, []).unwrap();
+        assert_eq!(config.feeds.len(), 1);
+        let url = &config.feeds[0].url;
+        assert!(
+            url.starts_with("file:///") && url.ends_with("conf/../f/a.xml"),
+            "{url}"
+        );
+    }
+
+    #[test]
+    fn no_sink_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "c.toml", "[bus]\ncapacity = 2\n");
+        let err = Config::load_with_env(&path, []).unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("sinks"));
+    }
+}

@@ -1,0 +1,83 @@
+//! The enrich stage: raw articles in, enriched articles out.
+//!
+//! A raw record is acknowledged only after the enriched record made from it is acknowledged
+//! downstream. A record that cannot be decoded is reported (with its origin and an error code)
+//! and acknowledged, so one poison record never stops the stream.
+
+use std::sync::Arc;
+
+use newswire_bus::{Consumer, Delivery, Producer};
+use newswire_enrich::Enricher;
+use newswire_model::topics;
+
+use super::codec::{decode_article, encode_enriched};
+use super::stats::Stats;
+
+pub async fn run(
+    mut input: impl Consumer,
+    output: Arc<dyn Producer>,
+    enricher: Arc<Enricher>,
+    stats: Arc<Stats>,
+) {
+    let mut pending = tokio::task::JoinSet::new();
+    while let Some(next) = input.recv().await {
+        let delivery = match next {
+            Ok(d) => d,
+            Err(err) => {
+                tracing::error!(stage = "enrich", error = %err, "receiving from the bus failed");
+                continue;
+            }
+        };
+        if let Some(wait) = process(delivery, output.as_ref(), &enricher, &stats).await {
+            pending.spawn(wait);
+        }
+        // Reap finished acknowledgements so the set stays small on long runs.
+        while pending.try_join_next().is_some() {}
+    }
+    while pending.join_next().await.is_some() {}
+}
+
+/// Enriches one delivery and returns the future that acknowledges it once downstream has.
+async fn process(
+    delivery: Delivery,
+    output: &dyn Producer,
+    enricher: &Enricher,
+    stats: &Stats,
+) -> Option<impl std::future::Future<Output = ()> + Send + 'static> {
+    let Delivery {
+        record,
+        origin,
+        ack,
+    } = delivery;
+    let article = match decode_article(&record) {
+        Ok(a) => a,
+        Err(err) => {
+            Stats::add(&stats.decode_errors, 1);
+            tracing::error!(stage = "enrich", topic = %origin.topic, partition = origin.partition,
+                offset = origin.offset, key = %record.key, error_code = err.code, error = %err.message,
+                "undecodable record skipped");
+            ack.ack();
+            return None;
+        }
+    };
+    let enriched = enricher.enrich(article);
+    Stats::add(&stats.enriched, 1);
+    Stats::add(&stats.countries, enriched.countries.len() as u64);
+    Stats::add(&stats.weapons, enriched.weapons.len() as u64);
+    Stats::add(&stats.sanctions, enriched.sanctions.len() as u64);
+    match output
+        .send(topics::ENRICHED, encode_enriched(&enriched))
+        .await
+    {
+        Ok(receipt) => Some(async move {
+            match receipt.wait().await {
+                Ok(()) => ack.ack(),
+                Err(err) => ack.nack(err.to_string()),
+            }
+        }),
+        Err(err) => {
+            ack.nack(err.to_string());
+            None
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! The poll stage: feeds in, raw articles out.
+//!
+//! Articles of one poll are sent, then the poller waits for their receipts and marks as
+//! delivered only the ones acknowledged downstream; the rest are polled again next time.
+
+use std::sync::Arc;
+
+use futures::future::join_all;
+use newswire_bus::Producer;
+use newswire_feeds::{FeedPoll, Poller};
+use newswire_model::topics;
+
+use super::codec::encode_article;
+use super::stats::Stats;
+
+/// Sends every article of `polls` and records which were delivered.
+pub async fn publish(
+    poller: &mut Poller,
+    polls: Vec<FeedPoll>,
+    output: &dyn Producer,
+    stats: &Arc<Stats>,
+) {
+    for poll in polls {
+        Stats::add(&stats.feeds_polled, 1);
+        let ok = matches!(poll.outcome.label(), "ok" | "not_modified");
+        if !ok {
+            Stats::add(&stats.feeds_failed, 1);
+        }
+        for warning in &poll.warnings {
+            tracing::warn!(stage = "poll", feed = %poll.feed_id, "{warning}");
+        }
+        tracing::info!(stage = "poll", feed = %poll.feed_id, outcome = poll.outcome.label(),
+            articles = poll.articles.len(), elapsed_ms = poll.elapsed.as_millis() as u64, "polled");
+        Stats::add(&stats.articles_polled, poll.articles.len() as u64);
+
+        let mut receipts = Vec::with_capacity(poll.articles.len());
+        for article in &poll.articles {
+            match output.send(topics::RAW, encode_article(article)).await {
+                Ok(receipt) => receipts.push((article.id.clone(), receipt)),
+                Err(err) => {
+                    tracing::error!(stage = "poll", feed = %poll.feed_id, error = %err, "sending an article failed")
+                }
+            }
+        }
+        let results = join_all(
+            receipts
+                .into_iter()
+                .map(|(id, r)| async move { (id, r.wait().await) }),
+        )
+        .await;
+        let delivered: Vec<String> = results
+            .into_iter()
+            .filter_map(|(id, result)| match result {
+                Ok(()) => Some(id),
+                Err(err) => {
+                    tracing::warn!(stage = "poll", feed = %poll.feed_id, article = %id, error = %err,
+                        "article not acknowledged; it will be polled again");
+                    None
+                }
+            })
+            .collect();
+        Stats::add(&stats.articles_delivered, delivered.len() as u64);
+        if let Err(err) = poller.mark_delivered(&poll.feed_id, &delivered) {
+            tracing::error!(stage = "poll", feed = %poll.feed_id, error = %err, "saving feed state failed");
+        }
+    }
+}
