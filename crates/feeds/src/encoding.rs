@@ -86,7 +86,10 @@ pub fn to_utf8(bytes: &[u8], content_type: Option<&str>) -> (String, Option<Stri
         }
     };
     let (text, _) = enc.decode_without_bom_handling(bytes);
-    let text = if enc == UTF_8 {
+    let prolog_is_utf8 = prolog
+        .as_deref()
+        .is_none_or(|p| p.eq_ignore_ascii_case("utf-8") || p.eq_ignore_ascii_case("utf8"));
+    let text = if enc == UTF_8 && prolog_is_utf8 {
         text.into_owned()
     } else {
         rewrite_prolog(&text)

@@ -121,6 +121,30 @@ pub fn parse_document(
     feed_url: &str,
     fetched_at: DateTime<Utc>,
 ) -> Result<ParsedFeed, ParseError> {
+    // feed-rs runs under its own catch_unwind (see `run_feed_rs`); this outer one also covers
+    // the HTML parser, the language detector and newswire's own code.
+    catch_unwind(AssertUnwindSafe(|| {
+        parse_inner(bytes, content_type, feed_id, feed_url, fetched_at)
+    }))
+    .unwrap_or_else(|panic| Err(ParseError::Panicked(panic_message(&panic))))
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    let msg = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    one_line(&msg)
+}
+
+fn parse_inner(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    feed_id: &str,
+    feed_url: &str,
+    fetched_at: DateTime<Utc>,
+) -> Result<ParsedFeed, ParseError> {
     let mut warnings = Vec::new();
     let (text, enc_warning) = crate::encoding::to_utf8(bytes, content_type);
     warnings.extend(enc_warning);
@@ -152,14 +176,7 @@ fn run_feed_rs(doc: &str) -> Result<Feed, ParseError> {
     match result {
         Ok(Ok(feed)) => Ok(feed),
         Ok(Err(e)) => Err(ParseError::Malformed(one_line(&e.to_string()))),
-        Err(panic) => {
-            let msg = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            Err(ParseError::Panicked(one_line(&msg)))
-        }
+        Err(panic) => Err(ParseError::Panicked(panic_message(&panic))),
     }
 }
 
@@ -262,7 +279,11 @@ fn root_element(doc: &str) -> Option<String> {
             rest = &rest[rest.find("?>")? + 2..];
         } else if rest.starts_with("<!--") {
             rest = &rest[rest.find("-->")? + 3..];
-        } else if rest.len() >= 9 && rest[..9].eq_ignore_ascii_case("<!doctype") {
+        } else if rest
+            .as_bytes()
+            .get(..9)
+            .is_some_and(|b| b.eq_ignore_ascii_case(b"<!doctype"))
+        {
             let end = rest.find('>')?;
             let decl = rest[..end].to_ascii_lowercase();
             if decl.contains("html") && !decl.contains("rss") {
