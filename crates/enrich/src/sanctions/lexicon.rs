@@ -38,6 +38,7 @@ pub(crate) enum Entry {
     Premod,
     Sport,
     Approval,
+    Report,
     Sector(String),
 }
 
@@ -124,6 +125,7 @@ pub(crate) fn load() -> PhraseTable {
             "premod" => Entry::Premod,
             "sport" => Entry::Sport,
             "approval" => Entry::Approval,
+            "report" => Entry::Report,
             _ => continue,
         };
         table.insert(phrase, entry);

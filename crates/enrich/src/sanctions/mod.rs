@@ -353,7 +353,12 @@ impl SanctionsExtractor {
             end: e,
         };
         let mut out = Vec::new();
+        let mut prev: Option<Draft> = previous.cloned();
+        let mut ranges = Vec::new();
         for (c0, c1) in clauses(&toks) {
+            ranges.extend(self.split_at_second_trigger(&words, c0, c1));
+        }
+        for (c0, c1) in ranges {
             let clause_actors: Vec<&Actor> = actors
                 .iter()
                 .filter(|a| a.first >= c0 && a.last <= c1)
@@ -363,16 +368,58 @@ impl SanctionsExtractor {
                 .filter(|(_, start, _)| *start >= toks[c0].start && *start < toks[c1 - 1].end)
                 .map(|(p, _, imp)| (p.clone(), imp.clone()))
                 .collect();
-            out.extend(self.clause(
+            let found = self.clause(
                 &toks,
                 &words,
                 c0,
                 c1,
                 &clause_actors,
                 &clause_programs,
-                previous,
+                prev.as_ref(),
                 &evidence,
-            ));
+            );
+            if let Some(d) = found
+                .iter()
+                .find(|d| d.action == SanctionAction::Impose)
+                .or(found.first())
+            {
+                prev = Some(d.clone());
+            }
+            out.extend(found);
+        }
+        out
+    }
+
+    /// Splits a clause holding two triggers far apart ("imposed sanctions on X, which help Y
+    /// evade the price cap"; "..., and the EU announced similar measures") at the first comma
+    /// between them, so that each trigger gets its own roles.
+    fn split_at_second_trigger(&self, words: &[&str], c0: usize, c1: usize) -> Vec<(usize, usize)> {
+        let mut triggers = Vec::new();
+        for i in c0..c1 {
+            if self.phrases.at(words, i).any(|(len, e)| {
+                matches!(e, Entry::Trigger(k) if *k != TriggerKind::Verb) && i + len <= c1
+            }) {
+                triggers.push(i);
+            }
+        }
+        let mut out = Vec::new();
+        let mut start = c0;
+        let mut last_trigger: Option<usize> = None;
+        for t in triggers {
+            if let Some(prev) = last_trigger {
+                if t >= prev + 4 {
+                    if let Some(comma) = (prev + 1..t).find(|&j| words[j] == ",") {
+                        if comma > start {
+                            out.push((start, comma));
+                            start = comma + 1;
+                        }
+                    }
+                }
+            }
+            last_trigger = Some(t);
+        }
+        if start < c1 {
+            out.push((start, c1));
         }
         out
     }
@@ -569,7 +616,7 @@ impl SanctionsExtractor {
                 TriggerKind::Anaphor => {
                     previous.is_some()
                         && t > c0
-                        && matches!(words[t - 1], "the" | "these" | "those" | "such")
+                        && matches!(words[t - 1], "the" | "these" | "those" | "such" | "similar")
                 }
             };
             if ok {
@@ -593,7 +640,8 @@ impl SanctionsExtractor {
             return Vec::new();
         };
         // "the sanctions" right after an event refers back to it too.
-        let definite = t > c0 && matches!(words[t - 1], "the" | "these" | "those" | "such");
+        let definite =
+            t > c0 && matches!(words[t - 1], "the" | "these" | "those" | "such" | "similar");
         anaphoric |= definite && previous.is_some();
 
         // 2. Action cue nearest the trigger.
@@ -670,8 +718,16 @@ impl SanctionsExtractor {
         for (ai, a) in actors.iter().enumerate() {
             let before = prev_word(words, a.first, c0);
             let before_word = if before < a.first { words[before] } else { "" };
-            // by X
-            if before_word == "by" {
+            // by X, right after the trigger or an action verb ("sanctions imposed by X", "was
+            // sanctioned by X"), not any "by" ("drones used by Russia").
+            let by_agent = before_word == "by"
+                && (before >= t && before <= t + tlen + 2
+                    || hits.iter().any(|&(p, len, e)| {
+                        matches!(e, Entry::Action(_) | Entry::Trigger(_) | Entry::Passive)
+                            && p + len <= before
+                            && p + len + 1 >= before
+                    }));
+            if by_agent {
                 push(&mut regime_imposers, &a.code);
                 used[ai] = true;
                 continue;
@@ -743,19 +799,50 @@ impl SanctionsExtractor {
         let mut subject: Vec<String> = Vec::new();
         let mut subject_passive = false;
         let mut chosen: Option<usize> = None;
-        for (ai, a) in actors.iter().enumerate().rev() {
-            if a.last > anchor || used[ai] || (in_phrase && cue.is_none()) {
-                continue;
-            }
-            if self.subject_eligible(words, a, c0, c1) {
-                chosen = Some(ai);
-                break;
+        // A relative clause: ", which imposed..." takes the actor right before the comma.
+        let relative = (c0 + 1..anchor)
+            .rev()
+            .find(|&j| matches!(words[j], "which" | "who") && words[j - 1] == ",");
+        if let Some(w) = relative {
+            chosen = actors
+                .iter()
+                .position(|a| a.last + 1 == w && !used_at(&used, actors, a));
+        }
+        // A reporting verb between a candidate and the anchor, with no action verb after it,
+        // makes the candidate the speaker ("the Kremlin said new U.S. sanctions...").
+        let reported_after = |from: usize| {
+            hits.iter().any(|&(r, _, e)| {
+                *e == Entry::Report
+                    && r >= from
+                    && r < anchor
+                    && !matches!(cue, Some((p, _, _)) if p > r && p <= t + tlen + 3)
+            })
+        };
+        if chosen.is_none() {
+            for (ai, a) in actors.iter().enumerate().rev() {
+                if a.last > anchor || used[ai] || (in_phrase && cue.is_none()) {
+                    continue;
+                }
+                if self.subject_eligible(words, a, c0, c1) {
+                    if !reported_after(a.last) {
+                        chosen = Some(ai);
+                    }
+                    break;
+                }
             }
         }
         if let Some(ai) = chosen {
             let a = actors[ai];
             subject.push(a.code.clone());
-            subject_passive = passive_between(a.last, anchor);
+            // A passive marker after the subject, with no other actor in between ("Russia
+            // faces", "the Kremlin would face", not "Britain warned China it could face").
+            let next_actor = actors
+                .iter()
+                .map(|b| b.first)
+                .filter(|&f| f >= a.last)
+                .min()
+                .unwrap_or(usize::MAX);
+            subject_passive = passive_between(a.last, t.max(anchor).min(next_actor));
             let mut k = a.first;
             used[ai] = true;
             // Coordinated subjects: "The US, the EU and Britain imposed".
@@ -865,11 +952,28 @@ impl SanctionsExtractor {
                 }
             }
             _ => {
-                let mut imp = regime_imposers;
-                if subject_passive {
+                let mut imp = regime_imposers.clone();
+                let subject_distinct =
+                    !subject.is_empty() && subject.iter().all(|c| !regime_imposers.contains(c));
+                if subject_passive || (subject_distinct && !imp.is_empty() && targets.is_empty()) {
+                    // "Russia faces new sanctions"; "Iran demanded the lifting of U.S.
+                    // sanctions": the subject is who the sanctions are on.
                     for c in subject {
                         push(&mut targets, &c);
                     }
+                } else if subject_distinct && !imp.is_empty() {
+                    // "Turkey will not enforce Western sanctions on Russia": the regime stands;
+                    // the subject's own act is a separate event.
+                    out.push(self.draft(
+                        imp.clone(),
+                        targets.clone(),
+                        SanctionAction::Impose,
+                        false,
+                        sectors.clone(),
+                        program_names.clone(),
+                        evidence,
+                    ));
+                    imp = subject;
                 } else {
                     for c in subject {
                         push(&mut imp, &c);
@@ -1025,6 +1129,13 @@ impl SanctionsExtractor {
 fn west_is_bloc(text: &str, end: usize) -> bool {
     let rest = text[end..].trim_start_matches(' ');
     !rest.starts_with(|c: char| c.is_uppercase())
+}
+
+fn used_at(used: &[bool], actors: &[&Actor], a: &Actor) -> bool {
+    actors
+        .iter()
+        .position(|b| std::ptr::eq(*b, a))
+        .is_some_and(|i| used[i])
 }
 
 /// Index of the word before token `i`, skipping determiners and quantities; `i` itself when
