@@ -127,8 +127,6 @@ const PREPOSITIONS: &[&str] = &[
     "into",
     "about",
     "over",
-    "since",
-    "after",
     "during",
     "like",
     "than",
@@ -146,7 +144,6 @@ const PREPOSITIONS: &[&str] = &[
     "via",
     "under",
     "amid",
-    "as",
     "upon",
 ];
 
@@ -775,9 +772,9 @@ impl SanctionsExtractor {
             }
             // sanctioned X / blacklisted X / sanctions-hit X
             if before < a.first
-                && hits.iter().any(|&(p, len, e)| {
-                    (*e == Entry::Object || *e == Entry::Passive) && p + len == before + 1
-                })
+                && hits
+                    .iter()
+                    .any(|&(p, len, e)| *e == Entry::Object && p + len == before + 1)
                 && !(a.kind == ActorKind::Demonym && !self.followed_by_noun(words, a, c1))
             {
                 push(&mut targets, &a.code);
