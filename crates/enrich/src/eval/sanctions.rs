@@ -14,7 +14,7 @@
 
 use std::path::Path;
 
-use super::weapons::{load, Passage, DEV_FILE};
+use super::weapons::{load_file, Passage, DEV_FILE, HOLDOUT_FILE};
 use super::{format_line, Counts};
 use crate::Enricher;
 use newswire_model::{EnrichedArticle, SanctionAction};
@@ -128,39 +128,46 @@ pub fn evaluate(enricher: &Enricher, passages: &[Passage]) -> Scores {
     score(passages, &outputs)
 }
 
-/// The printable report for `dev_dir`.
+/// The printable report for `dev_dir`: the dev set, then the held-out set.
 pub fn report(dev_dir: &Path) -> String {
-    let passages = match load(dev_dir) {
-        Ok(p) => p,
-        Err(e) => return format!("sanctions: cannot load dev set: {e}\n"),
-    };
-    let s = evaluate(&Enricher::new(), &passages);
-    let mut out = format!(
-        "sanctions dev set: {} passages, {} with sanctions ({})\n",
-        s.passages, s.with_sanctions, DEV_FILE
-    );
-    out.push_str(&format_line("sanctions relations", &s.relations));
-    out.push('\n');
-    out.push_str(&format!(
-        "trap false positives (relations): {}\n",
-        s.trap_false_positives
-    ));
+    let enricher = Enricher::new();
+    let mut out = String::new();
     let show = |r: &Relation| format!("{}>{} {}{}", r.0, r.1, r.2, if r.3 { " NOT" } else { "" });
-    for m in &s.misses {
+    for file in [DEV_FILE, HOLDOUT_FILE] {
+        let passages = match load_file(dev_dir, file) {
+            Ok(p) => p,
+            Err(e) => {
+                out.push_str(&format!("sanctions: cannot load {file}: {e}\n"));
+                continue;
+            }
+        };
+        let s = evaluate(&enricher, &passages);
         out.push_str(&format!(
-            "  {}: +[{}] -[{}]\n",
-            m.id,
-            m.false_relations
-                .iter()
-                .map(show)
-                .collect::<Vec<_>>()
-                .join(", "),
-            m.missed_relations
-                .iter()
-                .map(show)
-                .collect::<Vec<_>>()
-                .join(", ")
+            "sanctions: {} passages, {} with sanctions ({file})\n",
+            s.passages, s.with_sanctions
         ));
+        out.push_str(&format_line("sanctions relations", &s.relations));
+        out.push('\n');
+        out.push_str(&format!(
+            "trap false positives (relations): {}\n",
+            s.trap_false_positives
+        ));
+        for m in &s.misses {
+            out.push_str(&format!(
+                "  {}: +[{}] -[{}]\n",
+                m.id,
+                m.false_relations
+                    .iter()
+                    .map(show)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                m.missed_relations
+                    .iter()
+                    .map(show)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
     }
     out
 }

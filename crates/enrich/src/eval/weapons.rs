@@ -29,6 +29,9 @@ use newswire_model::{Article, EnrichedArticle};
 /// The dev set file, under the crate's `dev/` directory.
 pub const DEV_FILE: &str = "weapons_sanctions.jsonl";
 
+/// Held-out passages, written after the first tuning round and scored separately.
+pub const HOLDOUT_FILE: &str = "weapons_sanctions_holdout.jsonl";
+
 /// One labelled passage.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Passage {
@@ -77,7 +80,12 @@ pub fn parse(jsonl: &str) -> Result<Vec<Passage>, String> {
 
 /// Reads and parses the dev set from `dev_dir`.
 pub fn load(dev_dir: &Path) -> Result<Vec<Passage>, String> {
-    let path = dev_dir.join(DEV_FILE);
+    load_file(dev_dir, DEV_FILE)
+}
+
+/// Reads and parses one labelled file from `dev_dir`.
+pub fn load_file(dev_dir: &Path, file: &str) -> Result<Vec<Passage>, String> {
+    let path = dev_dir.join(file);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     parse(&text)
 }
@@ -145,27 +153,34 @@ pub fn evaluate(enricher: &Enricher, passages: &[Passage]) -> Scores {
     score(passages, &outputs)
 }
 
-/// The printable report for `dev_dir`.
+/// The printable report for `dev_dir`: the dev set, then the held-out set.
 pub fn report(dev_dir: &Path) -> String {
-    let passages = match load(dev_dir) {
-        Ok(p) => p,
-        Err(e) => return format!("weapons: cannot load dev set: {e}\n"),
-    };
-    let s = evaluate(&Enricher::new(), &passages);
-    let mut out = format!("weapons dev set: {} passages ({})\n", s.passages, DEV_FILE);
-    out.push_str(&format_line("named weapons", &s.weapons));
-    out.push('\n');
-    out.push_str(&format_line("weapon classes", &s.classes));
-    out.push('\n');
-    out.push_str(&format!(
-        "trap false positives (named weapons): {}\n",
-        s.trap_false_positives
-    ));
-    for m in &s.misses {
+    let enricher = Enricher::new();
+    let mut out = String::new();
+    for file in [DEV_FILE, HOLDOUT_FILE] {
+        let passages = match load_file(dev_dir, file) {
+            Ok(p) => p,
+            Err(e) => {
+                out.push_str(&format!("weapons: cannot load {file}: {e}\n"));
+                continue;
+            }
+        };
+        let s = evaluate(&enricher, &passages);
+        out.push_str(&format!("weapons: {} passages ({file})\n", s.passages));
+        out.push_str(&format_line("named weapons", &s.weapons));
+        out.push('\n');
+        out.push_str(&format_line("weapon classes", &s.classes));
+        out.push('\n');
         out.push_str(&format!(
-            "  {}: weapons +{:?} -{:?}  classes +{:?} -{:?}\n",
-            m.id, m.false_weapons, m.missed_weapons, m.false_classes, m.missed_classes
+            "trap false positives (named weapons): {}\n",
+            s.trap_false_positives
         ));
+        for m in &s.misses {
+            out.push_str(&format!(
+                "  {}: weapons +{:?} -{:?}  classes +{:?} -{:?}\n",
+                m.id, m.false_weapons, m.missed_weapons, m.false_classes, m.missed_classes
+            ));
+        }
     }
     out
 }
