@@ -116,7 +116,8 @@ struct Pending {
 /// What the concurrent part of a poll produced.
 struct Fetched {
     index: usize,
-    started: Instant,
+    /// Time spent fetching (waiting for host slots included).
+    fetch_elapsed: Duration,
     fetched_at: DateTime<Utc>,
     forced_full: bool,
     result: Result<FetchResponse, FetchError>,
@@ -327,7 +328,7 @@ impl Poller {
                 let result = fetcher.fetch(&req).await;
                 Fetched {
                     index: i,
-                    started,
+                    fetch_elapsed: started.elapsed(),
                     fetched_at,
                     forced_full,
                     result,
@@ -383,6 +384,7 @@ impl Poller {
     /// Applies a fetch result to the feed's state and builds the poll report.
     fn apply(&mut self, f: Fetched) -> FeedPoll {
         let cfg = self.config.clone();
+        let apply_started = Instant::now();
         let feed = &mut self.feeds[f.index];
         let now = f.fetched_at;
         let mut warnings = Vec::new();
@@ -520,7 +522,7 @@ impl Poller {
             outcome,
             articles,
             warnings,
-            elapsed: f.started.elapsed(),
+            elapsed: f.fetch_elapsed + apply_started.elapsed(),
             status,
             entries_total,
             already_seen,
