@@ -61,6 +61,14 @@ pub enum BusKind {
     Memory,
 }
 
+impl BusKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            BusKind::Memory => "memory",
+        }
+    }
+}
+
 /// `[poll]`: where the poller keeps its state and finds its feeds.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -184,7 +192,7 @@ impl Config {
                     Some(key),
                     format!(
                         "{} (after environment overrides {})",
-                        e.inner(),
+                        e.inner().message().lines().next().unwrap_or("").trim(),
                         env_names.join(", ")
                     ),
                 )

@@ -20,10 +20,10 @@ pub fn run(cmd: ConfigCommand) -> ExitCode {
         ConfigCommand::Check { file } => match Config::load(&file) {
             Ok(config) => {
                 println!(
-                    "{}: ok ({} feeds, bus {:?}, sinks: {})",
+                    "{}: ok ({} feeds, bus {}, sinks: {})",
                     file.display(),
                     config.feeds.len(),
-                    config.bus.kind,
+                    config.bus.kind.name(),
                     sink_names(&config).join(", ")
                 );
                 ExitCode::SUCCESS
