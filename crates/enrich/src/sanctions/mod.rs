@@ -147,6 +147,45 @@ const PREPOSITIONS: &[&str] = &[
     "upon",
 ];
 
+/// Verbs that take "on" as a particle: "called on the EU to...", "relied on Russia".
+const PHRASAL_ON: &[&str] = &[
+    "called",
+    "calls",
+    "call",
+    "calling",
+    "relied",
+    "relies",
+    "rely",
+    "relying",
+    "depend",
+    "depends",
+    "depended",
+    "focused",
+    "focuses",
+    "based",
+    "agreed",
+    "agree",
+    "agrees",
+    "insisted",
+    "commented",
+    "briefed",
+    "reported",
+    "voted",
+    "vote",
+    "votes",
+    "worked",
+    "work",
+    "working",
+    "spent",
+    "spend",
+    "decided",
+    "decide",
+    "decides",
+    "pressed",
+    "leaned",
+    "lean",
+];
+
 /// Prepositions that introduce a target.
 const TARGET_PREPS: &[&str] = &["on", "against", "targeting", "toward", "towards", "upon"];
 
@@ -405,7 +444,17 @@ impl SanctionsExtractor {
         for t in triggers {
             if let Some(prev) = last_trigger {
                 if t >= prev + 4 {
-                    if let Some(comma) = (prev + 1..t).find(|&j| words[j] == ",") {
+                    let split = (prev + 1..t).find(|&j| words[j] == ",").or_else(|| {
+                        (prev + 1..t).find(|&j| {
+                            matches!(words[j], "after" | "because")
+                                || (words[j] == "in"
+                                    && matches!(
+                                        words.get(j + 1),
+                                        Some(&"retaliation") | Some(&"response")
+                                    ))
+                        })
+                    });
+                    if let Some(comma) = split {
                         if comma > start {
                             out.push((start, comma));
                             start = comma + 1;
@@ -675,9 +724,18 @@ impl SanctionsExtractor {
             *e == Entry::Negation
                 && ((p >= window_start && p < cue_pos) || (p < t && p + 3 >= t && words[p] == "no"))
         });
-        let modal = hits
-            .iter()
-            .any(|&(p, _, e)| *e == Entry::Modal && p + 3 >= cue_pos && p < cue_pos);
+        let conditional = words[c0..c1].iter().any(|w| matches!(*w, "if" | "unless"));
+        let modal = hits.iter().any(|&(p, _, e)| {
+            *e == Entry::Modal
+                && p + 3 >= cue_pos
+                && p < cue_pos
+                && (words[p] != "would" || conditional)
+        });
+        // "threatened to impose", "plans to impose": an infinitive impose governed by a threat.
+        let governed_threat = matches!(cue, Some((p, _, Cue::Act(SanctionAction::Impose)))
+        if p > c0 && words[p - 1] == "to" && hits.iter().any(|&(q, len, e)| {
+            *e == Entry::Action(Cue::Act(SanctionAction::Threaten)) && q + len <= p && q + 12 >= p
+        }));
 
         // "resisted pressure to align with", "blocked moves to join": an oppose cue before the
         // join cue makes it a refusal.
@@ -695,7 +753,12 @@ impl SanctionsExtractor {
             Some((_, _, Cue::Act(a))) => (a, negated),
             None => (SanctionAction::Impose, negated),
         };
-        if action == SanctionAction::Impose && modal && !negated_out {
+        let is_join = matches!(cue, Some((_, _, Cue::Join)));
+        if action == SanctionAction::Impose
+            && (modal || governed_threat)
+            && !negated_out
+            && !is_join
+        {
             action = SanctionAction::Threaten;
         }
         if action == SanctionAction::Oppose && matches!(cue, Some((_, _, Cue::Join))) {
@@ -738,7 +801,13 @@ impl SanctionsExtractor {
             // on / against X; "the assets of X", "a package of sanctions of"... right after the
             // trigger
             let of_after_trigger = before_word == "of" && before == t + tlen;
-            if (TARGET_PREPS.contains(&before_word) || of_after_trigger) && before < a.first {
+            // "called on X to lift", "relied on X": a phrasal verb, not a target.
+            let phrasal =
+                before_word == "on" && before > c0 && PHRASAL_ON.contains(&words[before - 1]);
+            if (TARGET_PREPS.contains(&before_word) || of_after_trigger)
+                && before < a.first
+                && !phrasal
+            {
                 push(&mut targets, &a.code);
                 self.sector_after(words, a, c1, &mut sectors);
                 used[ai] = true;
@@ -842,7 +911,10 @@ impl SanctionsExtractor {
             subject_passive = passive_between(a.last, t.max(anchor).min(next_actor));
             let mut k = a.first;
             used[ai] = true;
-            // Coordinated subjects: "The US, the EU and Britain imposed".
+            // Coordinated subjects: "The US, the EU and Britain imposed". The whole chain must
+            // start where a subject can ("its borders with China and Pakistan, and Washington
+            // has not" is no chain).
+            let mut chain: Vec<usize> = Vec::new();
             for (bi, b) in actors.iter().enumerate().rev() {
                 if b.last > k || used[bi] {
                     continue;
@@ -857,13 +929,21 @@ impl SanctionsExtractor {
                     .all(|w| matches!(*w, "and" | "," | "or" | "as" | "well"))
                     && !gap.is_empty()
                 {
-                    if !subject.contains(&b.code) {
-                        subject.push(b.code.clone());
-                    }
-                    used[bi] = true;
+                    chain.push(bi);
                     k = b.first;
                 } else {
                     break;
+                }
+            }
+            let head_ok = chain
+                .last()
+                .is_none_or(|&h| self.subject_eligible(words, actors[h], c0, c1));
+            if head_ok {
+                for bi in chain {
+                    if !subject.contains(&actors[bi].code) {
+                        subject.push(actors[bi].code.clone());
+                    }
+                    used[bi] = true;
                 }
             }
         }
@@ -952,12 +1032,18 @@ impl SanctionsExtractor {
                 let mut imp = regime_imposers.clone();
                 let subject_distinct =
                     !subject.is_empty() && subject.iter().all(|c| !regime_imposers.contains(c));
-                if subject_passive || (subject_distinct && !imp.is_empty() && targets.is_empty()) {
+                if subject_passive
+                    || (subject_distinct && !imp.is_empty() && targets.is_empty() && !is_join)
+                {
                     // "Russia faces new sanctions"; "Iran demanded the lifting of U.S.
                     // sanctions": the subject is who the sanctions are on.
                     for c in subject {
                         push(&mut targets, &c);
                     }
+                } else if subject_distinct && !imp.is_empty() && action == SanctionAction::Threaten
+                {
+                    // "Greece called for EU sanctions against Turkey": the sanctions are the
+                    // regime's, and only threatened.
                 } else if subject_distinct && !imp.is_empty() {
                     // "Turkey will not enforce Western sanctions on Russia": the regime stands;
                     // the subject's own act is a separate event.
@@ -1084,7 +1170,9 @@ impl SanctionsExtractor {
     /// Can this actor be the subject of the clause's verb?
     fn subject_eligible(&self, words: &[&str], a: &Actor, c0: usize, c1: usize) -> bool {
         let before = prev_word(words, a.first, c0);
-        if before < a.first && PREPOSITIONS.contains(&words[before]) {
+        let phrasal =
+            words[before] == "on" && before > c0 && PHRASAL_ON.contains(&words[before - 1]);
+        if before < a.first && PREPOSITIONS.contains(&words[before]) && !phrasal {
             return false;
         }
         let next = {
