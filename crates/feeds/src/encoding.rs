@@ -10,6 +10,9 @@ use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 /// Decodes `bytes` to UTF-8 text; the prolog, if any, is rewritten to say UTF-8.
 /// Returns the text and a warning when a declaration was wrong or detection was needed.
 pub fn to_utf8(bytes: &[u8], content_type: Option<&str>) -> (String, Option<String>) {
+    if let Some(text) = utf32(bytes) {
+        return (rewrite_prolog(&text), None);
+    }
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         return (rewrite_prolog(&text), None);
@@ -94,7 +97,50 @@ pub fn to_utf8(bytes: &[u8], content_type: Option<&str>) -> (String, Option<Stri
     } else {
         rewrite_prolog(&text)
     };
-    (text, warning)
+    (demoronize(text), warning)
+}
+
+/// C1 control characters (U+0080..U+009F) never belong in text; feeds that have them meant
+/// Windows-1252 ("smart quotes" written as \x92 etc.).
+fn demoronize(text: String) -> String {
+    if !text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if ('\u{80}'..='\u{9f}').contains(&c) {
+                let byte = [c as u32 as u8];
+                let (d, _, _) = encoding_rs::WINDOWS_1252.decode(&byte);
+                d.chars().next().unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// UTF-32 (which encoding_rs does not do), by BOM or by the `<` of the first character.
+fn utf32(bytes: &[u8]) -> Option<String> {
+    let (le, skip) = match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => (true, 4),
+        [0, 0, 0xFE, 0xFF, ..] => (false, 4),
+        [b'<', 0, 0, 0, ..] => (true, 0),
+        [0, 0, 0, b'<', ..] => (false, 0),
+        _ => return None,
+    };
+    let text = bytes[skip..]
+        .chunks(4)
+        .filter(|c| c.len() == 4)
+        .map(|c| {
+            let n = if le {
+                u32::from_le_bytes([c[0], c[1], c[2], c[3]])
+            } else {
+                u32::from_be_bytes([c[0], c[1], c[2], c[3]])
+            };
+            char::from_u32(n).unwrap_or('\u{fffd}')
+        })
+        .collect();
+    Some(text)
 }
 
 fn detect(bytes: &[u8]) -> &'static Encoding {

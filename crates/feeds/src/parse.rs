@@ -237,31 +237,146 @@ fn parse_xml(
     }
     let repaired = repair_xml(doc, warnings);
     let extras = scan_entry_extras(&repaired);
-    match run_feed_rs(&repaired) {
-        Ok(feed) => Ok((feed, extras)),
-        Err(first) => {
-            if let Some(salvaged) = salvage(&repaired) {
-                if let Ok(feed) = run_feed_rs(&salvaged) {
-                    warnings.push(format!(
-                        "document is truncated or malformed ({first}); salvaged {} entries",
-                        feed.entries.len()
-                    ));
-                    let extras = scan_entry_extras(&salvaged);
-                    return Ok((feed, extras));
-                }
-            }
-            match (&first, root.as_deref()) {
-                (ParseError::Malformed(m), Some(r))
-                    if m.contains("no root") || m.contains("root") && !is_feed_root(r) =>
-                {
-                    Err(ParseError::NotAFeed(format!(
-                        "root element <{r}> is not RSS, RDF or Atom"
-                    )))
-                }
-                _ => Err(first),
+    let first = match run_feed_rs(&repaired) {
+        Ok(feed) => return Ok((feed, extras)),
+        Err(e) => e,
+    };
+    // Second chance: Atom text constructs feed-rs refuses (unknown or MIME-style types, empty
+    // elements, base64, xhtml without a div) normalised.
+    if root
+        .as_deref()
+        .is_some_and(|r| r.rsplit(':').next() == Some("feed"))
+    {
+        let atom = repair_atom_text(&repaired);
+        if atom != repaired {
+            if let Ok(feed) = run_feed_rs(&atom) {
+                warnings.push("normalised Atom text constructs feed-rs refused".into());
+                let extras = scan_entry_extras(&atom);
+                return Ok((feed, extras));
             }
         }
     }
+    if let Some(salvaged) = salvage(&repaired) {
+        let salvaged = if root
+            .as_deref()
+            .is_some_and(|r| r.rsplit(':').next() == Some("feed"))
+        {
+            repair_atom_text(&salvaged)
+        } else {
+            salvaged
+        };
+        if let Ok(feed) = run_feed_rs(&salvaged) {
+            warnings.push(format!(
+                "document is truncated or malformed ({first}); salvaged {} entries",
+                feed.entries.len()
+            ));
+            let extras = scan_entry_extras(&salvaged);
+            return Ok((feed, extras));
+        }
+    }
+    match root.as_deref() {
+        Some(r) if !is_feed_root(r) => Err(ParseError::NotAFeed(format!(
+            "root element <{r}> is not RSS, RDF or Atom"
+        ))),
+        _ => Err(first),
+    }
+}
+
+/// Normalises Atom text constructs: `type` mapped to text/html/xhtml (xhtml and unknown
+/// markup become html in CDATA), base64 bodies decoded, empty elements dropped.
+fn repair_atom_text(doc: &str) -> String {
+    static TEXT: OnceLock<Regex> = OnceLock::new();
+    static EMPTY: OnceLock<Regex> = OnceLock::new();
+    static ATTR: OnceLock<Regex> = OnceLock::new();
+    let text = re(
+        &TEXT,
+        r"(?s)<(title|subtitle|summary|rights|content|tagline|copyright|info)(\s[^>]*)?>(.*?)</(title|subtitle|summary|rights|content|tagline|copyright|info)>",
+    );
+    let empty = re(
+        &EMPTY,
+        r"<(title|subtitle|summary|rights|tagline|copyright|info)(\s[^>]*)?/>",
+    );
+    let attr = re(&ATTR, r#"(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)')"#);
+    let out = empty.replace_all(doc, "");
+    text.replace_all(&out, |c: &regex::Captures<'_>| {
+        let whole = c.get(0).map(|m| m.as_str()).unwrap_or("");
+        let (Some(open), Some(close)) = (c.get(1), c.get(4)) else {
+            return whole.to_string();
+        };
+        if open.as_str() != close.as_str() {
+            return whole.to_string();
+        }
+        let name = open.as_str();
+        let attrs = c.get(2).map(|m| m.as_str()).unwrap_or("");
+        let mut inner = c.get(3).map(|m| m.as_str()).unwrap_or("").to_string();
+        let mut kept = String::new();
+        let mut ty = String::new();
+        let mut mode = String::new();
+        for a in attr.captures_iter(attrs) {
+            let key = a.get(1).map(|m| m.as_str()).unwrap_or("");
+            let val = a.get(2).or(a.get(3)).map(|m| m.as_str()).unwrap_or("");
+            match key {
+                "type" => ty = val.trim().to_ascii_lowercase(),
+                "mode" => mode = val.trim().to_ascii_lowercase(),
+                _ => kept.push_str(&format!(" {key}=\"{val}\"")),
+            }
+        }
+        if attrs.contains("src=") {
+            return whole.to_string();
+        }
+        if mode == "base64" {
+            if let Some(decoded) =
+                decode_base64(inner.trim()).and_then(|b| String::from_utf8(b).ok())
+            {
+                inner = decoded;
+                ty = "html".into();
+            }
+        }
+        if inner.trim().is_empty() {
+            return String::new();
+        }
+        let has_markup = inner.contains('<') && !inner.trim_start().starts_with("<![CDATA[");
+        let as_html = match ty.as_str() {
+            "" | "text" | "text/plain" => has_markup,
+            _ => true,
+        };
+        if as_html {
+            let body = if has_markup || mode == "base64" {
+                format!("<![CDATA[{}]]>", inner.replace("]]>", "]]]]><![CDATA[>"))
+            } else {
+                inner
+            };
+            format!("<{name}{kept} type=\"html\">{body}</{name}>")
+        } else {
+            format!("<{name}{kept} type=\"text\">{inner}</{name}>")
+        }
+    })
+    .into_owned()
+}
+
+fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut buf = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' | b' ' | b'\n' | b'\r' | b'\t' => continue,
+            _ => return None,
+        };
+        buf = (buf << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buf >> bits) as u8);
+            buf &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
 }
 
 fn is_feed_root(name: &str) -> bool {
@@ -336,7 +451,66 @@ fn repair_xml(doc: &str, warnings: &mut Vec<String>) -> String {
             out.replace_range(range, &fixed);
         }
     }
+    out = repair_namespaces(out, warnings);
+    if rss_tag.is_match(&out) && !out.contains("<channel") {
+        if let Some(pos) = out.rfind("</rss>") {
+            out.insert_str(pos, "<channel></channel>");
+        }
+    }
     wrap_raw_html(&out, warnings)
+}
+
+/// Old and vendor namespaces feed-rs does not know, mapped to the ones it does: Atom 0.3 to
+/// Atom 1.0 (with `issued`/`modified` renamed), Userland's RSS 2 namespace dropped, RSS 0.90's
+/// Netscape namespace to RSS 1.0; RSS 1.0 items without `<link>` get theirs from `rdf:about`
+/// (feed-rs drops link-less RSS 1.0 items).
+fn repair_namespaces(mut doc: String, warnings: &mut Vec<String>) -> String {
+    if doc.contains("http://purl.org/atom/ns#") {
+        doc = doc.replace("http://purl.org/atom/ns#", "http://www.w3.org/2005/Atom");
+        for (old, new) in [("issued", "published"), ("modified", "updated")] {
+            doc = doc
+                .replace(&format!("<{old}>"), &format!("<{new}>"))
+                .replace(&format!("</{old}>"), &format!("</{new}>"));
+        }
+        warnings.push("Atom 0.3 read as Atom 1.0".into());
+    }
+    for userland in [
+        "xmlns=\"http://backend.userland.com/rss2\"",
+        "xmlns=\"http://backend.userland.com/rss\"",
+    ] {
+        if doc.contains(userland) {
+            doc = doc.replacen(userland, "", 1);
+        }
+    }
+    if doc.contains("http://my.netscape.com/rdf/simple/0.9/") {
+        doc = doc.replace(
+            "http://my.netscape.com/rdf/simple/0.9/",
+            "http://purl.org/rss/1.0/",
+        );
+    }
+    if doc.contains("rdf:about") {
+        static ITEM: OnceLock<Regex> = OnceLock::new();
+        let item = re(
+            &ITEM,
+            r#"(?s)<item\s+rdf:about\s*=\s*["']([^"']*)["']\s*>(.*?)</item>"#,
+        );
+        doc = item
+            .replace_all(&doc, |c: &regex::Captures<'_>| {
+                let whole = c.get(0).map(|m| m.as_str()).unwrap_or("");
+                let inner = c.get(2).map(|m| m.as_str()).unwrap_or("");
+                match c.get(1) {
+                    Some(about) if !inner.contains("<link") && !about.as_str().is_empty() => {
+                        format!(
+                            "<item rdf:about=\"{0}\"><link>{0}</link>{inner}</item>",
+                            about.as_str()
+                        )
+                    }
+                    _ => whole.to_string(),
+                }
+            })
+            .into_owned();
+    }
+    doc
 }
 
 /// `&` that does not start an XML reference becomes `&amp;`; HTML named entities that XML does
