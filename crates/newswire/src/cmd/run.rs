@@ -1,7 +1,9 @@
 //! `newswire run`: every stage in one process over the in-memory bus.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use newswire_bus::memory::MemoryBus;
@@ -12,9 +14,12 @@ use newswire_model::topics;
 use newswire_sinks::{JsonlSink, StdoutSink};
 
 use crate::config::Config;
+use crate::http::{self, Health};
 use crate::pipeline::sink::{Batching, SinkSet};
 use crate::pipeline::stats::Stats;
 use crate::pipeline::{enrich, poll, sink};
+use crate::shutdown::{self, Shutdown};
+use crate::telemetry::Metrics;
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -24,19 +29,33 @@ pub struct RunArgs {
     /// Poll every feed once, drain the pipeline, print a summary and exit.
     #[arg(long)]
     pub once: bool,
+    /// Serve /livez, /readyz and /metrics on this address (e.g. 127.0.0.1:9100).
+    #[arg(long, value_name = "ADDR", env = "NEWSWIRE_HTTP")]
+    pub http: Option<SocketAddr>,
 }
 
 pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
-    let stats = Arc::new(Stats::default());
+    if config.bus.kind == crate::config::BusKind::Kafka {
+        return crate::cmd::serve::run_all(config, args.once, args.http).await;
+    }
+    let shutdown = Shutdown::from_signals();
+    let metrics = Metrics::new(config.metrics.per_feed);
+    let health = Health::new();
+    let _http = match args.http {
+        Some(addr) => Some(http::serve(addr, health.clone(), metrics.clone()).await?),
+        None => None,
+    };
+    http::drain_on(&shutdown, health.clone());
+
+    let stats = Stats::new(metrics);
     let bus = MemoryBus::new(config.bus.capacity);
     let producer: Arc<dyn Producer> = Arc::new(bus.producer());
-
     let sinks = build_sinks(&config)?;
-    let enricher = Arc::new(Enricher::new());
+    health.set("sinks", true);
     let enrich_task = tokio::spawn(enrich::run(
         bus.subscribe(topics::RAW)?,
         producer.clone(),
-        enricher,
+        Arc::new(Enricher::new()),
         stats.clone(),
     ));
     let sink_task = tokio::spawn(sink::run(
@@ -45,18 +64,19 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
         Batching::default(),
         stats.clone(),
     ));
-
     let mut poller = Poller::new(
         config.fetch.clone(),
         config.feeds.clone(),
         Some(config.poll.state_dir.clone()),
     )
     .with_context(|| format!("{}: cannot start the poller", args.config.display()))?;
+    health.set("poller", true);
     tracing::info!(
         feeds = config.feeds.len(),
         once = args.once,
         "newswire run started"
     );
+
     if args.once {
         let polls = poller.poll_all().await;
         poll::publish(&mut poller, polls, producer.as_ref(), &stats).await;
@@ -64,19 +84,23 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
         loop {
             tokio::select! {
                 polls = poller.poll_due() => poll::publish(&mut poller, polls, producer.as_ref(), &stats).await,
-                _ = tokio::signal::ctrl_c() => {
-                    tracing::info!("interrupted: draining");
-                    break;
-                }
+                _ = shutdown.requested() => break,
             }
         }
     }
 
-    // Drain: no more raw records, the enrich stage finishes what it has, then the sink.
-    bus.close(topics::RAW);
-    enrich_task.await.context("enrich stage failed")?;
-    bus.close(topics::ENRICHED);
-    let sinks = sink_task.await.context("sink stage failed")?;
+    // Drain: no more raw records; the enrich stage finishes what it has, then the sink.
+    health.start_draining();
+    let deadline = Duration::from_secs(config.shutdown.deadline_secs);
+    let drain = async {
+        bus.close(topics::RAW);
+        enrich_task.await.context("enrich stage failed")?;
+        bus.close(topics::ENRICHED);
+        sink_task.await.context("sink stage failed")
+    };
+    let sinks = shutdown::with_deadline(deadline, "draining the pipeline", drain)
+        .await
+        .context("the pipeline did not drain before the shutdown deadline")??;
     print_summary(&stats, &sinks);
     Ok(())
 }

@@ -5,6 +5,7 @@
 //! and acknowledged, so one poison record never stops the stream.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use newswire_bus::{Consumer, Delivery, Producer};
 use newswire_enrich::Enricher;
@@ -42,17 +43,18 @@ async fn process(
     delivery: Delivery,
     output: &dyn Producer,
     enricher: &Enricher,
-    stats: &Stats,
+    stats: &Arc<Stats>,
 ) -> Option<impl std::future::Future<Output = ()> + Send + 'static> {
     let Delivery {
         record,
         origin,
         ack,
     } = delivery;
+    stats.enrich_received();
     let article = match decode_article(&record) {
         Ok(a) => a,
         Err(err) => {
-            Stats::add(&stats.decode_errors, 1);
+            stats.decode_error("enrich", err.code);
             tracing::error!(stage = "enrich", topic = %origin.topic, partition = origin.partition,
                 offset = origin.offset, key = %record.key, error_code = err.code, error = %err.message,
                 "undecodable record skipped");
@@ -60,18 +62,20 @@ async fn process(
             return None;
         }
     };
+    let started = Instant::now();
     let enriched = enricher.enrich(article);
-    Stats::add(&stats.enriched, 1);
-    Stats::add(&stats.countries, enriched.countries.len() as u64);
-    Stats::add(&stats.weapons, enriched.weapons.len() as u64);
-    Stats::add(&stats.sanctions, enriched.sanctions.len() as u64);
+    stats.enriched(&enriched, started.elapsed());
+    let stats = stats.clone();
     match output
         .send(topics::ENRICHED, encode_enriched(&enriched))
         .await
     {
         Ok(receipt) => Some(async move {
             match receipt.wait().await {
-                Ok(()) => ack.ack(),
+                Ok(()) => {
+                    stats.enrich_sent();
+                    ack.ack()
+                }
                 Err(err) => ack.nack(err.to_string()),
             }
         }),

@@ -21,17 +21,12 @@ pub async fn publish(
     stats: &Arc<Stats>,
 ) {
     for poll in polls {
-        Stats::add(&stats.feeds_polled, 1);
-        let ok = matches!(poll.outcome.label(), "ok" | "not_modified");
-        if !ok {
-            Stats::add(&stats.feeds_failed, 1);
-        }
+        stats.feed_polled(&poll);
         for warning in &poll.warnings {
             tracing::warn!(stage = "poll", feed = %poll.feed_id, "{warning}");
         }
         tracing::info!(stage = "poll", feed = %poll.feed_id, outcome = poll.outcome.label(),
             articles = poll.articles.len(), elapsed_ms = poll.elapsed.as_millis() as u64, "polled");
-        Stats::add(&stats.articles_polled, poll.articles.len() as u64);
 
         let mut receipts = Vec::with_capacity(poll.articles.len());
         for article in &poll.articles {
@@ -59,7 +54,7 @@ pub async fn publish(
                 }
             })
             .collect();
-        Stats::add(&stats.articles_delivered, delivered.len() as u64);
+        stats.articles_delivered(delivered.len() as u64);
         if let Err(err) = poller.mark_delivered(&poll.feed_id, &delivered) {
             tracing::error!(stage = "poll", feed = %poll.feed_id, error = %err, "saving feed state failed");
         }

@@ -5,7 +5,7 @@
 //! not). Batches close at `max_batch` records or after `linger` without a new record.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use newswire_bus::{Ack, Consumer, Delivery};
 use newswire_model::EnrichedArticle;
@@ -22,12 +22,20 @@ pub struct SinkSet {
 }
 
 impl SinkSet {
-    pub fn write_batch(&mut self, batch: &[EnrichedArticle]) -> Result<(), SinkError> {
+    pub fn write_batch(
+        &mut self,
+        batch: &[EnrichedArticle],
+        stats: &Stats,
+    ) -> Result<(), SinkError> {
         if let Some(sink) = self.jsonl.as_mut() {
+            let started = Instant::now();
             sink.write_batch(batch)?;
+            stats.batch_written("jsonl", batch.len(), started.elapsed());
         }
         if let Some(sink) = self.stdout.as_mut() {
+            let started = Instant::now();
             sink.write_batch(batch)?;
+            stats.batch_written("stdout", batch.len(), started.elapsed());
         }
         Ok(())
     }
@@ -111,6 +119,7 @@ async fn next_delivery(input: &mut impl Consumer) -> Option<Delivery> {
 fn write(sinks: &mut SinkSet, deliveries: Vec<Delivery>, stats: &Stats) {
     let mut batch = Vec::with_capacity(deliveries.len());
     let mut acks: Vec<Ack> = Vec::with_capacity(deliveries.len());
+    stats.sink_received(deliveries.len() as u64);
     for Delivery {
         record,
         origin,
@@ -123,7 +132,7 @@ fn write(sinks: &mut SinkSet, deliveries: Vec<Delivery>, stats: &Stats) {
                 acks.push(ack);
             }
             Err(err) => {
-                Stats::add(&stats.decode_errors, 1);
+                stats.decode_error("sink", err.code);
                 tracing::error!(stage = "sink", topic = %origin.topic, partition = origin.partition,
                     offset = origin.offset, key = %record.key, error_code = err.code, error = %err.message,
                     "undecodable record skipped");
@@ -131,13 +140,13 @@ fn write(sinks: &mut SinkSet, deliveries: Vec<Delivery>, stats: &Stats) {
             }
         }
     }
-    match sinks.write_batch(&batch) {
+    match sinks.write_batch(&batch, stats) {
         Ok(()) => {
-            Stats::add(&stats.written, batch.len() as u64);
+            stats.sink_written(batch.len() as u64);
             acks.into_iter().for_each(Ack::ack);
         }
         Err(err) => {
-            Stats::add(&stats.sink_errors, 1);
+            stats.sink_failed();
             tracing::error!(stage = "sink", error = %err, records = batch.len(), "writing a batch failed; it will be redelivered");
             let reason = err.to_string();
             acks.into_iter().for_each(|a| a.nack(reason.clone()));

@@ -1,9 +1,17 @@
-//! Counters the stages keep, for the end-of-run summary and progress lines.
+//! What the stages count: totals for the end-of-run summary, and the Prometheus metrics.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
-#[derive(Debug, Default)]
+use newswire_feeds::FeedPoll;
+use newswire_model::EnrichedArticle;
+
+use crate::telemetry::Metrics;
+
+/// Counters shared by the stages of one process.
 pub struct Stats {
+    pub metrics: Arc<Metrics>,
     pub feeds_polled: AtomicU64,
     pub feeds_failed: AtomicU64,
     pub articles_polled: AtomicU64,
@@ -18,11 +26,103 @@ pub struct Stats {
 }
 
 impl Stats {
+    pub fn new(metrics: Arc<Metrics>) -> Arc<Stats> {
+        for stage in ["poll", "enrich", "sink"] {
+            metrics.received(stage, 0);
+            metrics.sent(stage, 0);
+        }
+        Arc::new(Stats {
+            metrics,
+            feeds_polled: AtomicU64::new(0),
+            feeds_failed: AtomicU64::new(0),
+            articles_polled: AtomicU64::new(0),
+            articles_delivered: AtomicU64::new(0),
+            enriched: AtomicU64::new(0),
+            decode_errors: AtomicU64::new(0),
+            countries: AtomicU64::new(0),
+            weapons: AtomicU64::new(0),
+            sanctions: AtomicU64::new(0),
+            written: AtomicU64::new(0),
+            sink_errors: AtomicU64::new(0),
+        })
+    }
+
     pub fn add(counter: &AtomicU64, n: u64) {
         counter.fetch_add(n, Ordering::Relaxed);
     }
 
     pub fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
+    }
+
+    /// One feed was polled.
+    pub fn feed_polled(&self, poll: &FeedPoll) {
+        Self::add(&self.feeds_polled, 1);
+        let label = poll.outcome.label();
+        if !matches!(label, "ok" | "not_modified") {
+            Self::add(&self.feeds_failed, 1);
+        }
+        self.metrics
+            .feed_fetched(&poll.feed_id, label, poll.elapsed);
+        let n = poll.articles.len() as u64;
+        Self::add(&self.articles_polled, n);
+        self.metrics.feed_items.inc_by(n);
+        self.metrics
+            .feed_duplicates
+            .inc_by(poll.duplicates.len() as u64);
+        self.metrics.received("poll", n);
+    }
+
+    /// Articles of a poll were acknowledged downstream.
+    pub fn articles_delivered(&self, n: u64) {
+        Self::add(&self.articles_delivered, n);
+        self.metrics.sent("poll", n);
+    }
+
+    /// A stage could not decode a record.
+    pub fn decode_error(&self, stage: &'static str, error_code: &'static str) {
+        Self::add(&self.decode_errors, 1);
+        self.metrics.error(stage, error_code);
+    }
+
+    /// The enrich stage took a record in.
+    pub fn enrich_received(&self) {
+        self.metrics.received("enrich", 1);
+    }
+
+    /// One article was enriched.
+    pub fn enriched(&self, enriched: &EnrichedArticle, took: Duration) {
+        Self::add(&self.enriched, 1);
+        Self::add(&self.countries, enriched.countries.len() as u64);
+        Self::add(&self.weapons, enriched.weapons.len() as u64);
+        Self::add(&self.sanctions, enriched.sanctions.len() as u64);
+        self.metrics.enrich_duration.observe(took.as_secs_f64());
+    }
+
+    /// An enriched record was acknowledged downstream.
+    pub fn enrich_sent(&self) {
+        self.metrics.sent("enrich", 1);
+    }
+
+    /// The sink stage took `n` records in.
+    pub fn sink_received(&self, n: u64) {
+        self.metrics.received("sink", n);
+    }
+
+    /// A batch went to one sink.
+    pub fn batch_written(&self, sink: &'static str, n: usize, took: Duration) {
+        self.metrics.sink_batch(sink, n, took);
+    }
+
+    /// A batch went to every sink.
+    pub fn sink_written(&self, n: u64) {
+        Self::add(&self.written, n);
+        self.metrics.sent("sink", n);
+    }
+
+    /// A batch failed in a sink.
+    pub fn sink_failed(&self) {
+        Self::add(&self.sink_errors, 1);
+        self.metrics.error("sink", "sink_write");
     }
 }

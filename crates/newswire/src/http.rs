@@ -1,0 +1,136 @@
+//! The operator's HTTP listener: `/livez`, `/readyz`, `/metrics`.
+//!
+//! `/livez` answers 200 while the process runs (no dependency checks, so a slow broker never
+//! gets a healthy pod restarted). `/readyz` answers 200 only when every component registered
+//! with [`Health`] says it is ready and the service is not draining; otherwise 503 with the
+//! reasons. `/metrics` is the Prometheus text format.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+
+use crate::shutdown::Shutdown;
+use crate::telemetry::Metrics;
+
+/// Readiness of the service's parts.
+#[derive(Default)]
+pub struct Health {
+    draining: AtomicBool,
+    /// Component name -> ready. The service is ready when every entry is, and there is one.
+    components: Mutex<BTreeMap<&'static str, bool>>,
+}
+
+impl Health {
+    pub fn new() -> Arc<Health> {
+        Arc::new(Health::default())
+    }
+
+    /// Declares a component (not ready yet) or updates it.
+    pub fn set(&self, component: &'static str, ready: bool) {
+        self.components
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(component, ready);
+    }
+
+    /// From now on the service reports not ready: it is shutting down.
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::SeqCst);
+    }
+
+    /// `Ok` when ready, else the reasons.
+    pub fn check(&self) -> Result<(), Vec<String>> {
+        let mut reasons = Vec::new();
+        if self.draining.load(Ordering::SeqCst) {
+            reasons.push("draining".to_string());
+        }
+        let components = self.components.lock().unwrap_or_else(|e| e.into_inner());
+        if components.is_empty() {
+            reasons.push("starting".to_string());
+        }
+        reasons.extend(
+            components
+                .iter()
+                .filter(|(_, ok)| !**ok)
+                .map(|(name, _)| format!("{name} not ready")),
+        );
+        if reasons.is_empty() {
+            Ok(())
+        } else {
+            Err(reasons)
+        }
+    }
+}
+
+#[derive(Clone)]
+struct AppState {
+    health: Arc<Health>,
+    metrics: Arc<Metrics>,
+}
+
+/// Binds `addr` and serves until `shutdown` has fired and the caller drops the returned task.
+/// Binding errors are returned at once so a bad `--http` is reported at start.
+pub async fn serve(
+    addr: SocketAddr,
+    health: Arc<Health>,
+    metrics: Arc<Metrics>,
+) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("--http {addr}: cannot listen: {e}"))?;
+    let local = listener.local_addr()?;
+    let app = Router::new()
+        .route("/livez", get(|| async { "alive\n" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text))
+        .with_state(AppState { health, metrics });
+    let task = tokio::spawn(async move {
+        if let Err(err) = axum::serve(listener, app).await {
+            tracing::error!(error = %err, "HTTP listener failed");
+        }
+    });
+    tracing::info!(addr = %local, "HTTP listener: /livez /readyz /metrics");
+    Ok((local, task))
+}
+
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let result = state.health.check();
+    state.metrics.ready.set(i64::from(result.is_ok()));
+    match result {
+        Ok(()) => (StatusCode::OK, "ready\n".to_string()),
+        Err(reasons) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("not ready: {}\n", reasons.join(", ")),
+        ),
+    }
+}
+
+async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+    state
+        .metrics
+        .ready
+        .set(i64::from(state.health.check().is_ok()));
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.encode(),
+    )
+}
+
+/// Marks the service as draining as soon as a shutdown is requested.
+pub fn drain_on(shutdown: &Shutdown, health: Arc<Health>) {
+    let shutdown = shutdown.clone();
+    tokio::spawn(async move {
+        shutdown.requested().await;
+        health.start_draining();
+    });
+}

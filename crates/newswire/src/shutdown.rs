@@ -1,0 +1,74 @@
+//! Graceful shutdown: the first SIGTERM or SIGINT asks every stage to stop taking work and
+//! drain; a second one exits at once (code 130) for an operator who will not wait.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+/// A cloneable handle that resolves once shutdown has been requested.
+#[derive(Clone)]
+pub struct Shutdown {
+    rx: watch::Receiver<bool>,
+}
+
+impl Shutdown {
+    /// Listens for SIGTERM and SIGINT for the rest of the process.
+    pub fn from_signals() -> Shutdown {
+        let (tx, rx) = watch::channel(false);
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("shutdown requested: draining (send the signal again to exit at once)");
+            let _ = tx.send(true);
+            wait_for_signal().await;
+            tracing::warn!("second signal: exiting without draining");
+            std::process::exit(130);
+        });
+        Shutdown { rx }
+    }
+
+    /// Resolves once shutdown has been requested.
+    pub async fn requested(&self) {
+        let mut rx = self.rx.clone();
+        // An error means the sender is gone, which only happens at process exit.
+        let _ = rx.wait_for(|requested| *requested).await;
+    }
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) {
+        (Ok(mut term), Ok(mut int)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        _ => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Runs `drain` but gives up after `deadline`, saying so.
+pub async fn with_deadline<T>(
+    deadline: Duration,
+    what: &str,
+    drain: impl std::future::Future<Output = T>,
+) -> Option<T> {
+    match tokio::time::timeout(deadline, drain).await {
+        Ok(value) => Some(value),
+        Err(_) => {
+            tracing::error!(deadline_secs = deadline.as_secs(), "{what} did not finish before the shutdown deadline; unacknowledged records will be delivered again");
+            None
+        }
+    }
+}
