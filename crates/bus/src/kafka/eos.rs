@@ -168,7 +168,11 @@ where
             }
         }
         if rebalanced.load(Ordering::SeqCst) {
-            // Positions were reset to the committed offsets: this batch will be read again.
+            // The assignment changed while polling: drop the batch and resume every partition
+            // still assigned from its committed offset (revoked ones resume at their new owner).
+            if !batch.is_empty() {
+                rewind(&consumer, options.timeout);
+            }
             continue;
         }
         if batch.is_empty() {

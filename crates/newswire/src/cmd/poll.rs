@@ -1,0 +1,106 @@
+//! `newswire poll`: feeds in, raw articles to Kafka (`newswire.articles.raw.v1`, key = id).
+//!
+//! An article counts as delivered (and is not emitted again) only once the broker
+//! acknowledged it (`acks=all`); the rest are polled again next time. Feed state (validators,
+//! seen ids) lives in `poll.state_dir` (`--state-dir`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use newswire_bus::kafka::KafkaProducer;
+use newswire_bus::Producer;
+use newswire_feeds::{FeedConfig, Poller};
+use newswire_model::topics;
+
+use crate::config::Config;
+use crate::pipeline::poll;
+use crate::pipeline::stats::Stats;
+
+use super::serve::{flush, Service};
+
+#[derive(clap::Args, Debug)]
+pub struct PollArgs {
+    /// The config file (TOML): feeds, fetch settings, [kafka]. Optional with --feed.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// An ad-hoc feed URL (http(s):// or file://), in addition to the config's; repeatable.
+    #[arg(long = "feed", value_name = "URL")]
+    pub feeds: Vec<String>,
+    /// Kafka bootstrap servers.
+    #[arg(long, value_name = "HOST:PORT", env = "NEWSWIRE_KAFKA_BROKERS")]
+    pub brokers: Option<String>,
+    /// Poll every feed once, wait until the broker acknowledged every article, and exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Where per-feed state is kept (default: poll.state_dir of the config, `data/state`).
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Serve /livez, /readyz and /metrics on this address.
+    #[arg(long, value_name = "ADDR", env = "NEWSWIRE_HTTP")]
+    pub http: Option<SocketAddr>,
+}
+
+pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
+    let mut feeds = config.feeds.clone();
+    for url in &args.feeds {
+        let feed = FeedConfig::new(url.clone());
+        if !feeds.iter().any(|f| f.feed_id() == feed.feed_id()) {
+            feeds.push(feed);
+        }
+    }
+    if feeds.is_empty() {
+        bail!("no feeds: pass --feed URL or a --config that lists feeds");
+    }
+    let state_dir = args
+        .state_dir
+        .clone()
+        .unwrap_or_else(|| config.poll.state_dir.clone());
+    let service = Service::start(&config, args.http).await?;
+    let kafka = &config.kafka;
+    let settings = kafka.settings(args.brokers.as_deref())?;
+    kafka.prepare(&settings).await?;
+    let producer = KafkaProducer::new(&settings)?;
+    let output: Arc<dyn Producer> = Arc::new(producer.clone());
+    let mut poller = Poller::new(config.fetch.clone(), feeds, Some(state_dir))
+        .context("cannot start the poller")?;
+    service.health.set("kafka", true);
+    service.health.set("poller", true);
+    let stats = &service.stats;
+    tracing::info!(
+        topic = topics::RAW,
+        once = args.once,
+        "poll service started"
+    );
+    if args.once {
+        let polls = poller.poll_all().await;
+        poll::publish(&mut poller, polls, output.as_ref(), stats).await;
+    } else {
+        loop {
+            tokio::select! {
+                polls = poller.poll_due() => poll::publish(&mut poller, polls, output.as_ref(), stats).await,
+                _ = service.shutdown.requested() => break,
+            }
+        }
+    }
+    flush(&producer, Duration::from_secs(10)).await;
+    let get = Stats::get;
+    let (polled, delivered) = (get(&stats.articles_polled), get(&stats.articles_delivered));
+    eprintln!(
+        "newswire poll: {} feeds polled ({} failed), {polled} new articles, {delivered} delivered to {}",
+        get(&stats.feeds_polled),
+        get(&stats.feeds_failed),
+        topics::RAW
+    );
+    if delivered < polled {
+        eprintln!(
+            "  {} articles were not acknowledged and will be polled again",
+            polled - delivered
+        );
+        return Ok(ExitCode::from(75)); // EX_TEMPFAIL
+    }
+    Ok(ExitCode::SUCCESS)
+}

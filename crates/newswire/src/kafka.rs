@@ -1,0 +1,298 @@
+//! Running stages over Kafka: the `[kafka]` config section, topic creation, and the
+//! dead-letter filter that keeps poison records away from the stages.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use futures::future::BoxFuture;
+use futures::FutureExt;
+use newswire_bus::kafka::admin::{ensure_topics, TopicSpec};
+use newswire_bus::kafka::{ConsumerOptions, KafkaSettings};
+use newswire_bus::{dlq, BusError, Consumer, Delivery, Producer, Record};
+use newswire_model::topics;
+use serde::Deserialize;
+
+use crate::pipeline::codec::DecodeError;
+use crate::pipeline::stats::Stats;
+
+/// `[kafka]`: how the services reach Kafka. Used by `newswire poll|enrich --serve|sink` and by
+/// `newswire run` when `bus.kind = "kafka"`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KafkaConfig {
+    /// `host:port[,host:port...]`; `--brokers` and `NEWSWIRE_KAFKA_BROKERS` win.
+    pub brokers: String,
+    /// Consumer group prefix: the enrich stage joins `<group>-enrich`, the sink `<group>-sink`
+    /// (`--group` names the group of a single service exactly).
+    pub group: String,
+    /// Create missing topics at start (and again if a broker lost them). Turn off where the
+    /// cluster's topics are managed elsewhere.
+    pub create_topics: bool,
+    /// Partitions of topics created by newswire.
+    pub partitions: i32,
+    /// Replication factor of topics created by newswire.
+    pub replication: i32,
+    /// Exactly-once enrich: transactions with the input offsets, read_committed readers.
+    pub exactly_once: bool,
+    /// `transactional.id` of this enrich replica when `exactly_once` (stable per replica).
+    pub transactional_id: Option<String>,
+    /// How long revoke and shutdown wait for in-flight records (default: a third of the
+    /// session timeout, at most 10 s).
+    pub drain_timeout_ms: Option<u64>,
+    /// librdkafka settings for every client, passed through verbatim (`security.protocol`,
+    /// `sasl.mechanism`, `sasl.password`, `ssl.ca.location`, ...). From the environment,
+    /// `NEWSWIRE_KAFKA__CLIENT__SASL_PASSWORD=...` sets `sasl.password` (`_` becomes `.`).
+    pub client: BTreeMap<String, ClientValue>,
+    /// librdkafka settings for producers only.
+    pub producer: BTreeMap<String, ClientValue>,
+    /// librdkafka settings for consumers only.
+    pub consumer: BTreeMap<String, ClientValue>,
+}
+
+impl Default for KafkaConfig {
+    fn default() -> Self {
+        KafkaConfig {
+            brokers: String::new(),
+            group: "newswire".into(),
+            create_topics: true,
+            partitions: 6,
+            replication: 1,
+            exactly_once: false,
+            transactional_id: None,
+            drain_timeout_ms: None,
+            client: BTreeMap::new(),
+            producer: BTreeMap::new(),
+            consumer: BTreeMap::new(),
+        }
+    }
+}
+
+/// A librdkafka setting's value as written in TOML.
+#[derive(Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ClientValue {
+    Text(String),
+    Integer(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl fmt::Display for ClientValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientValue::Text(s) => f.write_str(s),
+            ClientValue::Integer(i) => write!(f, "{i}"),
+            ClientValue::Float(x) => write!(f, "{x}"),
+            ClientValue::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+fn client_map(map: &BTreeMap<String, ClientValue>) -> BTreeMap<String, String> {
+    // librdkafka keys have dots and no underscores; environment overrides can only spell `_`.
+    map.iter()
+        .map(|(k, v)| (k.replace('_', "."), v.to_string()))
+        .collect()
+}
+
+impl fmt::Debug for KafkaConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never prints secret values: the settings' Debug redacts them.
+        f.debug_struct("KafkaConfig")
+            .field("group", &self.group)
+            .field("create_topics", &self.create_topics)
+            .field("partitions", &self.partitions)
+            .field("replication", &self.replication)
+            .field("exactly_once", &self.exactly_once)
+            .field("settings", &self.settings_with(self.brokers.clone()))
+            .finish()
+    }
+}
+
+impl KafkaConfig {
+    /// Problems with this section, as (key, reason).
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if self.partitions < 1 {
+            out.push(("kafka.partitions".into(), "must be at least 1".into()));
+        }
+        if self.replication < 1 {
+            out.push(("kafka.replication".into(), "must be at least 1".into()));
+        }
+        if self.group.trim().is_empty() {
+            out.push(("kafka.group".into(), "must not be empty".into()));
+        }
+        for (key, _) in self
+            .client
+            .iter()
+            .chain(&self.producer)
+            .chain(&self.consumer)
+        {
+            if key.replace('_', ".") == "enable.auto.offset.store" {
+                out.push((
+                    format!("kafka.client.{key}"),
+                    "newswire stores offsets itself, after acknowledgement".into(),
+                ));
+            }
+        }
+        out
+    }
+
+    fn settings_with(&self, brokers: String) -> KafkaSettings {
+        KafkaSettings {
+            brokers,
+            client: client_map(&self.client),
+            producer: client_map(&self.producer),
+            consumer: client_map(&self.consumer),
+        }
+    }
+
+    /// Client settings; `brokers` (from `--brokers` or `NEWSWIRE_KAFKA_BROKERS`) wins over the
+    /// config's.
+    pub fn settings(&self, brokers: Option<&str>) -> anyhow::Result<KafkaSettings> {
+        let env = std::env::var("NEWSWIRE_KAFKA_BROKERS").ok();
+        let brokers = brokers
+            .or(env.as_deref())
+            .map(str::to_string)
+            .filter(|b| !b.trim().is_empty())
+            .unwrap_or_else(|| self.brokers.clone());
+        if brokers.trim().is_empty() {
+            bail!("no Kafka brokers: pass --brokers HOST:PORT, set NEWSWIRE_KAFKA_BROKERS, or kafka.brokers in the config");
+        }
+        let settings = self.settings_with(brokers);
+        tracing::info!(settings = ?settings, "kafka client settings");
+        Ok(settings)
+    }
+
+    /// Consumer tuning from this section.
+    pub fn consumer_options(&self) -> ConsumerOptions {
+        ConsumerOptions {
+            drain_timeout: self.drain_timeout_ms.map(Duration::from_millis),
+            ..ConsumerOptions::default()
+        }
+    }
+
+    /// The topics newswire reads and writes.
+    pub fn topics(&self) -> Vec<TopicSpec> {
+        [topics::RAW, topics::ENRICHED, topics::DLQ]
+            .into_iter()
+            .map(|t| TopicSpec::new(t, self.partitions, self.replication))
+            .collect()
+    }
+
+    /// Creates missing topics (unless turned off); then keeps checking every 10 s in the
+    /// background, so a broker that lost its topics (non-durable storage) gets them back.
+    pub async fn prepare(&self, settings: &KafkaSettings) -> anyhow::Result<()> {
+        if !self.create_topics {
+            return Ok(());
+        }
+        let specs = self.topics();
+        ensure_topics(settings, &specs)
+            .await
+            .context("cannot create the Kafka topics (set kafka.create_topics = false if they are managed elsewhere)")?;
+        let settings = settings.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                if let Err(err) = ensure_topics(&settings, &specs).await {
+                    tracing::debug!(error = %err, "checking topics failed");
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// The group of a stage: `--group` as given, else `<kafka.group>-<stage>`.
+    pub fn group_for(&self, explicit: Option<&str>, stage: &str) -> String {
+        explicit
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{}-{stage}", self.group))
+    }
+}
+
+/// Keeps records that a stage could never process away from it: each delivery is checked
+/// first; a failing one goes to the dead-letter topic (original key and bytes, origin and
+/// reason in headers) and is acknowledged once the DLQ has it. The partition goes on.
+pub struct DeadLetterFilter<C> {
+    inner: C,
+    producer: Arc<dyn Producer>,
+    stage: &'static str,
+    check: fn(&Record) -> Result<(), DecodeError>,
+    stats: Arc<Stats>,
+}
+
+impl<C: Consumer> DeadLetterFilter<C> {
+    pub fn new(
+        inner: C,
+        producer: Arc<dyn Producer>,
+        stage: &'static str,
+        check: fn(&Record) -> Result<(), DecodeError>,
+        stats: Arc<Stats>,
+    ) -> Self {
+        DeadLetterFilter {
+            inner,
+            producer,
+            stage,
+            check,
+            stats,
+        }
+    }
+}
+
+/// Sends one poison delivery to the DLQ; acknowledges it once the DLQ has it.
+async fn dead_letter(
+    producer: &dyn Producer,
+    stage: &'static str,
+    stats: &Stats,
+    delivery: Delivery,
+    err: DecodeError,
+) {
+    {
+        let Delivery {
+            record,
+            origin,
+            ack,
+        } = delivery;
+        stats.decode_error(stage, err.code);
+        tracing::warn!(stage, topic = %origin.topic, partition = origin.partition,
+            offset = origin.offset, key = %record.key, error_code = err.code, error = %err.message,
+            "poison record sent to the dead-letter queue");
+        let dead = dlq::record(&record, &origin, stage, err.code, &err.message);
+        match producer.send(topics::DLQ, dead).await {
+            Ok(receipt) => {
+                tokio::spawn(async move {
+                    match receipt.wait().await {
+                        Ok(()) => ack.ack(),
+                        Err(e) => {
+                            ack.nack(format!("dead-letter queue did not take the record: {e}"))
+                        }
+                    }
+                });
+            }
+            Err(e) => ack.nack(format!("cannot send to the dead-letter queue: {e}")),
+        }
+    }
+}
+
+impl<C: Consumer> Consumer for DeadLetterFilter<C> {
+    fn recv(&mut self) -> BoxFuture<'_, Option<Result<Delivery, BusError>>> {
+        async move {
+            loop {
+                let delivery = match self.inner.recv().await? {
+                    Ok(d) => d,
+                    Err(e) => return Some(Err(e)),
+                };
+                match (self.check)(&delivery.record) {
+                    Ok(()) => return Some(Ok(delivery)),
+                    Err(err) => {
+                        dead_letter(&*self.producer, self.stage, &self.stats, delivery, err).await
+                    }
+                }
+            }
+        }
+        .boxed()
+    }
+}
