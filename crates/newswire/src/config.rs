@@ -34,6 +34,41 @@ pub struct Config {
     pub sinks: SinksConfig,
     #[serde(default)]
     pub log: LogConfig,
+    #[serde(default)]
+    pub metrics: MetricsConfig,
+    #[serde(default)]
+    pub shutdown: ShutdownConfig,
+    /// `[kafka]`: brokers, groups, topic creation, pass-through client settings.
+    #[serde(default)]
+    pub kafka: crate::kafka::KafkaConfig,
+}
+
+/// `[metrics]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Label feed fetch counters by feed id; turn off with very many feeds.
+    pub per_feed: bool,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig { per_feed: true }
+    }
+}
+
+/// `[shutdown]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShutdownConfig {
+    /// How long draining may take after SIGTERM before the process exits anyway.
+    pub deadline_secs: u64,
+}
+
+impl Default for ShutdownConfig {
+    fn default() -> Self {
+        ShutdownConfig { deadline_secs: 30 }
+    }
 }
 
 /// `[bus]`: how records move between stages.
@@ -59,12 +94,15 @@ impl Default for BusConfig {
 #[serde(rename_all = "snake_case")]
 pub enum BusKind {
     Memory,
+    /// Every stage over Kafka (`[kafka]`), in this process or as separate services.
+    Kafka,
 }
 
 impl BusKind {
     pub fn name(self) -> &'static str {
         match self {
             BusKind::Memory => "memory",
+            BusKind::Kafka => "kafka",
         }
     }
 }
@@ -169,8 +207,13 @@ impl Config {
         path: &Path,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::new(path, None, format!("cannot read: {e}")))?;
+        // An empty path: the built-in defaults (with the environment's overrides).
+        let text = if path.as_os_str().is_empty() {
+            String::new()
+        } else {
+            std::fs::read_to_string(path)
+                .map_err(|e| ConfigError::new(path, None, format!("cannot read: {e}")))?
+        };
         let overrides = env_overrides(env);
         let mut config: Config = if overrides.is_empty() {
             parse_toml(path, &text)?
@@ -228,7 +271,18 @@ impl Config {
                 "must be at least 1",
             ));
         }
-        if self.sinks.jsonl.is_none() && !self.sinks.stdout {
+        if self.shutdown.deadline_secs == 0 {
+            return Err(ConfigError::new(
+                path,
+                Some("shutdown.deadline_secs".into()),
+                "must be at least 1",
+            ));
+        }
+        for (key, reason) in self.kafka.problems() {
+            return Err(ConfigError::new(path, Some(key), reason));
+        }
+        // Kafka services each use a part of the config: a poller needs no sink.
+        if self.bus.kind == BusKind::Memory && self.sinks.jsonl.is_none() && !self.sinks.stdout {
             return Err(ConfigError::new(
                 path,
                 Some("sinks".into()),

@@ -134,3 +134,60 @@ pub fn drain_on(shutdown: &Shutdown, health: Arc<Health>) {
         health.start_draining();
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+
+    use super::*;
+
+    /// A plain HTTP/1.1 GET over TCP: status code and body.
+    fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response[9..12].parse().unwrap();
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn readyz_follows_components_and_draining() {
+        let health = Health::new();
+        let metrics = Metrics::new(true);
+        let (addr, _task) = serve("127.0.0.1:0".parse().unwrap(), health.clone(), metrics)
+            .await
+            .unwrap();
+        let fetch = |path: &'static str| tokio::task::spawn_blocking(move || get(addr, path));
+
+        assert_eq!(fetch("/livez").await.unwrap().0, 200);
+        let (status, body) = fetch("/readyz").await.unwrap();
+        assert_eq!((status, body.as_str()), (503, "not ready: starting\n"));
+        health.set("sinks", false);
+        assert!(fetch("/readyz")
+            .await
+            .unwrap()
+            .1
+            .contains("sinks not ready"));
+        health.set("sinks", true);
+        assert_eq!(fetch("/readyz").await.unwrap().0, 200);
+        let (_, text) = fetch("/metrics").await.unwrap();
+        assert!(text.contains("newswire_ready 1"), "{text}");
+        health.start_draining();
+        let (status, body) = fetch("/readyz").await.unwrap();
+        assert_eq!((status, body.as_str()), (503, "not ready: draining\n"));
+        assert_eq!(
+            fetch("/livez").await.unwrap().0,
+            200,
+            "draining is still alive"
+        );
+    }
+}

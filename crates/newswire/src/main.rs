@@ -7,8 +7,12 @@ use clap::{Parser, Subcommand};
 mod cmd;
 mod config;
 mod exit;
+mod http;
+mod kafka;
 mod logging;
 mod pipeline;
+mod shutdown;
+mod telemetry;
 
 use config::{Config, LogFormat};
 
@@ -42,6 +46,13 @@ enum Command {
     /// Work with config files.
     #[command(subcommand)]
     Config(cmd::config::ConfigCommand),
+    /// Parse or check a single feed: `feed parse PATH|-`, `feed check URL|PATH`.
+    #[command(subcommand)]
+    Feed(cmd::feed::FeedCommand),
+    /// Poll feeds into Kafka (newswire.articles.raw.v1), as a service or --once.
+    Poll(cmd::poll::PollArgs),
+    /// Write enriched articles from Kafka (newswire.articles.enriched.v1) to the sinks.
+    Sink(cmd::sink::SinkArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +62,40 @@ fn main() -> ExitCode {
         Command::Enrich(args) => {
             logging::init(cli.log_format.unwrap_or(LogFormat::Human));
             report(cmd::enrich::run(args))
+        }
+        Command::Poll(args) => {
+            let config = match cmd::serve::load_config(args.config.as_deref()) {
+                Ok(c) => c,
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    return ExitCode::from(exit::CONFIG);
+                }
+            };
+            logging::init(
+                cli.log_format
+                    .or(config.log.format)
+                    .unwrap_or(LogFormat::Human),
+            );
+            report(runtime().and_then(|rt| rt.block_on(cmd::poll::run(args, config))))
+        }
+        Command::Sink(args) => {
+            let config = match cmd::serve::load_config(args.config.as_deref()) {
+                Ok(c) => c,
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    return ExitCode::from(exit::CONFIG);
+                }
+            };
+            logging::init(
+                cli.log_format
+                    .or(config.log.format)
+                    .unwrap_or(LogFormat::Human),
+            );
+            report(runtime().and_then(|rt| rt.block_on(cmd::sink::run(args, config))))
+        }
+        Command::Feed(cmd) => {
+            logging::init(cli.log_format.unwrap_or(LogFormat::Human));
+            report(runtime().and_then(|rt| rt.block_on(cmd::feed::run(cmd))))
         }
         Command::Run(args) => {
             let config = match Config::load(&args.config) {

@@ -26,9 +26,27 @@ pub struct EnrichArgs {
     /// With --text: the article's title.
     #[arg(long, requires = "text", value_name = "TITLE")]
     pub title: Option<String>,
+    /// Run as a service: raw articles from Kafka, enriched articles to Kafka.
+    #[arg(long, conflicts_with_all = ["input", "text"])]
+    pub serve: bool,
+    /// With --serve: Kafka bootstrap servers.
+    #[arg(long, value_name = "HOST:PORT", env = "NEWSWIRE_KAFKA_BROKERS")]
+    pub brokers: Option<String>,
+    /// With --serve: consumer group (default `<kafka.group>-enrich`, i.e. `newswire-enrich`).
+    #[arg(long, value_name = "ID", requires = "serve")]
+    pub group: Option<String>,
+    /// With --serve: the config file ([kafka], [shutdown], [metrics]).
+    #[arg(long, short, value_name = "FILE", requires = "serve")]
+    pub config: Option<PathBuf>,
+    /// With --serve: serve /livez, /readyz and /metrics on this address.
+    #[arg(long, value_name = "ADDR", requires = "serve")]
+    pub http: Option<std::net::SocketAddr>,
 }
 
 pub fn run(args: EnrichArgs) -> anyhow::Result<ExitCode> {
+    if args.serve {
+        return super::serve::enrich_command(args);
+    }
     let (name, reader): (String, Box<dyn Read>) = match &args.input {
         Some(path) => (
             path.display().to_string(),
