@@ -52,7 +52,7 @@ pub fn find(body: &str) -> Option<Dateline> {
         .chars()
         .filter(|c| c.is_alphabetic())
         .all(char::is_uppercase);
-    if !all_caps && !(starts_upper(place) && has_agency(prefix)) {
+    if !(all_caps || starts_upper(place) && has_agency(prefix)) {
         return None;
     }
     if prefix.split_whitespace().count() > 12 {

@@ -20,13 +20,11 @@
 
 use std::collections::HashSet;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use newswire_model::{Field, MentionKind};
 
-use super::gazetteer::Gazetteer;
-use crate::text::{
-    at_sentence_start, char_at, is_capitalised, next_word, on_word_boundaries, prev_word, window,
-};
+use super::gazetteer::{Gazetteer, Target};
+use super::matching::Candidate;
+use crate::text::{at_sentence_start, char_at, is_capitalised, next_word, prev_word, window};
 
 /// A matched mention on its way to the output.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -74,6 +72,11 @@ const GROUPS: &[(Group, &str)] = &[
     (Group::EuMetonym, "eu_metonym"),
 ];
 
+/// The cue groups whose words the matcher searches for in the text.
+pub fn scanned_groups() -> Vec<&'static str> {
+    GROUPS.iter().map(|(_, name)| *name).collect()
+}
+
 /// Where one cue was found.
 #[derive(Debug, Clone, Copy)]
 struct CueHit {
@@ -109,9 +112,10 @@ impl DocCues {
 
 /// The compiled rules.
 pub struct Rules {
-    cue_automaton: AhoCorasick,
-    cue_groups: Vec<Group>,
-    person_prone: HashSet<&'static str>,
+    /// For each cue group of the gazetteer, the rule group it feeds.
+    group_of: Vec<Option<Group>>,
+    /// Per pattern: its alias is also a common given name or surname.
+    person_prone: Vec<bool>,
     person_not_before: HashSet<&'static str>,
     person_not_after: HashSet<&'static str>,
     places_elsewhere: Vec<&'static str>,
@@ -173,19 +177,11 @@ const TURKEY_BIRD_AFTER: &[&str] = &[
 
 impl Rules {
     pub fn new(g: &Gazetteer) -> Rules {
-        let mut cue_terms: Vec<&str> = Vec::new();
-        let mut cue_groups = Vec::new();
-        for &(group, name) in GROUPS {
-            for &term in g.cues(name) {
-                cue_terms.push(term);
-                cue_groups.push(group);
-            }
-        }
-        let cue_automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&cue_terms)
-            .expect("cue terms always build an automaton");
+        let group_of = g
+            .cue_groups
+            .iter()
+            .map(|name| GROUPS.iter().find(|(_, n)| n == name).map(|(grp, _)| *grp))
+            .collect();
         let set = |name: &str| g.cues(name).iter().copied().collect::<HashSet<_>>();
         let lower = |name: &str| {
             g.cues(name)
@@ -195,9 +191,11 @@ impl Rules {
         };
         let idx = |code: &str| g.country_index(code);
         Rules {
-            cue_automaton,
-            cue_groups,
-            person_prone: set("person_prone"),
+            group_of,
+            person_prone: {
+                let names = set("person_prone");
+                g.patterns.iter().map(|p| names.contains(p.alias)).collect()
+            },
             person_not_before: set("person_not_before"),
             person_not_after: set("person_not_after"),
             places_elsewhere: g.cues("us_states").to_vec(),
@@ -209,25 +207,18 @@ impl Rules {
         }
     }
 
-    fn doc_cues(&self, title: &str, body: &str) -> DocCues {
-        let mut hits = Vec::new();
-        for (field, text) in [(Field::Title, title), (Field::Body, body)] {
-            for m in self.cue_automaton.find_iter(text) {
-                if on_word_boundaries(text, m.start(), m.end())
-                    || text
-                        .get(m.start()..m.end())
-                        .is_some_and(|s| s.ends_with('.'))
-                {
-                    if let Some(&group) = self.cue_groups.get(m.pattern().as_usize()) {
-                        hits.push(CueHit {
-                            field,
-                            start: m.start(),
-                            group,
-                        });
-                    }
-                }
-            }
-        }
+    fn doc_cues(&self, g: &Gazetteer, cue_hits: &[(Field, Candidate)]) -> DocCues {
+        let hits: Vec<CueHit> = cue_hits
+            .iter()
+            .filter_map(|(field, c)| match g.patterns.get(c.pattern)?.target {
+                Target::Cue(i) => Some(CueHit {
+                    field: *field,
+                    start: c.start,
+                    group: (*self.group_of.get(i)?)?,
+                }),
+                _ => None,
+            })
+            .collect();
         let mut counts = [0; GROUPS.len()];
         for h in &hits {
             if let Some(i) = GROUPS.iter().position(|(g, _)| *g == h.group) {
@@ -239,7 +230,17 @@ impl Rules {
 
     /// Applies every rule to `found` (in text order per field), dropping or re-targeting
     /// mentions in place.
-    pub fn apply(&self, g: &Gazetteer, title: &str, body: &str, found: &mut Vec<Found>) {
+    ///
+    /// `cue_hits` are the context words the matcher found, title first, each field in text
+    /// order.
+    pub fn apply(
+        &self,
+        g: &Gazetteer,
+        title: &str,
+        body: &str,
+        found: &mut Vec<Found>,
+        cue_hits: &[(Field, Candidate)],
+    ) {
         let text_of = |f: Field| if f == Field::Title { title } else { body };
         let title_case = is_title_case(title);
         let mut cues: Option<DocCues> = None;
@@ -269,7 +270,7 @@ impl Rules {
             let in_title_case = f.field == Field::Title && title_case;
 
             // Person names.
-            if self.person_prone.contains(alias)
+            if self.person_prone.get(f.pattern).copied().unwrap_or(false)
                 && !in_title_case
                 && self.looks_like_person(text, f.start, f.end)
             {
@@ -291,7 +292,7 @@ impl Rules {
             let code = g.countries[f.country].code;
             match (code, alias) {
                 ("GE", "Georgia" | "Georgian") => {
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(title, body));
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, cue_hits));
                     if georgia_is_us_state(cues, f) {
                         match (alias, self.us) {
                             ("Georgia", Some(us)) => {
@@ -303,21 +304,21 @@ impl Rules {
                     }
                 }
                 ("TR", "Turkey") => {
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(title, body));
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, cue_hits));
                     let other_tr = names_otherwise(f.country, "Turkey", found);
                     if turkey_is_bird(text, f, cues, other_tr) {
                         keep[i] = false;
                     }
                 }
                 ("CN", "China") => {
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(title, body));
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, cue_hits));
                     let other_cn = names_otherwise(f.country, "China", found);
                     if self.china_is_porcelain(text, f, cues, other_cn) {
                         keep[i] = false;
                     }
                 }
                 ("KR", "Korea" | "Korean") => {
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(title, body));
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, cue_hits));
                     if cues.count(Group::KoreaNorth) > 0 && cues.count(Group::KoreaSouth) == 0 {
                         if let Some(kp) = self.kp {
                             found[i].country = kp;
@@ -325,7 +326,7 @@ impl Rules {
                     }
                 }
                 ("CD", "Congo" | "Congolese") => {
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(title, body));
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, cue_hits));
                     if cues.count(Group::CongoBrazzaville) > cues.count(Group::CongoKinshasa) {
                         if let Some(cg) = self.cg {
                             found[i].country = cg;
@@ -335,14 +336,14 @@ impl Rules {
                 ("US", "Washington") => {
                     let state = next_word(text, f.end)
                         .is_some_and(|(s, e)| matches!(&text[s..e], "state" | "State"));
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(title, body));
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, cue_hits));
                     if state || cues.count(Group::WashingtonState) > 0 && !mentions_dc(body) {
                         found[i].kind = MentionKind::City;
                     }
                 }
                 ("US", "US") if shouting(text, f.start, f.end) => keep[i] = false,
                 ("BE", "Brussels") => {
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(title, body));
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, cue_hits));
                     let belgium = names_otherwise(f.country, "Brussels", found);
                     if cues.count(Group::EuMetonym) > 0
                         && !belgium
@@ -515,7 +516,6 @@ fn is_title_case(title: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::gazetteer::Target;
     use super::*;
 
     #[test]

@@ -42,6 +42,9 @@ pub enum Target {
     Country(usize, MentionKind),
     /// A phrase that hides the country names inside it ("New Mexico", "guinea pig").
     Block,
+    /// A context word of the cue group at this index of [`Gazetteer::cue_groups`], found in
+    /// the same pass but kept out of the selection of mentions.
+    Cue(usize),
 }
 
 /// One surface form to search for.
@@ -59,6 +62,8 @@ pub struct Pattern {
 pub struct Gazetteer {
     pub countries: Vec<Country>,
     pub patterns: Vec<Pattern>,
+    /// Names of the cue groups whose words are searched in the text (see [`Target::Cue`]).
+    pub cue_groups: Vec<&'static str>,
     cues: HashMap<&'static str, Vec<&'static str>>,
 }
 
@@ -135,7 +140,26 @@ impl Gazetteer {
         Gazetteer {
             countries,
             patterns,
+            cue_groups: Vec::new(),
             cues,
+        }
+    }
+
+    /// Adds the words of these cue groups to the patterns, so the one pass over the text also
+    /// finds the context the disambiguation rules weigh. A cue may share its surface with a
+    /// name ("Seoul"): both patterns are kept.
+    pub fn add_cue_patterns(&mut self, groups: &[&'static str]) {
+        for &group in groups {
+            let index = self.cue_groups.len();
+            self.cue_groups.push(group);
+            let words = self.cues.get(group).cloned().unwrap_or_default();
+            for word in words {
+                self.patterns.push(Pattern {
+                    surface: word.to_string(),
+                    target: Target::Cue(index),
+                    alias: word,
+                });
+            }
         }
     }
 

@@ -10,9 +10,9 @@
 //! over "Republic of the Congo"). Blocking phrases take part in the selection and then hide what
 //! they cover ("New Mexico", "guinea pig").
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use super::gazetteer::Pattern;
+use super::gazetteer::{Pattern, Target};
 use crate::text::{char_at, char_before, is_word_char};
 
 /// One selected match of a pattern in a text.
@@ -27,26 +27,41 @@ pub struct Candidate {
 pub struct Matcher {
     automaton: AhoCorasick,
     surfaces: Vec<Box<str>>,
+    is_cue: Vec<bool>,
 }
 
 impl Matcher {
     pub fn new(patterns: &[Pattern]) -> Matcher {
         let surfaces: Vec<Box<str>> = patterns.iter().map(|p| p.surface.as_str().into()).collect();
+        let is_cue = patterns
+            .iter()
+            .map(|p| matches!(p.target, Target::Cue(_)))
+            .collect();
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
             .build(surfaces.iter().map(|s| s.as_bytes()))
             .expect("the gazetteer's patterns always build an automaton");
         Matcher {
             automaton,
             surfaces,
+            is_cue,
         }
     }
 
-    /// Appends to `out` the selected, non-overlapping candidates in `text`, in text order.
+    /// Appends to `out` the selected, non-overlapping candidates in `text`, in text order, and
+    /// to `cues` the context words found (leftmost-longest among themselves; no case rule).
     /// `scratch` is reused between calls to avoid allocating.
-    pub fn find(&self, text: &str, scratch: &mut Vec<Candidate>, out: &mut Vec<Candidate>) {
+    pub fn find(
+        &self,
+        text: &str,
+        scratch: &mut Vec<Candidate>,
+        out: &mut Vec<Candidate>,
+        cues: &mut Vec<Candidate>,
+    ) {
         scratch.clear();
+        let cues_from = cues.len();
         for m in self.automaton.find_overlapping_iter(text) {
             let (start, end, pattern) = (m.start(), m.end(), m.pattern().as_usize());
             let surface = &self.surfaces[pattern];
@@ -55,6 +70,16 @@ impl Matcher {
             let Some(matched) = text.get(start..end) else {
                 continue;
             };
+            if self.is_cue[pattern] {
+                if edges_ok(text, surface, start, end) {
+                    cues.push(Candidate {
+                        start,
+                        end,
+                        pattern,
+                    });
+                }
+                continue;
+            }
             if !case_ok(surface, matched) || !edges_ok(text, surface, start, end) {
                 continue;
             }
@@ -64,14 +89,21 @@ impl Matcher {
                 pattern,
             });
         }
-        // Leftmost-longest selection.
-        scratch.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-        let mut last_end = 0;
-        for c in scratch.iter() {
-            if c.start >= last_end {
-                out.push(*c);
-                last_end = c.end;
-            }
+        select_leftmost_longest(scratch, out);
+        // The cues found in this text, selected the same way among themselves.
+        let mut found_cues: Vec<Candidate> = cues.drain(cues_from..).collect();
+        select_leftmost_longest(&mut found_cues, cues);
+    }
+}
+
+/// Appends to `out` the leftmost-longest non-overlapping subset of `candidates`.
+fn select_leftmost_longest(candidates: &mut [Candidate], out: &mut Vec<Candidate>) {
+    candidates.sort_unstable_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut last_end = 0;
+    for c in candidates.iter() {
+        if c.start >= last_end {
+            out.push(*c);
+            last_end = c.end;
         }
     }
 }

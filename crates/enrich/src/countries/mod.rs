@@ -43,7 +43,8 @@ impl Default for CountryMatcher {
 
 impl CountryMatcher {
     pub fn new() -> Self {
-        let gazetteer = Gazetteer::load();
+        let mut gazetteer = Gazetteer::load();
+        gazetteer.add_cue_patterns(&disambiguation::scanned_groups());
         let matcher = Matcher::new(&gazetteer.patterns);
         let rules = Rules::new(&gazetteer);
         CountryMatcher {
@@ -53,18 +54,33 @@ impl CountryMatcher {
         }
     }
 
+    #[doc(hidden)]
+    pub fn debug_find_only(&self, text: &str) -> usize {
+        let mut scratch = Vec::new();
+        let mut out = Vec::new();
+        let mut cues = Vec::new();
+        self.matcher.find(text, &mut scratch, &mut out, &mut cues);
+        out.len()
+    }
+
     /// The countries mentioned in an article, most salient first. Offsets are byte offsets into
     /// `title` or `body` and always fall on char boundaries. Never panics.
     pub fn extract(&self, title: &str, body: &str) -> Vec<CountryTag> {
         let g = &self.gazetteer;
         let mut scratch: Vec<Candidate> = Vec::new();
         let mut found: Vec<Found> = Vec::new();
+        let mut cue_hits: Vec<(Field, Candidate)> = Vec::new();
+        let mut selected = Vec::new();
+        let mut cues = Vec::new();
         for (field, text) in [(Field::Title, title), (Field::Body, body)] {
-            let mut selected = Vec::new();
-            self.matcher.find(text, &mut scratch, &mut selected);
+            selected.clear();
+            cues.clear();
+            self.matcher
+                .find(text, &mut scratch, &mut selected, &mut cues);
+            cue_hits.extend(cues.iter().map(|c| (field, *c)));
             found.extend(
                 selected
-                    .into_iter()
+                    .iter()
                     .filter_map(|c| match g.patterns[c.pattern].target {
                         Target::Country(country, kind) => Some(Found {
                             field,
@@ -74,14 +90,14 @@ impl CountryMatcher {
                             kind,
                             pattern: c.pattern,
                         }),
-                        Target::Block => None,
+                        Target::Block | Target::Cue(_) => None,
                     }),
             );
         }
         if found.is_empty() {
             return Vec::new();
         }
-        self.rules.apply(g, title, body, &mut found);
+        self.rules.apply(g, title, body, &mut found, &cue_hits);
 
         let dateline = dateline::find(body);
         if let Some(d) = dateline {
@@ -101,18 +117,18 @@ impl CountryMatcher {
             }
         }
         let mut tags: Vec<(f64, CountryTag)> = Vec::with_capacity(order.len());
-        let mut scored: Vec<Scored> = Vec::new();
+        let mut scored: Vec<Vec<Scored>> = Vec::with_capacity(order.len());
         for &country in &order {
-            scored.clear();
+            let mut these = Vec::new();
             let mut mentions = Vec::new();
             for f in found.iter().filter(|f| f.country == country) {
                 let text = if f.field == Field::Title { title } else { body };
-                scored.push(Scored {
+                these.push(Scored {
                     field: f.field,
                     start: f.start,
                     end: f.end,
                     kind: f.kind,
-                    venue: false,
+                    venue: is_venue(text, f.kind, f.start),
                 });
                 mentions.push(Mention {
                     text: text.get(f.start..f.end).unwrap_or_default().to_string(),
@@ -122,8 +138,9 @@ impl CountryMatcher {
                     kind: f.kind,
                 });
             }
-            let raw = salience::raw_score(&scored, body.len(), lead_end);
+            let raw = salience::raw_score(&these, body.len(), lead_end);
             let c = &g.countries[country];
+            scored.push(these);
             tags.push((
                 raw,
                 CountryTag {
@@ -136,21 +153,6 @@ impl CountryMatcher {
             ));
         }
         let max = tags.iter().map(|(r, _)| *r).fold(0.0_f64, f64::max);
-        let scored: Vec<Vec<Scored>> = tags
-            .iter()
-            .map(|(_, t)| {
-                t.mentions
-                    .iter()
-                    .map(|m| Scored {
-                        field: m.field,
-                        start: m.start,
-                        end: m.end,
-                        kind: m.kind,
-                        venue: is_venue(if m.field == Field::Title { title } else { body }, m),
-                    })
-                    .collect()
-            })
-            .collect();
         let candidates: Vec<salience::Candidate<'_>> = tags
             .iter()
             .zip(&scored)
@@ -173,9 +175,9 @@ impl CountryMatcher {
 
 /// A capital or city right after "in" or "at" names where something happened ("talks in
 /// Doha"), not who acted ("Doha said").
-fn is_venue(text: &str, m: &Mention) -> bool {
-    matches!(m.kind, MentionKind::Capital | MentionKind::City)
-        && crate::text::prev_word(text, m.start).is_some_and(|(s, e)| {
-            text.get(e..m.start) == Some(" ") && matches!(&text[s..e], "in" | "at" | "In" | "At")
+fn is_venue(text: &str, kind: MentionKind, start: usize) -> bool {
+    matches!(kind, MentionKind::Capital | MentionKind::City)
+        && crate::text::prev_word(text, start).is_some_and(|(s, e)| {
+            text.get(e..start) == Some(" ") && matches!(&text[s..e], "in" | "at" | "In" | "At")
         })
 }

@@ -288,8 +288,8 @@ mod tests {
         }];
         let other = [Scored {
             field: Field::Body,
-            start: 50,
-            end: 56,
+            start: 2,
+            end: 8,
             kind: MentionKind::Name,
             venue: false,
         }];
@@ -300,6 +300,37 @@ mod tests {
                 salience: 0.3,
             },
         ];
+        // A city in the title does not make its country primary when another is named...
         assert_eq!(primaries(&both, &body, 10), [false, true]);
+        // ... but an article that names no country, only places, is about where it happens.
+        assert_eq!(primaries(&[cand(&c)], &body, 10), [true]);
+    }
+
+    #[test]
+    fn lead_subject_and_coordination() {
+        let body = "Lithuania, Latvia and Estonia said they would leave, citing Russia.";
+        let at = |w: &str| body.find(w).unwrap();
+        let m = |w: &str| Scored {
+            field: Field::Body,
+            start: at(w),
+            end: at(w) + w.len(),
+            kind: MentionKind::Name,
+            venue: false,
+        };
+        let (lt, lv, ee, ru) = (
+            [m("Lithuania")],
+            [m("Latvia")],
+            [m("Estonia")],
+            [m("Russia")],
+        );
+        let c = |mentions| Candidate {
+            mentions,
+            salience: 1.0,
+        };
+        let lead = lead_end(body, 0);
+        assert_eq!(
+            primaries(&[c(&lt), c(&lv), c(&ee), c(&ru)], body, lead),
+            [true, true, true, false]
+        );
     }
 }
