@@ -134,6 +134,8 @@ pub struct SinksConfig {
     /// Also print every enriched article as a JSON line on stdout.
     #[serde(default)]
     pub stdout: bool,
+    /// Upsert enriched articles into PostgreSQL tables (README "Querying").
+    pub postgres: Option<newswire_sinks::postgres::PostgresConfig>,
 }
 
 /// `[log]`.
@@ -271,6 +273,11 @@ impl Config {
                 "must be at least 1",
             ));
         }
+        if let Some(pg) = &self.sinks.postgres {
+            pg.validate().map_err(|e| {
+                ConfigError::new(path, Some("sinks.postgres".into()), e.to_string())
+            })?;
+        }
         if self.shutdown.deadline_secs == 0 {
             return Err(ConfigError::new(
                 path,
@@ -286,7 +293,7 @@ impl Config {
             return Err(ConfigError::new(
                 path,
                 Some("sinks".into()),
-                "no sink enabled: add [sinks.jsonl] or set sinks.stdout = true",
+                "no sink enabled: add [sinks.jsonl] or [sinks.postgres], or set sinks.stdout = true",
             ));
         }
         let mut seen = std::collections::HashSet::new();

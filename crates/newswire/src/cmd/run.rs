@@ -11,11 +11,10 @@ use newswire_bus::Producer;
 use newswire_enrich::Enricher;
 use newswire_feeds::Poller;
 use newswire_model::topics;
-use newswire_sinks::{JsonlSink, StdoutSink};
 
 use crate::config::Config;
 use crate::http::{self, Health};
-use crate::pipeline::sink::{Batching, SinkSet};
+use crate::pipeline::sink::{Batching, SinkOverrides, SinkSet};
 use crate::pipeline::stats::Stats;
 use crate::pipeline::{enrich, poll, sink};
 use crate::shutdown::{self, Shutdown};
@@ -50,7 +49,7 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
     let stats = Stats::new(metrics);
     let bus = MemoryBus::new(config.bus.capacity);
     let producer: Arc<dyn Producer> = Arc::new(bus.producer());
-    let sinks = build_sinks(&config)?;
+    let sinks = SinkSet::open(&config.sinks, SinkOverrides::default()).await?;
     health.set("sinks", true);
     let enrich_task = tokio::spawn(enrich::run(
         bus.subscribe(topics::RAW)?,
@@ -103,18 +102,6 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
         .context("the pipeline did not drain before the shutdown deadline")??;
     print_summary(&stats, &sinks);
     Ok(())
-}
-
-fn build_sinks(config: &Config) -> anyhow::Result<SinkSet> {
-    let mut sinks = SinkSet::default();
-    if let Some(jsonl) = &config.sinks.jsonl {
-        sinks.jsonl =
-            Some(JsonlSink::new(jsonl.clone()).context("cannot open the JSON Lines sink")?);
-    }
-    if config.sinks.stdout {
-        sinks.stdout = Some(StdoutSink);
-    }
-    Ok(sinks)
 }
 
 fn print_summary(stats: &Stats, sinks: &SinkSet) {

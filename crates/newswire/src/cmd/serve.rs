@@ -299,7 +299,7 @@ pub async fn run_all(
         check_enriched,
         stats.clone(),
     );
-    let sinks = crate::cmd::sink::build_sinks(&config, None, false)?;
+    let sinks = SinkSet::open(&config.sinks, Default::default()).await?;
     let sink_task = tokio::spawn(sink::run(
         enriched,
         sinks,

@@ -7,11 +7,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
-use newswire_sinks::{JsonlConfig, JsonlSink, StdoutSink};
-
 use crate::config::Config;
-use crate::pipeline::sink::SinkSet;
+use crate::pipeline::sink::{SinkOverrides, SinkSet};
 
 #[derive(clap::Args, Debug)]
 pub struct SinkArgs {
@@ -30,43 +27,31 @@ pub struct SinkArgs {
     /// Also print every enriched article as a JSON line on stdout.
     #[arg(long)]
     pub stdout: bool,
+    /// Upsert into PostgreSQL at this URL (overrides [sinks.postgres] url); migrations are
+    /// applied at start. Example: postgres://newswire@127.0.0.1:5432/newswire
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "NEWSWIRE_POSTGRES_URL",
+        hide_env_values = true
+    )]
+    pub postgres: Option<String>,
     /// Serve /livez, /readyz and /metrics on this address.
     #[arg(long, value_name = "ADDR", env = "NEWSWIRE_HTTP")]
     pub http: Option<SocketAddr>,
 }
 
-/// The sinks of the config, with `--jsonl DIR` and `--stdout` on top.
-pub fn build_sinks(
-    config: &Config,
-    jsonl_dir: Option<PathBuf>,
-    stdout: bool,
-) -> anyhow::Result<SinkSet> {
-    let mut sinks = SinkSet::default();
-    let jsonl = match (jsonl_dir, config.sinks.jsonl.clone()) {
-        (Some(dir), Some(configured)) => Some(JsonlConfig { dir, ..configured }),
-        (Some(dir), None) => Some(JsonlConfig {
-            dir,
-            ..JsonlConfig::default()
-        }),
-        (None, configured) => configured,
+/// The sinks of the config, with `--jsonl DIR`, `--postgres URL` and `--stdout` on top.
+pub async fn build_sinks(config: &Config, args: &SinkArgs) -> anyhow::Result<SinkSet> {
+    let overrides = SinkOverrides {
+        jsonl_dir: args.jsonl.clone(),
+        stdout: args.stdout,
+        postgres_url: args.postgres.clone(),
     };
-    if let Some(jsonl) = jsonl {
-        let dir = jsonl.dir.display().to_string();
-        sinks.jsonl = Some(
-            JsonlSink::new(jsonl)
-                .with_context(|| format!("cannot open the JSON Lines sink in {dir}"))?,
-        );
-    }
-    if stdout || config.sinks.stdout {
-        sinks.stdout = Some(StdoutSink);
-    }
-    Ok(sinks)
+    SinkSet::open(&config.sinks, overrides).await
 }
 
 pub async fn run(args: SinkArgs, config: Config) -> anyhow::Result<ExitCode> {
-    let sinks = build_sinks(&config, args.jsonl.clone(), args.stdout)?;
-    if sinks.describe().is_empty() {
-        bail!("no sink: pass --jsonl DIR or --stdout, or configure [sinks]");
-    }
+    let sinks = build_sinks(&config, &args).await?;
     super::serve::sink_service(config, args.brokers, args.group, sinks, args.http).await
 }

@@ -7,9 +7,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use newswire_bus::{Ack, Consumer, Delivery};
 use newswire_model::EnrichedArticle;
-use newswire_sinks::{JsonlSink, SinkError, StdoutSink};
+use newswire_sinks::postgres::{PostgresConfig, PostgresSink};
+use newswire_sinks::{JsonlConfig, JsonlSink, SinkError, StdoutSink};
+
+use crate::config::SinksConfig;
 
 use super::codec::decode_enriched;
 use super::stats::Stats;
@@ -19,14 +23,73 @@ use super::stats::Stats;
 pub struct SinkSet {
     pub jsonl: Option<JsonlSink>,
     pub stdout: Option<StdoutSink>,
+    pub postgres: Option<PostgresSink>,
+}
+
+/// Command-line flags that add to or override `[sinks]`.
+#[derive(Debug, Default, Clone)]
+pub struct SinkOverrides {
+    /// `--jsonl DIR`
+    pub jsonl_dir: Option<std::path::PathBuf>,
+    /// `--stdout`
+    pub stdout: bool,
+    /// `--postgres URL` / `NEWSWIRE_POSTGRES_URL`
+    pub postgres_url: Option<String>,
 }
 
 impl SinkSet {
-    pub fn write_batch(
+    /// Opens every sink of the config plus the command-line ones; PostgreSQL connects and
+    /// applies (or checks) its migrations here, so a bad database is reported at start.
+    pub async fn open(config: &SinksConfig, overrides: SinkOverrides) -> anyhow::Result<SinkSet> {
+        let mut sinks = SinkSet::default();
+        let jsonl = match (overrides.jsonl_dir, config.jsonl.clone()) {
+            (Some(dir), configured) => Some(JsonlConfig {
+                dir,
+                ..configured.unwrap_or_default()
+            }),
+            (None, configured) => configured,
+        };
+        if let Some(jsonl) = jsonl {
+            let dir = jsonl.dir.display().to_string();
+            let sink = JsonlSink::new(jsonl)
+                .with_context(|| format!("cannot open the JSON Lines sink in {dir}"))?;
+            sinks.jsonl = Some(sink);
+        }
+        if overrides.stdout || config.stdout {
+            sinks.stdout = Some(StdoutSink);
+        }
+        let postgres = match (overrides.postgres_url, config.postgres.clone()) {
+            (Some(url), Some(configured)) => Some(PostgresConfig { url, ..configured }),
+            (Some(url), None) => Some(PostgresConfig::new(url)),
+            (None, configured) => configured,
+        };
+        if let Some(pg) = postgres {
+            let sink = PostgresSink::connect(&pg)
+                .await
+                .context("cannot start the PostgreSQL sink")?;
+            sinks.postgres = Some(sink);
+        }
+        if sinks.describe().is_empty() {
+            anyhow::bail!(
+                "no sink: configure [sinks] or pass --jsonl DIR, --postgres URL or --stdout"
+            );
+        }
+        Ok(sinks)
+    }
+
+    /// Writes the batch to every sink; PostgreSQL first, as the sink most likely to fail.
+    pub async fn write_batch(
         &mut self,
         batch: &[EnrichedArticle],
         stats: &Stats,
     ) -> Result<(), SinkError> {
+        if let Some(sink) = self.postgres.as_mut() {
+            let started = Instant::now();
+            sink.write_batch(batch)
+                .await
+                .map_err(|e| SinkError::Other(format!("postgres: {e}")))?;
+            stats.batch_written("postgres", batch.len(), started.elapsed());
+        }
         if let Some(sink) = self.jsonl.as_mut() {
             let started = Instant::now();
             sink.write_batch(batch)?;
@@ -57,6 +120,9 @@ impl SinkSet {
             });
         }
         if let Some(sink) = &self.stdout {
+            out.push(sink.describe());
+        }
+        if let Some(sink) = &self.postgres {
             out.push(sink.describe());
         }
         out
@@ -97,7 +163,7 @@ pub async fn run(
                 Ok(None) | Err(_) => break,
             }
         }
-        write(&mut sinks, deliveries, &stats);
+        write(&mut sinks, deliveries, &stats).await;
     }
     if let Err(err) = sinks.close() {
         tracing::error!(stage = "sink", error = %err, "closing sinks failed");
@@ -116,7 +182,7 @@ async fn next_delivery(input: &mut impl Consumer) -> Option<Delivery> {
     }
 }
 
-fn write(sinks: &mut SinkSet, deliveries: Vec<Delivery>, stats: &Stats) {
+async fn write(sinks: &mut SinkSet, deliveries: Vec<Delivery>, stats: &Stats) {
     let mut batch = Vec::with_capacity(deliveries.len());
     let mut acks: Vec<Ack> = Vec::with_capacity(deliveries.len());
     stats.sink_received(deliveries.len() as u64);
@@ -140,7 +206,7 @@ fn write(sinks: &mut SinkSet, deliveries: Vec<Delivery>, stats: &Stats) {
             }
         }
     }
-    match sinks.write_batch(&batch, stats) {
+    match sinks.write_batch(&batch, stats).await {
         Ok(()) => {
             stats.sink_written(batch.len() as u64);
             acks.into_iter().for_each(Ack::ack);
