@@ -54,15 +54,6 @@ impl CountryMatcher {
         }
     }
 
-    #[doc(hidden)]
-    pub fn debug_find_only(&self, text: &str) -> usize {
-        let mut scratch = Vec::new();
-        let mut out = Vec::new();
-        let mut cues = Vec::new();
-        self.matcher.find(text, &mut scratch, &mut out, &mut cues);
-        out.len()
-    }
-
     /// The countries mentioned in an article, most salient first. Offsets are byte offsets into
     /// `title` or `body` and always fall on char boundaries. Never panics.
     pub fn extract(&self, title: &str, body: &str) -> Vec<CountryTag> {

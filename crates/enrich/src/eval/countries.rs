@@ -162,16 +162,33 @@ pub fn format_report(s: &Scores) -> String {
     out
 }
 
-/// Reads `countries.jsonl` from `dev_dir`, evaluates, and formats the report. (The only file
-/// access in the crate: the eval is a development tool, not part of enrichment.)
+/// Reads `countries.jsonl` (the dev set the rules were tuned on) and, when present,
+/// `countries-heldout.jsonl` (passages written after tuning, never tuned on) from `dev_dir`,
+/// evaluates, and formats the report. (The only file access in the crate: the eval is a
+/// development tool, not part of enrichment.)
 pub fn report(dev_dir: &Path) -> String {
-    let path = dev_dir.join("countries.jsonl");
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) => return format!("countries: cannot read {}: {e}\n", path.display()),
-    };
-    match parse(&text) {
-        Ok(passages) => format_report(&evaluate(&CountryMatcher::new(), &passages)),
-        Err(e) => format!("countries: {}: {e}\n", path.display()),
+    let matcher = CountryMatcher::new();
+    let mut out = String::new();
+    for (file, label, required) in [
+        ("countries.jsonl", "dev set", true),
+        ("countries-heldout.jsonl", "held-out set", false),
+    ] {
+        let path = dev_dir.join(file);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(_) if !required => continue,
+            Err(e) => {
+                out.push_str(&format!("countries: cannot read {}: {e}\n", path.display()));
+                continue;
+            }
+        };
+        match parse(&text) {
+            Ok(passages) => {
+                out.push_str(&format!("[countries, {label}: {file}]\n"));
+                out.push_str(&format_report(&evaluate(&matcher, &passages)));
+            }
+            Err(e) => out.push_str(&format!("countries: {}: {e}\n", path.display())),
+        }
     }
+    out
 }
