@@ -16,10 +16,33 @@ use url::Url;
 
 /// Query parameters that only track the reader and never select content.
 const TRACKING_PARAMS: &[&str] = &[
-    "fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "_ga", "igshid",
-    "mkt_tok", "ocid", "cmpid", "ncid", "taid", "smid", "partner", "rss", "feedtype",
-    "at_medium", "at_campaign", "at_custom1", "at_custom2", "at_custom3", "at_custom4",
-    "utm", "ref_src", "cmp",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "yclid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "igshid",
+    "mkt_tok",
+    "ocid",
+    "cmpid",
+    "ncid",
+    "taid",
+    "smid",
+    "partner",
+    "rss",
+    "feedtype",
+    "at_medium",
+    "at_campaign",
+    "at_custom1",
+    "at_custom2",
+    "at_custom3",
+    "at_custom4",
+    "utm",
+    "ref_src",
+    "cmp",
 ];
 
 fn is_tracking_param(name: &str) -> bool {
@@ -132,8 +155,13 @@ mod tests {
 
     #[test]
     fn canonical_url_strips_tracking_and_fragment() {
-        let c = canonical_url("HTTPS://WWW.Reuters.COM:443/world/s400?utm_source=rss&id=7&fbclid=x#top");
-        assert_eq!(c.as_deref(), Some("https://www.reuters.com/world/s400?id=7"));
+        let c = canonical_url(
+            "HTTPS://WWW.Reuters.COM:443/world/s400?utm_source=rss&id=7&fbclid=x#top",
+        );
+        assert_eq!(
+            c.as_deref(),
+            Some("https://www.reuters.com/world/s400?id=7")
+        );
         assert_eq!(
             canonical_url("http://example.com/a?utm_medium=feed").as_deref(),
             Some("http://example.com/a")
@@ -172,14 +200,25 @@ mod tests {
         assert_eq!(basis, IdBasis::Guid);
         assert!(id.starts_with("nw1-") && id.len() == 36);
         // A numeric guid does not beat the link.
-        let numeric = IdInputs { guid: Some("1234"), ..with_guid };
+        let numeric = IdInputs {
+            guid: Some("1234"),
+            ..with_guid
+        };
         assert_eq!(article_id(numeric).1, IdBasis::Url);
     }
 
     #[test]
     fn fallback_is_feed_title_date_and_ignores_whitespace_and_case() {
-        let a = IdInputs { feed_id: "f", title: "Turkey  buys S-400", date: "2022-08-16T00:00:00Z", ..Default::default() };
-        let b = IdInputs { title: " turkey buys s-400 ", ..a };
+        let a = IdInputs {
+            feed_id: "f",
+            title: "Turkey  buys S-400",
+            date: "2022-08-16T00:00:00Z",
+            ..Default::default()
+        };
+        let b = IdInputs {
+            title: " turkey buys s-400 ",
+            ..a
+        };
         assert_eq!(article_id(a), article_id(b));
         let c = IdInputs { feed_id: "g", ..a };
         assert_ne!(article_id(a).0, article_id(c).0);

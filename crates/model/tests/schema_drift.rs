@@ -36,7 +36,10 @@ fn checked_in_schemas_match_the_code() {
 fn drift_is_detected() {
     // The comparison above must be able to fail: a schema with a field removed differs.
     let mut schema = RecordType::EnrichedArticle.schema();
-    schema["properties"].as_object_mut().unwrap().remove("countries");
+    schema["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("countries");
     let altered = serde_json::to_string_pretty(&schema).unwrap() + "\n";
     assert_ne!(altered, RecordType::EnrichedArticle.schema_text());
 }
@@ -48,5 +51,8 @@ fn schemas_reject_records_that_break_the_contract() {
     let bad = serde_json::json!({"id": "x", "fetched_at": "2022-08-16T00:00:00Z",
         "countries": [{"code": "TR"}], "weapons": [], "weapon_classes": [], "sanctions": [],
         "enrichment": {"engine_version": "0", "gazetteer_version": "0", "took_us": 1}});
-    assert!(!validator.is_valid(&bad), "a country without name/salience/primary must be refused");
+    assert!(
+        !validator.is_valid(&bad),
+        "a country without name/salience/primary must be refused"
+    );
 }
