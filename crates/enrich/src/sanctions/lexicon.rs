@@ -1,10 +1,36 @@
 //! The sanctions lexicon (`data/sanctions/*.tsv`) and a token-level phrase matcher.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: the phrase table is hit once per token, and SipHash's DoS resistance buys nothing
+/// for a fixed, compiled-in key set.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 use newswire_model::SanctionAction;
 
-use super::tokens::tokenize;
+use super::tokens::{tokenize, words};
 
 /// What a trigger phrase needs before it counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,12 +71,16 @@ pub(crate) enum Entry {
 /// Phrases keyed by their first token, longest first.
 #[derive(Debug, Default)]
 pub(crate) struct PhraseTable {
-    by_first: HashMap<String, Vec<(Vec<String>, Entry)>>,
+    by_first: FastMap<String, Vec<(Vec<String>, Entry)>>,
 }
 
 impl PhraseTable {
     pub(crate) fn insert(&mut self, phrase: &str, entry: Entry) {
-        let toks: Vec<String> = tokenize(phrase, 0).into_iter().map(|t| t.low).collect();
+        let lower = phrase.to_ascii_lowercase();
+        let toks: Vec<String> = words(&tokenize(phrase, 0), &lower, 0)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         let Some(first) = toks.first().cloned() else {
             return;
         };

@@ -38,7 +38,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use newswire_model::{CountryTag, Evidence, Field, MentionKind, SanctionAction, SanctionsEvent};
 
 use lexicon::{Cue, Entry, PhraseTable, TriggerKind};
-use tokens::{tokenize, Tok};
+use tokens::{tokenize, words as token_words, Tok};
 
 /// Data files compiled into this module: `(name, contents)`.
 pub const DATA_FILES: &[(&str, &str)] = &[
@@ -245,6 +245,8 @@ pub struct SanctionsExtractor {
     actor_codes: Vec<(String, bool)>,
     programs: AhoCorasick,
     program_info: Vec<(String, String)>,
+    /// Words that can refer back to an earlier event (the anaphor triggers of the lexicon).
+    anaphora: AhoCorasick,
 }
 
 impl Default for SanctionsExtractor {
@@ -285,7 +287,16 @@ impl SanctionsExtractor {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&program_patterns)
             .expect("program automaton builds");
+        let anaphor_words: Vec<String> = lexicon::data_lines(lexicon::LEXICON_TSV)
+            .filter(|c| c.first() == Some(&"trigger") && c.get(2) == Some(&"anaphor"))
+            .filter_map(|c| c.get(1).map(|w| w.to_string()))
+            .collect();
+        let anaphora = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(&anaphor_words)
+            .expect("anaphora automaton builds");
         SanctionsExtractor {
+            anaphora,
             phrases,
             prefilter,
             actors,
@@ -311,6 +322,10 @@ impl SanctionsExtractor {
             if text.is_empty() {
                 continue;
             }
+            // Nothing sanctions-like in the field and no event to refer back to: skip it.
+            if last.is_none() && self.prefilter.find(text).is_none() {
+                continue;
+            }
             let spans = sentences::split(text);
             let hot: Vec<bool> = {
                 let mut hot = vec![false; spans.len()];
@@ -332,7 +347,9 @@ impl SanctionsExtractor {
                 let recent = last
                     .as_ref()
                     .is_some_and(|(n, _)| sentence_no.saturating_sub(*n) <= 3);
-                if !hot[si] && !recent {
+                // Right after an event, a sentence without a trigger still counts when it refers
+                // back ("The measures were lifted").
+                if !hot[si] && !(recent && self.anaphora.find(&text[s..e]).is_some()) {
                     continue;
                 }
                 let found = self.sentence(
@@ -374,15 +391,21 @@ impl SanctionsExtractor {
         if toks.is_empty() {
             return Vec::new();
         }
-        let words: Vec<&str> = toks.iter().map(|t| t.low.as_str()).collect();
-        // Sport sentences are not about state sanctions.
+        let lower = text[s..e].to_ascii_lowercase();
+        let words: Vec<&str> = token_words(&toks, &lower, s);
+        // Every lexicon hit of the sentence, once: (token, length, entry).
+        let mut all_hits: Vec<(usize, usize, &Entry)> = Vec::new();
         for i in 0..words.len() {
-            if self.phrases.at(&words, i).any(|(_, e)| *e == Entry::Sport) {
-                return Vec::new();
+            for (len, entry) in self.phrases.at(&words, i) {
+                all_hits.push((i, len, entry));
             }
         }
+        // Sport sentences are not about state sanctions.
+        if all_hits.iter().any(|(_, _, e)| **e == Entry::Sport) {
+            return Vec::new();
+        }
         let actors = self.actors_in(text, field, s, e, &toks, countries, bloc_hits);
-        let programs = self.programs_in(&text[s..e], s);
+        let programs = self.programs_in(&text[s..e], &lower, s);
         let evidence = Evidence {
             field,
             start: s,
@@ -391,8 +414,8 @@ impl SanctionsExtractor {
         let mut out = Vec::new();
         let mut prev: Option<Draft> = previous.cloned();
         let mut ranges = Vec::new();
-        for (c0, c1) in clauses(&toks) {
-            ranges.extend(self.split_at_second_trigger(&words, c0, c1));
+        for (c0, c1) in clauses(&words) {
+            ranges.extend(split_at_second_trigger(&all_hits, &words, c0, c1));
         }
         for (c0, c1) in ranges {
             let clause_actors: Vec<&Actor> = actors
@@ -407,6 +430,7 @@ impl SanctionsExtractor {
             let found = self.clause(
                 &toks,
                 &words,
+                &all_hits,
                 c0,
                 c1,
                 &clause_actors,
@@ -422,50 +446,6 @@ impl SanctionsExtractor {
                 prev = Some(d.clone());
             }
             out.extend(found);
-        }
-        out
-    }
-
-    /// Splits a clause holding two triggers far apart ("imposed sanctions on X, which help Y
-    /// evade the price cap"; "..., and the EU announced similar measures") at the first comma
-    /// between them, so that each trigger gets its own roles.
-    fn split_at_second_trigger(&self, words: &[&str], c0: usize, c1: usize) -> Vec<(usize, usize)> {
-        let mut triggers = Vec::new();
-        for i in c0..c1 {
-            if self.phrases.at(words, i).any(|(len, e)| {
-                matches!(e, Entry::Trigger(k) if *k != TriggerKind::Verb) && i + len <= c1
-            }) {
-                triggers.push(i);
-            }
-        }
-        let mut out = Vec::new();
-        let mut start = c0;
-        let mut last_trigger: Option<usize> = None;
-        for t in triggers {
-            if let Some(prev) = last_trigger {
-                if t >= prev + 4 {
-                    let split = (prev + 1..t).find(|&j| words[j] == ",").or_else(|| {
-                        (prev + 1..t).find(|&j| {
-                            matches!(words[j], "after" | "because")
-                                || (words[j] == "in"
-                                    && matches!(
-                                        words.get(j + 1),
-                                        Some(&"retaliation") | Some(&"response")
-                                    ))
-                        })
-                    });
-                    if let Some(comma) = split {
-                        if comma > start {
-                            out.push((start, comma));
-                            start = comma + 1;
-                        }
-                    }
-                }
-            }
-            last_trigger = Some(t);
-        }
-        if start < c1 {
-            out.push((start, c1));
         }
         out
     }
@@ -527,7 +507,7 @@ impl SanctionsExtractor {
             if first >= last {
                 continue;
             }
-            let possessive = toks.get(last).is_some_and(|t| t.low == "'s")
+            let possessive = toks.get(last).is_some_and(|t| t.special == Some("'s"))
                 || text[me..].starts_with("s'")
                 || (text[me..].starts_with('\'') && code.ends_with('S'));
             out.push(Actor {
@@ -543,7 +523,12 @@ impl SanctionsExtractor {
 
     /// Programmes named in a sentence that starts at byte `base` of its field:
     /// `(canonical, byte start in the field, implied imposer)`.
-    fn programs_in(&self, sentence: &str, base: usize) -> Vec<(String, usize, String)> {
+    fn programs_in(
+        &self,
+        sentence: &str,
+        lower: &str,
+        base: usize,
+    ) -> Vec<(String, usize, String)> {
         let mut out = Vec::new();
         for m in self.programs.find_iter(sentence) {
             if crate::text::on_word_boundaries(sentence, m.start(), m.end()) {
@@ -552,7 +537,6 @@ impl SanctionsExtractor {
             }
         }
         // UN Security Council resolution numbers: "resolution 1718", "Resolution 2231".
-        let lower = sentence.to_ascii_lowercase();
         let mut from = 0;
         while let Some(p) = lower[from..].find("resolution") {
             let at = from + p;
@@ -602,10 +586,11 @@ impl SanctionsExtractor {
 
     /// The events of one clause `toks[c0..c1]`.
     #[allow(clippy::too_many_arguments)]
-    fn clause(
+    fn clause<'a>(
         &self,
         toks: &[Tok],
         words: &[&str],
+        all_hits: &[(usize, usize, &'a Entry)],
         c0: usize,
         c1: usize,
         actors: &[&Actor],
@@ -614,18 +599,11 @@ impl SanctionsExtractor {
         evidence: &Evidence,
     ) -> Vec<Draft> {
         // Lexicon hits in the clause: (token, length, entry).
-        let mut hits: Vec<(usize, usize, &Entry)> = Vec::new();
-        let mut i = c0;
-        while i < c1 {
-            let mut longest = 0;
-            for (len, entry) in self.phrases.at(words, i) {
-                if i + len <= c1 {
-                    hits.push((i, len, entry));
-                    longest = longest.max(len);
-                }
-            }
-            i += 1;
-        }
+        let hits: Vec<(usize, usize, &Entry)> = all_hits
+            .iter()
+            .copied()
+            .filter(|&(i, len, _)| i >= c0 && i + len <= c1)
+            .collect();
 
         // 1. Triggers.
         let mut trigger: Option<(usize, usize, TriggerKind)> = None;
@@ -1209,6 +1187,55 @@ impl SanctionsExtractor {
     }
 }
 
+/// Splits a clause holding two triggers far apart ("imposed sanctions on X, which help Y
+/// evade the price cap"; "..., and the EU announced similar measures") at the first comma
+/// between them, so that each trigger gets its own roles.
+fn split_at_second_trigger(
+    hits: &[(usize, usize, &Entry)],
+    words: &[&str],
+    c0: usize,
+    c1: usize,
+) -> Vec<(usize, usize)> {
+    let mut triggers: Vec<usize> = hits
+        .iter()
+        .filter(|&&(i, len, e)| {
+            i >= c0 && i + len <= c1 && matches!(e, Entry::Trigger(k) if *k != TriggerKind::Verb)
+        })
+        .map(|&(i, _, _)| i)
+        .collect();
+    triggers.dedup();
+    let mut out = Vec::new();
+    let mut start = c0;
+    let mut last_trigger: Option<usize> = None;
+    for t in triggers {
+        if let Some(prev) = last_trigger {
+            if t >= prev + 4 {
+                let split = (prev + 1..t).find(|&j| words[j] == ",").or_else(|| {
+                    (prev + 1..t).find(|&j| {
+                        matches!(words[j], "after" | "because")
+                            || (words[j] == "in"
+                                && matches!(
+                                    words.get(j + 1),
+                                    Some(&"retaliation") | Some(&"response")
+                                ))
+                    })
+                });
+                if let Some(comma) = split {
+                    if comma > start {
+                        out.push((start, comma));
+                        start = comma + 1;
+                    }
+                }
+            }
+        }
+        last_trigger = Some(t);
+    }
+    if start < c1 {
+        out.push((start, c1));
+    }
+    out
+}
+
 /// "Western" and "the West" are the bloc unless a place name follows ("Western Sahara", "the
 /// West Bank").
 fn west_is_bloc(text: &str, end: usize) -> bool {
@@ -1238,22 +1265,21 @@ fn prev_word(words: &[&str], i: usize, c0: usize) -> usize {
 
 /// Clause ranges of a sentence: split at semicolons and at "but", "while", "whereas",
 /// "although".
-fn clauses(toks: &[Tok]) -> Vec<(usize, usize)> {
+fn clauses(words: &[&str]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, t) in toks.iter().enumerate() {
-        let split = t.low == ";"
-            || (i > start + 2
-                && matches!(t.low.as_str(), "but" | "while" | "whereas" | "although"));
+    for (i, w) in words.iter().enumerate() {
+        let split =
+            *w == ";" || (i > start + 2 && matches!(*w, "but" | "while" | "whereas" | "although"));
         if split {
             if i > start {
                 out.push((start, i));
             }
-            start = i + usize::from(t.low == ";");
+            start = i + usize::from(*w == ";");
         }
     }
-    if start < toks.len() {
-        out.push((start, toks.len()));
+    if start < words.len() {
+        out.push((start, words.len()));
     }
     out
 }

@@ -11,10 +11,22 @@ pub(crate) struct Tok {
     /// Byte offsets in the field text.
     pub start: usize,
     pub end: usize,
-    /// Lower-cased text (punctuation as itself).
-    pub low: String,
+    /// "n't" or "'s" for the split-off contraction and possessive; otherwise the word is the
+    /// text itself, lower-cased (see [`words`]).
+    pub special: Option<&'static str>,
     pub hyphen_before: bool,
     pub punct: bool,
+}
+
+/// The lower-cased words of `toks`: slices of `lower`, the ASCII-lower-cased copy of the text
+/// that was tokenised with offset `base`.
+pub(crate) fn words<'a>(toks: &[Tok], lower: &'a str, base: usize) -> Vec<&'a str> {
+    toks.iter()
+        .map(|t| {
+            t.special
+                .unwrap_or_else(|| lower.get(t.start - base..t.end - base).unwrap_or(""))
+        })
+        .collect()
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -72,7 +84,7 @@ pub(crate) fn tokenize(text: &str, base: usize) -> Vec<Tok> {
                 out.push(Tok {
                     start: base + off(start),
                     end: base + off(word_end),
-                    low: text[off(start)..off(word_end)].to_lowercase(),
+                    special: None,
                     hyphen_before: hyphen,
                     punct: false,
                 });
@@ -81,7 +93,7 @@ pub(crate) fn tokenize(text: &str, base: usize) -> Vec<Tok> {
                 out.push(Tok {
                     start: base + off(word_end),
                     end: base + off(j + 2),
-                    low: "n't".to_string(),
+                    special: Some("n't"),
                     hyphen_before: false,
                     punct: false,
                 });
@@ -93,7 +105,7 @@ pub(crate) fn tokenize(text: &str, base: usize) -> Vec<Tok> {
                 out.push(Tok {
                     start: base + off(j),
                     end: base + off(j + 2),
-                    low: "'s".to_string(),
+                    special: Some("'s"),
                     hyphen_before: false,
                     punct: false,
                 });
@@ -134,7 +146,7 @@ fn push_punct(out: &mut Vec<Tok>, start: usize, c: char) {
     out.push(Tok {
         start,
         end: start + c.len_utf8(),
-        low: c.to_string(),
+        special: None,
         hyphen_before: false,
         punct: true,
     });
@@ -142,10 +154,14 @@ fn push_punct(out: &mut Vec<Tok>, start: usize, c: char) {
 
 #[cfg(test)]
 mod tests {
-    use super::tokenize;
+    use super::{tokenize, words};
 
     fn lows(t: &str) -> Vec<String> {
-        tokenize(t, 0).into_iter().map(|t| t.low).collect()
+        let lower = t.to_ascii_lowercase();
+        words(&tokenize(t, 0), &lower, 0)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
     }
 
     #[test]
@@ -171,7 +187,7 @@ mod tests {
     #[test]
     fn hyphens_are_remembered() {
         let t = tokenize("a FIFA-sanctioned match - really", 0);
-        assert_eq!(t[2].low, "sanctioned");
+        assert_eq!(lows("a FIFA-sanctioned match - really")[2], "sanctioned");
         assert!(t[2].hyphen_before);
         assert!(t[4].punct);
     }
@@ -181,6 +197,6 @@ mod tests {
         let text = "Türkiye’s move";
         let t = tokenize(text, 10);
         assert_eq!(&text[t[0].start - 10..t[0].end - 10], "Türkiye");
-        assert_eq!(t[1].low, "'s");
+        assert_eq!(t[1].special, Some("'s"));
     }
 }

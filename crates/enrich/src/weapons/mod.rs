@@ -19,7 +19,7 @@ mod variants;
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use newswire_model::{Field, Mention, MentionKind, WeaponClassTag, WeaponTag};
 
 use crate::sanctions::sentences;
@@ -130,12 +130,14 @@ impl WeaponMatcher {
         }
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("weapon automaton builds from the gazetteer");
 
         let (classes, class_forms, class_patterns) = parse_classes(CLASSES_TSV);
         let class_automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .build(&class_patterns)
             .expect("class automaton builds");
@@ -184,6 +186,13 @@ impl WeaponMatcher {
         &self.classes
     }
 
+    /// Heap bytes held by the automata.
+    pub fn memory_usage(&self) -> usize {
+        self.automaton.memory_usage()
+            + self.class_automaton.memory_usage()
+            + self.cues.memory_usage()
+    }
+
     /// Surface forms claimed by two different systems (should be empty).
     pub fn conflicts(&self) -> &[String] {
         &self.conflicts
@@ -199,13 +208,8 @@ impl WeaponMatcher {
             if text.is_empty() {
                 continue;
             }
-            let spans = sentences::split(text);
-            let mut has_context = vec![false; spans.len()];
-            let sentence_of = |pos: usize| -> usize {
-                spans
-                    .partition_point(|&(_, e)| e <= pos)
-                    .min(spans.len().saturating_sub(1))
-            };
+            let first_hit = hits.len();
+            let first_class = class_hits.len();
             for m in self.automaton.find_iter(text) {
                 let (start, end) = (m.start(), m.end());
                 if start > 0 {
@@ -218,12 +222,6 @@ impl WeaponMatcher {
                     continue;
                 };
                 let form = &self.forms[m.pattern().as_usize()];
-                let sentence = sentence_of(start);
-                if !form.needs_context {
-                    if let Some(flag) = has_context.get_mut(sentence) {
-                        *flag = true;
-                    }
-                }
                 hits.push((
                     field,
                     Hit {
@@ -232,7 +230,7 @@ impl WeaponMatcher {
                         needs_context: form.needs_context,
                         start,
                         end,
-                        sentence,
+                        sentence: 0,
                     },
                 ));
             }
@@ -252,14 +250,34 @@ impl WeaponMatcher {
                         continue;
                     }
                 }
-                let sentence = sentence_of(start);
-                if let Some(flag) = has_context.get_mut(sentence) {
-                    *flag = true;
-                }
                 class_hits.push((field, cf.class, start, end));
             }
+            // Sentences matter only for ambiguous candidates: split lazily.
+            if !hits[first_hit..].iter().any(|(_, h)| h.needs_context) {
+                continue;
+            }
+            let spans = sentences::split(text);
+            let mut has_context = vec![false; spans.len()];
+            let sentence_of = |pos: usize| -> usize {
+                spans
+                    .partition_point(|&(_, e)| e <= pos)
+                    .min(spans.len().saturating_sub(1))
+            };
+            for (_, hit) in &mut hits[first_hit..] {
+                hit.sentence = sentence_of(hit.start);
+                if !hit.needs_context {
+                    if let Some(flag) = has_context.get_mut(hit.sentence) {
+                        *flag = true;
+                    }
+                }
+            }
+            for &(_, _, start, _) in &class_hits[first_class..] {
+                if let Some(flag) = has_context.get_mut(sentence_of(start)) {
+                    *flag = true;
+                }
+            }
             // Cue words, only for sentences holding an ambiguous candidate without context yet.
-            for (_, hit) in hits.iter().filter(|(f, _)| *f == field) {
+            for (_, hit) in &hits[first_hit..] {
                 if hit.needs_context && !has_context.get(hit.sentence).copied().unwrap_or(true) {
                     let (s, e) = spans[hit.sentence];
                     let found = self
