@@ -20,10 +20,11 @@ pub struct EnrichArgs {
     /// Read from this file instead of stdin.
     #[arg(long, short, value_name = "FILE")]
     pub input: Option<PathBuf>,
-    /// Treat the whole input as the body of one plain-text article.
+    /// Treat the whole input as one plain-text article.
     #[arg(long)]
     pub text: bool,
-    /// With --text: the article's title.
+    /// With --text: the article's title. Without it, a first line followed by a blank line is
+    /// taken as the title (the usual shape of a wire story saved as text).
     #[arg(long, requires = "text", value_name = "TITLE")]
     pub title: Option<String>,
     /// Run as a service: raw articles from Kafka, enriched articles to Kafka.
@@ -65,8 +66,11 @@ pub fn run(args: EnrichArgs) -> anyhow::Result<ExitCode> {
         BufReader::new(reader)
             .read_to_end(&mut bytes)
             .with_context(|| format!("cannot read {name}"))?;
-        let body = String::from_utf8_lossy(&bytes).into_owned();
-        let title = args.title.unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let (title, body) = match args.title {
+            Some(title) => (title, text),
+            None => split_headline(&text),
+        };
         let id = hash_id(&["text", &title, &body]);
         write_line(&mut out, &enricher, Article::from_text(id, title, body))?;
         out.flush()?;
@@ -103,6 +107,18 @@ pub fn run(args: EnrichArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(exit::DATA));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A first line followed by a blank line is a headline; otherwise everything is body.
+fn split_headline(text: &str) -> (String, String) {
+    let trimmed = text.trim_start();
+    if let Some((first, rest)) = trimmed.split_once('\n') {
+        let rest_starts_blank = rest.trim_start_matches([' ', '\t', '\r']).starts_with('\n');
+        if rest_starts_blank && !first.trim().is_empty() && first.len() <= 300 {
+            return (first.trim().to_string(), rest.trim_start().to_string());
+        }
+    }
+    (String::new(), text.to_string())
 }
 
 fn write_line(out: &mut impl Write, enricher: &Enricher, article: Article) -> anyhow::Result<()> {
@@ -164,6 +180,20 @@ mod tests {
         assert!(b.id.starts_with("nw1-"));
         let full = serde_json::to_vec(&Article::from_text("y", "t", "b")).unwrap();
         assert_eq!(parse_line(&full).unwrap().id, "y");
+    }
+
+    #[test]
+    fn text_headline_is_split_only_when_followed_by_a_blank_line() {
+        let (t, b) = split_headline("Headline here\n\nLONDON (Reuters) - Body.\n");
+        assert_eq!(
+            (t.as_str(), b.as_str()),
+            ("Headline here", "LONDON (Reuters) - Body.\n")
+        );
+        let (t, b) = split_headline("One paragraph\nthat wraps.\n");
+        assert_eq!(
+            (t.as_str(), b.as_str()),
+            ("", "One paragraph\nthat wraps.\n")
+        );
     }
 
     #[test]
