@@ -92,7 +92,7 @@ fn fragments_from_the_vocabulary_never_panic() {
         let mut text = String::new();
         for _ in 0..n {
             text.push_str(rng.pick(PIECES));
-            if rng.next() % 3 == 0 {
+            if rng.next().is_multiple_of(3) {
                 text.push(' ');
             }
         }

@@ -349,7 +349,7 @@ impl SanctionsExtractor {
                     .is_some_and(|(n, _)| sentence_no.saturating_sub(*n) <= 3);
                 // Right after an event, a sentence without a trigger still counts when it refers
                 // back ("The measures were lifted").
-                if !hot[si] && !(recent && self.anaphora.find(&text[s..e]).is_some()) {
+                if !hot[si] && (!recent || self.anaphora.find(&text[s..e]).is_none()) {
                     continue;
                 }
                 let found = self.sentence(
@@ -586,11 +586,11 @@ impl SanctionsExtractor {
 
     /// The events of one clause `toks[c0..c1]`.
     #[allow(clippy::too_many_arguments)]
-    fn clause<'a>(
+    fn clause(
         &self,
         toks: &[Tok],
         words: &[&str],
-        all_hits: &[(usize, usize, &'a Entry)],
+        all_hits: &[(usize, usize, &Entry)],
         c0: usize,
         c1: usize,
         actors: &[&Actor],
@@ -822,7 +822,7 @@ impl SanctionsExtractor {
                 && hits
                     .iter()
                     .any(|&(p, len, e)| *e == Entry::Object && p + len == before + 1)
-                && !(a.kind == ActorKind::Demonym && !self.followed_by_noun(words, a, c1))
+                && (a.kind != ActorKind::Demonym || self.followed_by_noun(words, a, c1))
             {
                 push(&mut targets, &a.code);
                 self.sector_after(words, a, c1, &mut sectors);
