@@ -32,7 +32,7 @@ fn mentions(title: &str, body: &str) -> Vec<(String, String, MentionKind)> {
                 .map(|m| (m.field, m.start, t.code.clone(), m.text.clone(), m.kind))
         })
         .collect();
-    all.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    all.sort_by_key(|a| (a.0, a.1));
     all.into_iter().map(|(_, _, c, t, k)| (c, t, k)).collect()
 }
 
