@@ -221,3 +221,62 @@ fn never_panics_on_odd_input() {
         let _ = matcher().extract(text, text);
     }
 }
+
+#[test]
+fn every_ambiguous_name_of_the_issue_fires_in_military_context() {
+    for (text, want) in [
+        ("Denmark will buy Harpoon anti-ship missiles.", "Harpoon"),
+        (
+            "The destroyer fired a Tomahawk cruise missile at the base.",
+            "Tomahawk",
+        ),
+        (
+            "Ukrainian troops fired Stingers at the helicopter.",
+            "Stinger",
+        ),
+        (
+            "The Leopard tanks rolled toward the front line.",
+            "Leopard 2",
+        ),
+        ("Poland ordered more Abrams tanks.", "M1 Abrams"),
+        ("US Reaper drones flew over Gaza.", "MQ-9 Reaper"),
+        ("Predator drones circled the compound.", "MQ-1 Predator"),
+        ("France sent Caesar howitzers to Kyiv.", "CAESAR"),
+        (
+            "Australia retired its Tiger attack helicopters.",
+            "Eurocopter Tiger",
+        ),
+        ("Germany sent a Patriot battery to Poland.", "Patriot"),
+        ("Ukraine fired Javelin missiles at the column.", "Javelin"),
+    ] {
+        assert_eq!(names(text), vec![want], "{text}");
+    }
+}
+
+#[test]
+fn mentions_stop_before_a_generic_word() {
+    let body = "Poland ordered Abrams tanks and a Patriot missile battery.";
+    let (w, c) = matcher().extract("", body);
+    let texts: Vec<&str> = w.iter().map(|t| t.mentions[0].text.as_str()).collect();
+    assert_eq!(texts, vec!["Abrams", "Patriot"]);
+    for t in &w {
+        let m = &t.mentions[0];
+        assert_eq!(&body[m.start..m.end], m.text);
+    }
+    let classes: Vec<&str> = c.iter().map(|t| t.name.as_str()).collect();
+    assert!(classes.contains(&"tank"), "{classes:?}");
+}
+
+#[test]
+fn reporting_names_and_export_designations_resolve() {
+    assert_eq!(
+        names("The SA-11 Gadfly that downed MH17 was Russian."),
+        vec!["Buk"]
+    );
+    assert_eq!(
+        names("Serbia bought the FK-3 air defence system."),
+        vec!["HQ-22"]
+    );
+    assert_eq!(names("Pyongyang fired KN-23 missiles."), vec!["Hwasong-11"]);
+    assert_eq!(names("Russia launched Geran-2 drones."), vec!["Shahed-136"]);
+}

@@ -52,6 +52,53 @@ struct Form {
     system: usize,
     kind: MentionKind,
     needs_context: bool,
+    /// For a name followed by a generic word ("Abrams tank", "Patriot missile"), the length of
+    /// the name alone: the mention covers the name, the generic word only confirms it.
+    name_len: Option<usize>,
+}
+
+/// Generic words that may follow a name in an alias; the mention stops before them.
+const GENERIC_TAILS: &[&str] = &[
+    "tank",
+    "missile",
+    "drone",
+    "howitzer",
+    "helicopter",
+    "system",
+    "battery",
+    "launcher",
+    "rifle",
+    "jet",
+    "fighter",
+    "aircraft",
+    "vehicle",
+    "ifv",
+    "apc",
+    "mrap",
+    "submarine",
+    "carrier",
+    "cruiser",
+    "destroyer",
+    "frigate",
+    "corvette",
+    "bomb",
+    "rocket",
+    "rockets",
+    "gun",
+    "artillery",
+    "mlrs",
+    "rounds",
+    "torpedo",
+    "programme",
+    "program",
+    "gunship",
+];
+
+fn generic_tail(text: &str) -> Option<usize> {
+    let (head, last) = text.rsplit_once(' ')?;
+    let last = last.to_ascii_lowercase();
+    let stem = last.strip_suffix('s').unwrap_or(&last);
+    (GENERIC_TAILS.contains(&last.as_str()) || GENERIC_TAILS.contains(&stem)).then_some(head.len())
 }
 
 #[derive(Debug, Clone)]
@@ -119,11 +166,13 @@ impl WeaponMatcher {
                             seen.insert(v.text.clone(), forms.len());
                         }
                     }
+                    let name_len = generic_tail(&v.text);
                     patterns.push(v.text);
                     forms.push(Form {
                         system: si,
                         kind: *kind,
                         needs_context: *ambiguous || v.weak,
+                        name_len,
                     });
                 }
             }
@@ -222,6 +271,7 @@ impl WeaponMatcher {
                     continue;
                 };
                 let form = &self.forms[m.pattern().as_usize()];
+                let end = form.name_len.map_or(end, |n| start + n);
                 hits.push((
                     field,
                     Hit {
