@@ -289,7 +289,9 @@ impl Config {
             return Err(ConfigError::new(path, Some(key), reason));
         }
         // Kafka services each use a part of the config: a poller needs no sink.
-        if self.bus.kind == BusKind::Memory && self.sinks.jsonl.is_none() && !self.sinks.stdout {
+        let no_sink =
+            self.sinks.jsonl.is_none() && !self.sinks.stdout && self.sinks.postgres.is_none();
+        if self.bus.kind == BusKind::Memory && no_sink {
             return Err(ConfigError::new(
                 path,
                 Some("sinks".into()),

@@ -114,3 +114,26 @@ fn config_check_accepts_the_embedded_default() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok (4 feeds"));
 }
+
+#[test]
+fn config_check_online_reports_an_unreachable_database_with_exit_69() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    // Port 1 on loopback: nothing listens there, the connection is refused at once.
+    std::fs::write(
+        &path,
+        "[sinks.postgres]\nurl = \"postgres://postgres@127.0.0.1:1/none\"\nretry_max_attempts = 1\n",
+    )
+    .unwrap();
+    let out = newswire(
+        &["config", "check", "--online", path.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(69),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("postgres:"));
+}

@@ -1,39 +1,125 @@
-//! `newswire config check FILE`.
+//! `newswire config check FILE [--online]`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use crate::config::Config;
+use newswire_bus::kafka::rdkafka::producer::Producer as _;
+use newswire_bus::kafka::KafkaProducer;
+use newswire_sinks::postgres::{PostgresConfig, PostgresSink};
+
+use crate::config::{BusKind, Config};
 use crate::exit;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum ConfigCommand {
     /// Validate a config file: exit 0, or exit 78 with the file, line, key and reason.
+    /// With --online also connect to the Kafka brokers and the database it names: exit 69 when
+    /// one cannot be reached.
     Check {
         /// The config file to check.
         file: PathBuf,
+        /// Also connect to the broker (when the config uses Kafka or names brokers) and to
+        /// PostgreSQL (when [sinks.postgres] is set). Migrations are only checked, never applied.
+        #[arg(long)]
+        online: bool,
+        /// With --online: the brokers to try (default: kafka.brokers / NEWSWIRE_KAFKA_BROKERS).
+        #[arg(long, value_name = "HOST:PORT", env = "NEWSWIRE_KAFKA_BROKERS")]
+        brokers: Option<String>,
     },
 }
 
 pub fn run(cmd: ConfigCommand) -> ExitCode {
-    match cmd {
-        ConfigCommand::Check { file } => match Config::load(&file) {
-            Ok(config) => {
-                println!(
-                    "{}: ok ({} feeds, bus {}, sinks: {})",
-                    file.display(),
-                    config.feeds.len(),
-                    config.bus.kind.name(),
-                    sink_names(&config).join(", ")
-                );
-                ExitCode::SUCCESS
-            }
-            Err(err) => {
-                eprintln!("error: {err}");
-                ExitCode::from(exit::CONFIG)
-            }
-        },
+    let ConfigCommand::Check {
+        file,
+        online,
+        brokers,
+    } = cmd;
+    let config = match Config::load(&file) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(exit::CONFIG);
+        }
+    };
+    println!(
+        "{}: ok ({} feeds, bus {}, sinks: {})",
+        file.display(),
+        config.feeds.len(),
+        config.bus.kind.name(),
+        sink_names(&config).join(", ")
+    );
+    if !online {
+        return ExitCode::SUCCESS;
     }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let failures = runtime.block_on(check_online(&config, brokers.as_deref()));
+    for failure in &failures {
+        eprintln!("error: {failure}");
+    }
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(exit::UNAVAILABLE)
+    }
+}
+
+/// Connects to every dependency the config names; returns what could not be reached.
+async fn check_online(config: &Config, brokers: Option<&str>) -> Vec<String> {
+    let mut failures = Vec::new();
+    let uses_kafka =
+        config.bus.kind == BusKind::Kafka || brokers.is_some() || !config.kafka.brokers.is_empty();
+    if uses_kafka {
+        match check_kafka(config, brokers).await {
+            Ok(summary) => println!("kafka: {summary}"),
+            Err(err) => failures.push(format!("kafka: {err}")),
+        }
+    }
+    if let Some(pg) = &config.sinks.postgres {
+        let pg = PostgresConfig {
+            check_only_migrations: true,
+            retry_max_attempts: 1,
+            ..pg.clone()
+        };
+        match PostgresSink::connect(&pg).await {
+            Ok(sink) => println!(
+                "postgres: reachable, migrations up to date ({})",
+                sink.describe()
+            ),
+            Err(err) => failures.push(format!("postgres: {err}")),
+        }
+    }
+    if !uses_kafka && config.sinks.postgres.is_none() {
+        println!("online: nothing to connect to (in-memory bus, no database sink)");
+    }
+    failures
+}
+
+async fn check_kafka(config: &Config, brokers: Option<&str>) -> anyhow::Result<String> {
+    let settings = config.kafka.settings(brokers)?;
+    let producer = KafkaProducer::new(&settings)?;
+    let metadata = tokio::task::spawn_blocking(move || {
+        producer
+            .rdkafka()
+            .client()
+            .fetch_metadata(None, Duration::from_secs(10))
+            .map(|m| (m.brokers().len(), m.topics().len()))
+    })
+    .await?
+    .map_err(|e| anyhow::anyhow!("cannot reach brokers {}: {e}", settings.brokers))?;
+    Ok(format!(
+        "reachable, {} brokers, {} topics",
+        metadata.0, metadata.1
+    ))
 }
 
 fn sink_names(config: &Config) -> Vec<&'static str> {
@@ -43,6 +129,9 @@ fn sink_names(config: &Config) -> Vec<&'static str> {
     }
     if config.sinks.stdout {
         names.push("stdout");
+    }
+    if config.sinks.postgres.is_some() {
+        names.push("postgres");
     }
     names
 }
