@@ -886,7 +886,12 @@ impl SanctionsExtractor {
                 .filter(|&f| f >= a.last)
                 .min()
                 .unwrap_or(usize::MAX);
-            subject_passive = passive_between(a.last, t.max(anchor).min(next_actor));
+            subject_passive = passive_between(a.last, t.max(anchor).min(next_actor))
+                // Headline passive: "Russia sanctioned over grain deal".
+                || (tkind == TriggerKind::Verb
+                    && a.last == t
+                    && words[t] == "sanctioned"
+                    && matches!(words.get(t + 1), Some(&("for" | "over" | "by" | "after" | "in"))));
             let mut k = a.first;
             used[ai] = true;
             // Coordinated subjects: "The US, the EU and Britain imposed". The whole chain must
