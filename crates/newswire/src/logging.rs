@@ -21,3 +21,87 @@ pub fn init(format: LogFormat) {
     // A second init (in tests) keeps the first subscriber.
     drop(result);
 }
+
+/// Lets at most `max` events through per second and counts the rest, so a flood of poison
+/// records cannot flood the log: the first event after a suppressed stretch says how many were
+/// left out. Metrics still count every event.
+pub struct RateLimit {
+    max: u32,
+    state: std::sync::Mutex<RateState>,
+}
+
+struct RateState {
+    window_start: Option<std::time::Instant>,
+    seen: u32,
+    suppressed: u32,
+}
+
+/// Whether to log an event, and how many were suppressed before it.
+pub enum Verdict {
+    Log { suppressed_before: u32 },
+    Suppress,
+}
+
+impl RateLimit {
+    pub const fn per_second(max: u32) -> Self {
+        RateLimit {
+            max,
+            state: std::sync::Mutex::new(RateState {
+                window_start: None,
+                seen: 0,
+                suppressed: 0,
+            }),
+        }
+    }
+
+    pub fn check(&self) -> Verdict {
+        let now = std::time::Instant::now();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let expired = state
+            .window_start
+            .is_none_or(|start| now.duration_since(start) >= std::time::Duration::from_secs(1));
+        if expired {
+            state.window_start = Some(now);
+            state.seen = 0;
+        }
+        state.seen += 1;
+        if state.seen > self.max {
+            state.suppressed += 1;
+            return Verdict::Suppress;
+        }
+        let suppressed_before = std::mem::take(&mut state.suppressed);
+        Verdict::Log { suppressed_before }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limit_lets_a_few_through_and_counts_the_rest() {
+        let limit = RateLimit::per_second(2);
+        assert!(matches!(
+            limit.check(),
+            Verdict::Log {
+                suppressed_before: 0
+            }
+        ));
+        assert!(matches!(
+            limit.check(),
+            Verdict::Log {
+                suppressed_before: 0
+            }
+        ));
+        assert!(matches!(limit.check(), Verdict::Suppress));
+        assert!(matches!(limit.check(), Verdict::Suppress));
+        limit.state.lock().unwrap().window_start =
+            Some(std::time::Instant::now() - std::time::Duration::from_secs(2));
+        assert!(matches!(
+            limit.check(),
+            Verdict::Log {
+                suppressed_before: 2
+            }
+        ));
+    }
+}

@@ -11,7 +11,7 @@ use newswire_bus::{Consumer, Delivery, Producer};
 use newswire_enrich::Enricher;
 use newswire_model::topics;
 
-use super::codec::{decode_article, encode_enriched};
+use super::codec::{decode_article, encode_enriched, log_undecodable};
 use super::stats::Stats;
 
 pub async fn run(
@@ -55,9 +55,7 @@ async fn process(
         Ok(a) => a,
         Err(err) => {
             stats.decode_error("enrich", err.code);
-            tracing::error!(stage = "enrich", topic = %origin.topic, partition = origin.partition,
-                offset = origin.offset, key = %record.key, error_code = err.code, error = %err.message,
-                "undecodable record skipped");
+            log_undecodable("enrich", &origin, &record.key, &err);
             ack.ack();
             return None;
         }

@@ -15,7 +15,7 @@ use newswire_sinks::{JsonlConfig, JsonlSink, SinkError, StdoutSink};
 
 use crate::config::SinksConfig;
 
-use super::codec::decode_enriched;
+use super::codec::{decode_enriched, log_undecodable};
 use super::stats::Stats;
 
 /// Every configured sink; a batch goes to all of them.
@@ -199,9 +199,7 @@ async fn write(sinks: &mut SinkSet, deliveries: Vec<Delivery>, stats: &Stats) {
             }
             Err(err) => {
                 stats.decode_error("sink", err.code);
-                tracing::error!(stage = "sink", topic = %origin.topic, partition = origin.partition,
-                    offset = origin.offset, key = %record.key, error_code = err.code, error = %err.message,
-                    "undecodable record skipped");
+                log_undecodable("sink", &origin, &record.key, &err);
                 ack.ack();
             }
         }
