@@ -362,7 +362,8 @@ async fn assert_stored_exactly(client: &tokio_postgres::Client, rec: &EnrichedAr
     want.sort_by(|x, y| x.0.cmp(&y.0));
     assert_eq!(countries, want, "countries of {id}");
 
-    let weapons: Vec<(String, String, Option<String>, Option<String>, i32)> = client
+    type WeaponRow = (String, String, Option<String>, Option<String>, i32);
+    let weapons: Vec<WeaponRow> = client
         .query(
             "SELECT name, category, origin, manufacturer, mention_count FROM article_weapons \
              WHERE article_id = $1 ORDER BY name",
@@ -373,7 +374,7 @@ async fn assert_stored_exactly(client: &tokio_postgres::Client, rec: &EnrichedAr
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
         .collect();
-    let mut want: Vec<(String, String, Option<String>, Option<String>, i32)> = rec
+    let mut want: Vec<WeaponRow> = rec
         .weapons
         .iter()
         .map(|w| {
@@ -693,4 +694,33 @@ fn config_from_toml_refuses_unknown_keys_and_fills_defaults() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("url"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_sinks_writing_the_same_articles_at_once_leave_each_article_once() {
+    let db = TestDb::create().await;
+    let mut a = PostgresSink::connect(&db.config()).await.unwrap();
+    let mut b = PostgresSink::connect(&db.config()).await.unwrap();
+    let t = now();
+    let mut all = Vec::new();
+    for round in 0..5u64 {
+        // Overlapping batches in opposite orders: the writers wait on each other's rows and
+        // may deadlock, which PostgreSQL breaks and the sink retries.
+        let first = gen::articles(9, round * 100..round * 100 + 150, t);
+        let mut second = gen::articles(9, round * 100 + 50..round * 100 + 200, t);
+        second.reverse();
+        let (ra, rb) = tokio::join!(a.write_batch(&first), b.write_batch(&second));
+        ra.unwrap();
+        rb.unwrap();
+    }
+    for i in 0..5u64 {
+        all.extend(gen::articles(9, i * 100..i * 100 + 200, t));
+    }
+    all.sort_by(|x, y| x.article.id.cmp(&y.article.id));
+    all.dedup_by(|x, y| x.article.id == y.article.id);
+    let client = db.client().await;
+    assert_eq!(table_counts(&client).await, expected_counts(&all));
+    for rec in all.iter().step_by(37) {
+        assert_stored_exactly(&client, rec).await;
+    }
 }

@@ -206,7 +206,8 @@ async fn sanctions_by_imposer_and_target_over_time() {
         .query(&query("sanctions-by-imposer-and-target-per-day"), &[])
         .await
         .unwrap();
-    let got: Vec<(NaiveDate, Option<String>, Option<String>, String, i64, i64)> = rows
+    type Row = (NaiveDate, Option<String>, Option<String>, String, i64, i64);
+    let got: Vec<Row> = rows
         .iter()
         .map(|r| {
             (

@@ -17,10 +17,15 @@
 //!
 //! # Writes
 //!
-//! [`PostgresSink::write_batch`] writes a batch in one transaction: the articles are upserted
-//! by id with one multi-row `INSERT ... SELECT FROM unnest(...) ON CONFLICT (id) DO UPDATE`,
-//! their previous child rows deleted with one statement, and the new child rows sent with
-//! binary `COPY`. It returns `Ok` only after `COMMIT` succeeded, so a caller that acknowledges
+//! [`PostgresSink::write_batch`] writes a batch in one transaction: the articles are sent
+//! with binary `COPY` into a per-session temporary staging table; one
+//! `INSERT ... SELECT ... ON CONFLICT (id) DO NOTHING RETURNING id` stores the new ones; the
+//! others (redeliveries, updates) are overwritten with one `UPDATE ... FROM` the staging table
+//! and their previous child rows deleted with one statement; then all child rows are sent with
+//! binary `COPY`. (A temporary table and prepared statements need a session of its own: put
+//! no transaction-pooling proxy between the sink and the database.)
+//!
+//! It returns `Ok` only after `COMMIT` succeeded, so a caller that acknowledges
 //! (stores Kafka offsets) only then never loses an article. A lost connection, a server
 //! restart, a statement timeout or a serialization failure drops the connection, waits with
 //! exponential backoff, reconnects and writes the whole batch again; as every write replaces
@@ -35,6 +40,7 @@ mod error;
 pub mod migrations;
 mod rows;
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use futures::pin_mut;
@@ -81,32 +87,52 @@ pub struct PostgresSink {
 
 struct Connection {
     client: Client,
-    upsert_articles: Statement,
+    insert_new: Statement,
+    update_existing: Statement,
     delete_children: Statement,
 }
 
-const UPSERT_ARTICLES: &str = "\
-INSERT INTO articles (id, feed_id, feed_url, url, canonical_url, title, language,
-                      published_at, updated_at, fetched_at, record, written_at)
-SELECT u.id, u.feed_id, u.feed_url, u.url, u.canonical_url, u.title, u.language,
-       u.published_at, u.updated_at, u.fetched_at, u.record, now()
-FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-            $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::jsonb[])
-     AS u(id, feed_id, feed_url, url, canonical_url, title, language,
-          published_at, updated_at, fetched_at, record)
-ON CONFLICT (id) DO UPDATE SET
-    feed_id = EXCLUDED.feed_id,
-    feed_url = EXCLUDED.feed_url,
-    url = EXCLUDED.url,
-    canonical_url = EXCLUDED.canonical_url,
-    title = EXCLUDED.title,
-    language = EXCLUDED.language,
-    published_at = EXCLUDED.published_at,
-    updated_at = EXCLUDED.updated_at,
-    fetched_at = EXCLUDED.fetched_at,
-    record = EXCLUDED.record,
-    written_at = EXCLUDED.written_at";
+/// Per-session staging table the batch's articles are copied into (emptied at each commit).
+const CREATE_STAGE: &str = "\
+CREATE TEMP TABLE IF NOT EXISTS newswire_stage_articles (
+    id text, feed_id text, feed_url text, url text, canonical_url text, title text,
+    language text, published_at timestamptz, updated_at timestamptz, fetched_at timestamptz,
+    record jsonb
+) ON COMMIT DELETE ROWS";
 
+const COPY_STAGE: &str = "COPY newswire_stage_articles (id, feed_id, feed_url, url, \
+    canonical_url, title, language, published_at, updated_at, fetched_at, record) \
+    FROM STDIN (FORMAT binary)";
+
+/// New articles: inserted; those whose id is already stored are skipped, so the ids this
+/// returns are exactly the articles that had no row before.
+const INSERT_NEW_ARTICLES: &str = "\
+INSERT INTO articles (id, feed_id, feed_url, url, canonical_url, title, language,
+                      published_at, updated_at, fetched_at, record)
+SELECT id, feed_id, feed_url, url, canonical_url, title, language,
+       published_at, updated_at, fetched_at, record
+FROM newswire_stage_articles
+ON CONFLICT (id) DO NOTHING
+RETURNING id";
+
+/// Articles already stored (redelivered or updated): their row is overwritten.
+const UPDATE_ARTICLES: &str = "\
+UPDATE articles AS a SET
+    feed_id = s.feed_id,
+    feed_url = s.feed_url,
+    url = s.url,
+    canonical_url = s.canonical_url,
+    title = s.title,
+    language = s.language,
+    published_at = s.published_at,
+    updated_at = s.updated_at,
+    fetched_at = s.fetched_at,
+    record = s.record,
+    written_at = now()
+FROM newswire_stage_articles AS s
+WHERE a.id = s.id AND a.id = ANY($1::text[])";
+
+/// The child rows of articles already stored, before their new ones are copied in.
 const DELETE_CHILDREN: &str = "\
 WITH countries AS (DELETE FROM article_countries WHERE article_id = ANY($1::text[])),
      weapons AS (DELETE FROM article_weapons WHERE article_id = ANY($1::text[]))
@@ -282,11 +308,14 @@ impl PostgresSink {
         self.stats.connections += 1;
         // A crashed writer's open transaction must not hold locks for long: the server ends
         // sessions idle inside a transaction after twice the statement timeout (at least 60 s).
+        // Plans are made for each execution: a generic plan cached while the tables were
+        // small would go on scanning them whole for `article_id = ANY($1)` as they grow.
         let idle_ms =
             (self.cfg.statement_timeout_ms.saturating_mul(2)).clamp(60_000, i32::MAX as u64);
         client
             .batch_execute(&format!(
-                "SET statement_timeout = {}; SET idle_in_transaction_session_timeout = {idle_ms}",
+                "SET statement_timeout = {}; SET idle_in_transaction_session_timeout = {idle_ms}; \
+                 SET plan_cache_mode = force_custom_plan",
                 self.cfg.statement_timeout_ms
             ))
             .await
@@ -307,11 +336,14 @@ impl PostgresSink {
             retryable: is_retryable(&source),
             source,
         };
-        let upsert_articles = client.prepare(UPSERT_ARTICLES).await.map_err(db)?;
+        client.batch_execute(CREATE_STAGE).await.map_err(db)?;
+        let insert_new = client.prepare(INSERT_NEW_ARTICLES).await.map_err(db)?;
+        let update_existing = client.prepare(UPDATE_ARTICLES).await.map_err(db)?;
         let delete_children = client.prepare(DELETE_CHILDREN).await.map_err(db)?;
         Ok(Connection {
             client,
-            upsert_articles,
+            insert_new,
+            update_existing,
             delete_children,
         })
     }
@@ -362,33 +394,77 @@ impl Iterator for Backoff {
 }
 
 /// One attempt at writing a batch: one transaction, committed at the end.
+///
+/// 1. Binary `COPY` of the batch's articles into the session's staging table.
+/// 2. `INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING id` inserts the articles not
+///    stored yet and tells which they are (a concurrent writer's uncommitted insert of the
+///    same id is waited for, then counts as stored).
+/// 3. Only for the others (redeliveries and updates): `UPDATE` their row from the staging
+///    table and delete their child rows. New articles, the common case, cost no delete.
+/// 4. Binary `COPY` of every child row of the batch.
 async fn write_rows(conn: &mut Connection, rows: &BatchRows) -> Result<(), tokio_postgres::Error> {
     let tx = conn.client.transaction().await?;
     let a = &rows.articles;
-    let params: [&(dyn ToSql + Sync); 11] = [
-        &a.id,
-        &a.feed_id,
-        &a.feed_url,
-        &a.url,
-        &a.canonical_url,
-        &a.title,
-        &a.language,
-        &a.published_at,
-        &a.updated_at,
-        &a.fetched_at,
-        &a.record,
-    ];
-    // Both statements go out before either answer comes back (tokio-postgres pipelines
-    // concurrent requests on one connection).
-    let upsert = tx.execute(&conn.upsert_articles, &params);
-    let ids: [&(dyn ToSql + Sync); 1] = [&a.id];
-    let delete = tx.execute(&conn.delete_children, &ids);
-    futures::try_join!(upsert, delete)?;
-
+    copy_stage(&tx, rows).await?;
+    let inserted = tx.query(&conn.insert_new, &[]).await?;
+    if inserted.len() < a.id.len() {
+        let new: HashSet<&str> = inserted.iter().map(|r| r.get::<_, &str>(0)).collect();
+        let old: Vec<&String> =
+            a.id.iter()
+                .filter(|id| !new.contains(id.as_str()))
+                .collect();
+        let ids: [&(dyn ToSql + Sync); 1] = [&old];
+        // Both go out before either answer comes back (tokio-postgres pipelines concurrent
+        // requests on one connection).
+        let update = tx.execute(&conn.update_existing, &ids);
+        let delete = tx.execute(&conn.delete_children, &ids);
+        futures::try_join!(update, delete)?;
+    }
     copy_countries(&tx, rows).await?;
     copy_weapons(&tx, rows).await?;
     copy_sanctions(&tx, rows).await?;
     tx.commit().await
+}
+
+async fn copy_stage(tx: &Transaction<'_>, rows: &BatchRows) -> Result<(), tokio_postgres::Error> {
+    let a = &rows.articles;
+    let sink = tx.copy_in(COPY_STAGE).await?;
+    let writer = BinaryCopyInWriter::new(
+        sink,
+        &[
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TIMESTAMPTZ,
+            Type::TIMESTAMPTZ,
+            Type::TIMESTAMPTZ,
+            Type::JSONB,
+        ],
+    );
+    pin_mut!(writer);
+    for i in 0..a.id.len() {
+        writer
+            .as_mut()
+            .write(&[
+                &a.id[i],
+                &a.feed_id[i],
+                &a.feed_url[i],
+                &a.url[i],
+                &a.canonical_url[i],
+                &a.title[i],
+                &a.language[i],
+                &a.published_at[i],
+                &a.updated_at[i],
+                &a.fetched_at[i],
+                &a.record[i],
+            ])
+            .await?;
+    }
+    writer.finish().await.map(|_| ())
 }
 
 async fn copy_countries(

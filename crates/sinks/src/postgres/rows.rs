@@ -46,7 +46,7 @@ impl ToSql for RawJsonb {
     to_sql_checked!();
 }
 
-/// The `articles` rows of a batch, column by column (sent as arrays and `unnest`ed).
+/// The `articles` rows of a batch, column by column.
 #[derive(Debug, Default)]
 pub(crate) struct ArticleColumns {
     pub id: Vec<String>,

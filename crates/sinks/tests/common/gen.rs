@@ -158,7 +158,7 @@ fn sentence(rng: &mut Rng, words: usize) -> String {
         if i > 0 {
             s.push(' ');
         }
-        s.push_str(*rng.pick::<&str>(WORDS));
+        s.push_str(rng.pick::<&str>(WORDS));
     }
     s.push('.');
     s
