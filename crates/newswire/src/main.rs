@@ -57,66 +57,51 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let log_format = cli.log_format;
     match cli.command {
         Command::Config(cmd) => cmd::config::run(cmd),
         Command::Enrich(args) => {
-            logging::init(cli.log_format.unwrap_or(LogFormat::Human));
+            logging::init(log_format.unwrap_or(LogFormat::Human));
             report(cmd::enrich::run(args))
         }
-        Command::Poll(args) => {
-            let config = match cmd::serve::load_config(args.config.as_deref()) {
-                Ok(c) => c,
-                Err(err) => {
-                    eprintln!("error: {err}");
-                    return ExitCode::from(exit::CONFIG);
-                }
-            };
-            logging::init(
-                cli.log_format
-                    .or(config.log.format)
-                    .unwrap_or(LogFormat::Human),
-            );
-            report(runtime().and_then(|rt| rt.block_on(cmd::poll::run(args, config))))
-        }
-        Command::Sink(args) => {
-            let config = match cmd::serve::load_config(args.config.as_deref()) {
-                Ok(c) => c,
-                Err(err) => {
-                    eprintln!("error: {err}");
-                    return ExitCode::from(exit::CONFIG);
-                }
-            };
-            logging::init(
-                cli.log_format
-                    .or(config.log.format)
-                    .unwrap_or(LogFormat::Human),
-            );
-            report(runtime().and_then(|rt| rt.block_on(cmd::sink::run(args, config))))
-        }
         Command::Feed(cmd) => {
-            logging::init(cli.log_format.unwrap_or(LogFormat::Human));
+            logging::init(log_format.unwrap_or(LogFormat::Human));
             report(runtime().and_then(|rt| rt.block_on(cmd::feed::run(cmd))))
         }
-        Command::Run(args) => {
-            let config = match Config::load(&args.config) {
-                Ok(c) => c,
-                Err(err) => {
-                    eprintln!("error: {err}");
-                    return ExitCode::from(exit::CONFIG);
-                }
-            };
-            logging::init(
-                cli.log_format
-                    .or(config.log.format)
-                    .unwrap_or(LogFormat::Human),
-            );
-            report(
-                runtime()
-                    .and_then(|rt| rt.block_on(cmd::run::run(args, config)))
-                    .map(|()| ExitCode::SUCCESS),
-            )
-        }
+        Command::Poll(args) => with_config(
+            cmd::serve::load_config(args.config.as_deref()),
+            log_format,
+            |config| cmd::poll::run(args, config),
+        ),
+        Command::Sink(args) => with_config(
+            cmd::serve::load_config(args.config.as_deref()),
+            log_format,
+            |config| cmd::sink::run(args, config),
+        ),
+        Command::Run(args) => with_config(Config::load(&args.config), log_format, |config| async {
+            cmd::run::run(args, config)
+                .await
+                .map(|()| ExitCode::SUCCESS)
+        }),
     }
+}
+
+/// Runs a service command: a bad config exits 78 before anything starts; logging follows
+/// `--log-format`, else the config's `[log] format`.
+fn with_config<E: std::fmt::Display, F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
+    loaded: Result<Config, E>,
+    log_format: Option<LogFormat>,
+    command: impl FnOnce(Config) -> F,
+) -> ExitCode {
+    let config = match loaded {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(exit::CONFIG);
+        }
+    };
+    logging::init(log_format.or(config.log.format).unwrap_or(LogFormat::Human));
+    report(runtime().and_then(|rt| rt.block_on(command(config))))
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
