@@ -23,7 +23,7 @@ use std::collections::HashSet;
 use newswire_model::{Field, MentionKind};
 
 use super::gazetteer::{Gazetteer, Target};
-use super::matching::Candidate;
+use super::matching::{Candidate, Matcher};
 use crate::text::{at_sentence_start, char_at, is_capitalised, next_word, prev_word, window};
 
 /// A matched mention on its way to the output.
@@ -207,7 +207,14 @@ impl Rules {
         }
     }
 
-    fn doc_cues(&self, g: &Gazetteer, cue_hits: &[(Field, Candidate)]) -> DocCues {
+    fn doc_cues(&self, g: &Gazetteer, matcher: &Matcher, title: &str, body: &str) -> DocCues {
+        let mut cue_hits: Vec<(Field, Candidate)> = Vec::new();
+        let mut found = Vec::new();
+        for (field, text) in [(Field::Title, title), (Field::Body, body)] {
+            found.clear();
+            matcher.find_cues(text, &mut found);
+            cue_hits.extend(found.iter().map(|c| (field, *c)));
+        }
         let hits: Vec<CueHit> = cue_hits
             .iter()
             .filter_map(|(field, c)| match g.patterns.get(c.pattern)?.target {
@@ -231,19 +238,19 @@ impl Rules {
     /// Applies every rule to `found` (in text order per field), dropping or re-targeting
     /// mentions in place.
     ///
-    /// `cue_hits` are the context words the matcher found, title first, each field in text
-    /// order.
+    /// The context words are searched for (once, with `matcher`) only when a rule needs them.
     pub fn apply(
         &self,
         g: &Gazetteer,
+        matcher: &Matcher,
         title: &str,
         body: &str,
         found: &mut Vec<Found>,
-        cue_hits: &[(Field, Candidate)],
     ) {
         let text_of = |f: Field| if f == Field::Title { title } else { body };
         let title_case = is_title_case(title);
         let mut cues: Option<DocCues> = None;
+        let mut dc: Option<bool> = None;
         let mut person_aliases: Vec<&str> = Vec::new();
         let mut keep = vec![true; found.len()];
         // "Does the article name this country in another way than `alias`?", computed once per
@@ -292,7 +299,7 @@ impl Rules {
             let code = g.countries[f.country].code;
             match (code, alias) {
                 ("GE", "Georgia" | "Georgian") => {
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, cue_hits));
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, matcher, title, body));
                     if georgia_is_us_state(cues, f) {
                         match (alias, self.us) {
                             ("Georgia", Some(us)) => {
@@ -304,21 +311,21 @@ impl Rules {
                     }
                 }
                 ("TR", "Turkey") => {
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, cue_hits));
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, matcher, title, body));
                     let other_tr = names_otherwise(f.country, "Turkey", found);
                     if turkey_is_bird(text, f, cues, other_tr) {
                         keep[i] = false;
                     }
                 }
                 ("CN", "China") => {
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, cue_hits));
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, matcher, title, body));
                     let other_cn = names_otherwise(f.country, "China", found);
                     if self.china_is_porcelain(text, f, cues, other_cn) {
                         keep[i] = false;
                     }
                 }
                 ("KR", "Korea" | "Korean") => {
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, cue_hits));
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, matcher, title, body));
                     if cues.count(Group::KoreaNorth) > 0 && cues.count(Group::KoreaSouth) == 0 {
                         if let Some(kp) = self.kp {
                             found[i].country = kp;
@@ -326,7 +333,7 @@ impl Rules {
                     }
                 }
                 ("CD", "Congo" | "Congolese") => {
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, cue_hits));
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, matcher, title, body));
                     if cues.count(Group::CongoBrazzaville) > cues.count(Group::CongoKinshasa) {
                         if let Some(cg) = self.cg {
                             found[i].country = cg;
@@ -336,14 +343,17 @@ impl Rules {
                 ("US", "Washington") => {
                     let state = next_word(text, f.end)
                         .is_some_and(|(s, e)| matches!(&text[s..e], "state" | "State"));
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, cue_hits));
-                    if state || cues.count(Group::WashingtonState) > 0 && !mentions_dc(body) {
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, matcher, title, body));
+                    if state
+                        || cues.count(Group::WashingtonState) > 0
+                            && !*dc.get_or_insert_with(|| mentions_dc(body))
+                    {
                         found[i].kind = MentionKind::City;
                     }
                 }
                 ("US", "US") if shouting(text, f.start, f.end) => keep[i] = false,
                 ("BE", "Brussels") => {
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, cue_hits));
+                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, matcher, title, body));
                     let belgium = names_otherwise(f.country, "Brussels", found);
                     if cues.count(Group::EuMetonym) > 0
                         && !belgium

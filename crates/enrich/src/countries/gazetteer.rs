@@ -190,6 +190,10 @@ fn variants(alias: &str, target: Target) -> Vec<String> {
     let no_fold = alias.starts_with('=');
     let alias = alias.trim_start_matches('=');
     let mut base = vec![alias.to_string()];
+    // Names are found from capitalised word starts, so "the Emirates" needs "Emirates" too.
+    if let (Target::Country(..), Some(rest)) = (target, alias.strip_prefix("the ")) {
+        base.push(rest.to_string());
+    }
     if let Target::Country(_, MentionKind::Demonym) = target {
         if let Some(plural) = plural(alias) {
             base.push(plural);

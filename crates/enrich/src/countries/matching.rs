@@ -1,5 +1,8 @@
-//! Finding gazetteer surface forms in a text: one Aho-Corasick pass (ASCII case-insensitive,
-//! overlapping), then word boundaries, the case rule, and leftmost-longest selection.
+//! Finding gazetteer surface forms in a text: one pass over the text, walking an Aho-Corasick
+//! automaton (ASCII case-insensitive, anchored) from every capitalised word start, then word
+//! boundaries, the case rule, and leftmost-longest selection. The automaton is a contiguous
+//! NFA: with ~4,500 surfaces a DFA is over ten megabytes and each step misses the cache, while
+//! the NFA is compact and, anchored, dies after a few bytes at most word starts.
 //!
 //! Case rule: a matched character must equal the pattern's character, or be the upper-case form
 //! of a lower-case pattern character. So "Turkey", "TURKEY" and "Republic Of The Congo" match,
@@ -10,7 +13,11 @@
 //! over "Republic of the Congo"). Blocking phrases take part in the selection and then hide what
 //! they cover ("New Mexico", "guinea pig").
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::{
+    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind, StartKind,
+};
 
 use super::gazetteer::{Pattern, Target};
 use crate::text::{char_at, char_before, is_word_char};
@@ -20,79 +27,140 @@ use crate::text::{char_at, char_before, is_word_char};
 pub struct Candidate {
     pub start: usize,
     pub end: usize,
+    /// Index into the gazetteer's patterns.
     pub pattern: usize,
 }
 
-/// The compiled automaton over every pattern's surface.
+/// The compiled automata: names and blocking phrases in one automaton walked, anchored, from each
+/// capitalised word start; context cues in a second automaton searched only when a
+/// disambiguation rule asks for them.
 pub struct Matcher {
-    automaton: AhoCorasick,
+    names: NFA,
+    /// Automaton pattern id -> gazetteer pattern index.
+    name_ids: Vec<usize>,
+    cues: AhoCorasick,
+    /// Cue automaton pattern id -> gazetteer pattern index.
+    cue_ids: Vec<usize>,
+    /// Surface of every gazetteer pattern, by gazetteer index.
     surfaces: Vec<Box<str>>,
-    is_cue: Vec<bool>,
 }
 
 impl Matcher {
     pub fn new(patterns: &[Pattern]) -> Matcher {
         let surfaces: Vec<Box<str>> = patterns.iter().map(|p| p.surface.as_str().into()).collect();
-        let is_cue = patterns
-            .iter()
-            .map(|p| matches!(p.target, Target::Cue(_)))
-            .collect();
-        let automaton = AhoCorasickBuilder::new()
+        let (mut name_ids, mut cue_ids) = (Vec::new(), Vec::new());
+        for (i, p) in patterns.iter().enumerate() {
+            match p.target {
+                Target::Cue(_) => cue_ids.push(i),
+                Target::Country(..) | Target::Block => name_ids.push(i),
+            }
+        }
+        let names = NFA::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(name_ids.iter().map(|&i| surfaces[i].as_bytes()))
+            .expect("the gazetteer's names always build an automaton");
+        let cues = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::Standard)
-            .build(surfaces.iter().map(|s| s.as_bytes()))
-            .expect("the gazetteer's patterns always build an automaton");
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(cue_ids.iter().map(|&i| surfaces[i].as_bytes()))
+            .expect("the cue words always build an automaton");
         Matcher {
-            automaton,
+            names,
+            name_ids,
+            cues,
+            cue_ids,
             surfaces,
-            is_cue,
         }
     }
 
-    /// Appends to `out` the selected, non-overlapping candidates in `text`, in text order, and
-    /// to `cues` the context words found (leftmost-longest among themselves; no case rule).
+    /// Appends to `out` the selected, non-overlapping candidates in `text`, in text order.
     /// `scratch` is reused between calls to avoid allocating.
-    pub fn find(
+    ///
+    /// Every name and blocking phrase starts with a word character, and by the case rule a
+    /// name can only start where the text has a capital (or a non-ASCII letter such as "É"):
+    /// so the automaton is walked, anchored, from those word starts only, until it dies. Each walk
+    /// reports every pattern that starts there (longest and shorter ones).
+    pub fn find(&self, text: &str, scratch: &mut Vec<Candidate>, out: &mut Vec<Candidate>) {
+        scratch.clear();
+        let bytes = text.as_bytes();
+        let Ok(start_state) = self.names.start_state(Anchored::Yes) else {
+            return;
+        };
+        for (i, &b) in bytes.iter().enumerate() {
+            if !(b.is_ascii_uppercase() || b >= 0xC0) {
+                continue;
+            }
+            let at_word_start = match i.checked_sub(1).map(|p| bytes[p]) {
+                None => true,
+                Some(p) if p < 0x80 => !p.is_ascii_alphanumeric(),
+                Some(_) => !char_before(text, i).is_some_and(is_word_char),
+            };
+            if !at_word_start {
+                continue;
+            }
+            let mut sid = start_state;
+            for (j, &byte) in bytes[i..].iter().enumerate() {
+                sid = self.names.next_state(Anchored::Yes, sid, byte);
+                if self.names.is_dead(sid) {
+                    break;
+                }
+                if !self.names.is_match(sid) {
+                    continue;
+                }
+                let end = i + j + 1;
+                for k in 0..self.names.match_len(sid) {
+                    let id = self.names.match_pattern(sid, k).as_usize();
+                    let Some(&pattern) = self.name_ids.get(id) else {
+                        continue;
+                    };
+                    self.consider(text, i, end, pattern, scratch);
+                }
+            }
+        }
+        select_leftmost_longest(scratch, out);
+    }
+
+    /// Keeps a raw match that passes the case rule and the word boundaries.
+    fn consider(
         &self,
         text: &str,
+        start: usize,
+        end: usize,
+        pattern: usize,
         scratch: &mut Vec<Candidate>,
-        out: &mut Vec<Candidate>,
-        cues: &mut Vec<Candidate>,
     ) {
-        scratch.clear();
-        let cues_from = cues.len();
-        for m in self.automaton.find_overlapping_iter(text) {
-            let (start, end, pattern) = (m.start(), m.end(), m.pattern().as_usize());
-            let surface = &self.surfaces[pattern];
-            // Matches are ASCII case-insensitive over whole UTF-8 sequences of the pattern, so
-            // they always start and end on char boundaries; check anyway, never slice blindly.
-            let Some(matched) = text.get(start..end) else {
-                continue;
-            };
-            if self.is_cue[pattern] {
-                if edges_ok(text, surface, start, end) {
-                    cues.push(Candidate {
-                        start,
-                        end,
-                        pattern,
-                    });
-                }
-                continue;
-            }
-            if !case_ok(surface, matched) || !edges_ok(text, surface, start, end) {
-                continue;
-            }
+        let surface = &self.surfaces[pattern];
+        // A match may end inside a multi-byte character only if the pattern does, which it
+        // never does; check anyway, never slice blindly.
+        let Some(matched) = text.get(start..end) else {
+            return;
+        };
+        if case_ok(surface, matched) && edges_ok(text, surface, start, end) {
             scratch.push(Candidate {
                 start,
                 end,
                 pattern,
             });
         }
-        select_leftmost_longest(scratch, out);
-        // The cues found in this text, selected the same way among themselves.
-        let mut found_cues: Vec<Candidate> = cues.drain(cues_from..).collect();
-        select_leftmost_longest(&mut found_cues, cues);
+    }
+
+    /// Appends to `out` the context words (cues) in `text`, leftmost-longest, on word
+    /// boundaries, in any case.
+    pub fn find_cues(&self, text: &str, out: &mut Vec<Candidate>) {
+        for m in self.cues.find_iter(text) {
+            let Some(&pattern) = self.cue_ids.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            if edges_ok(text, &self.surfaces[pattern], m.start(), m.end()) {
+                out.push(Candidate {
+                    start: m.start(),
+                    end: m.end(),
+                    pattern,
+                });
+            }
+        }
     }
 }
 

@@ -60,15 +60,10 @@ impl CountryMatcher {
         let g = &self.gazetteer;
         let mut scratch: Vec<Candidate> = Vec::new();
         let mut found: Vec<Found> = Vec::new();
-        let mut cue_hits: Vec<(Field, Candidate)> = Vec::new();
         let mut selected = Vec::new();
-        let mut cues = Vec::new();
         for (field, text) in [(Field::Title, title), (Field::Body, body)] {
             selected.clear();
-            cues.clear();
-            self.matcher
-                .find(text, &mut scratch, &mut selected, &mut cues);
-            cue_hits.extend(cues.iter().map(|c| (field, *c)));
+            self.matcher.find(text, &mut scratch, &mut selected);
             found.extend(
                 selected
                     .iter()
@@ -88,7 +83,7 @@ impl CountryMatcher {
         if found.is_empty() {
             return Vec::new();
         }
-        self.rules.apply(g, title, body, &mut found, &cue_hits);
+        self.rules.apply(g, &self.matcher, title, body, &mut found);
 
         let dateline = dateline::find(body);
         if let Some(d) = dateline {

@@ -61,11 +61,12 @@ pub fn lead_end(body: &str, from: usize) -> usize {
     let limit = crate::text::floor_char_boundary(body, from.saturating_add(400));
     let rest = &body[from..limit];
     let bytes = rest.as_bytes();
-    for (i, c) in rest.char_indices() {
-        let end = i + c.len_utf8();
+    // Sentence ends are ASCII, so a byte scan finds them without decoding characters.
+    for (i, &c) in bytes.iter().enumerate() {
+        let end = i + 1;
         match c {
-            '\n' if i > 0 && rest[..i].trim().len() > 1 => return from + i,
-            '.' | '!' | '?' => {
+            b'\n' if i > 0 && rest[..i].trim().len() > 1 => return from + i,
+            b'.' | b'!' | b'?' => {
                 let next = bytes.get(end).copied();
                 let after = bytes.get(end + 1).copied();
                 let spaced = next.is_none() || next == Some(b' ') || next == Some(b'\n');
