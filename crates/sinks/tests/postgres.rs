@@ -724,3 +724,35 @@ async fn two_sinks_writing_the_same_articles_at_once_leave_each_article_once() {
         assert_stored_exactly(&client, rec).await;
     }
 }
+
+#[tokio::test]
+async fn a_write_dropped_midway_commits_nothing_and_the_next_one_works() {
+    let db = TestDb::create().await;
+    let mut sink = PostgresSink::connect(&db.config()).await.unwrap();
+    let client = db.client().await;
+    let batch = gen::articles(10, 0..2000, now());
+    // The caller gives up (shutdown deadline): the future is dropped inside the transaction.
+    let cut = tokio::time::timeout(Duration::from_millis(30), sink.write_batch(&batch)).await;
+    assert!(cut.is_err(), "the write should not finish in 30 ms");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(table_counts(&client).await, [0, 0, 0, 0]);
+    sink.write_batch(&batch).await.unwrap();
+    assert_eq!(table_counts(&client).await, expected_counts(&batch));
+}
+
+#[tokio::test]
+async fn a_database_error_that_retrying_cannot_fix_is_returned_at_once() {
+    let db = TestDb::create().await;
+    let mut sink = PostgresSink::connect(&db.config()).await.unwrap();
+    let client = db.client().await;
+    let batch = gen::articles(11, 0..50, now());
+    client
+        .batch_execute("ALTER TABLE article_weapons RENAME COLUMN category TO kind")
+        .await
+        .unwrap();
+    let err = sink.write_batch(&batch).await.unwrap_err();
+    assert!(!err.is_transient(), "{err}");
+    assert!(err.to_string().contains(&db.name), "names the database: {err}");
+    assert_eq!(sink.stats().retries, 0);
+    assert_eq!(table_counts(&client).await, [0, 0, 0, 0]);
+}
