@@ -1,7 +1,7 @@
 //! Duplicate detection across feeds: exact by canonical URL, near by SimHash over word
 //! shingles of the body, within a time window. Duplicates are recorded, never dropped.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -89,6 +89,8 @@ pub struct DedupIndex {
     entries: VecDeque<IndexEntry>,
     #[serde(skip)]
     by_url: HashMap<String, String>,
+    #[serde(skip)]
+    ids: HashSet<String>,
 }
 
 impl DedupIndex {
@@ -99,6 +101,7 @@ impl DedupIndex {
             .iter()
             .filter_map(|e| e.canonical_url.clone().map(|u| (u, e.id.clone())))
             .collect();
+        self.ids = self.entries.iter().map(|e| e.id.clone()).collect();
     }
 
     pub fn len(&self) -> usize {
@@ -132,7 +135,7 @@ impl DedupIndex {
         at: DateTime<Utc>,
         max_distance: u32,
     ) -> Option<Duplicate> {
-        if self.entries.iter().any(|e| e.id == id) {
+        if self.ids.contains(id) {
             return None;
         }
         let hash = simhash(text);
@@ -170,6 +173,7 @@ impl DedupIndex {
                 .entry(url.to_string())
                 .or_insert_with(|| id.to_string());
         }
+        self.ids.insert(id.to_string());
         self.entries.push_back(IndexEntry {
             id: id.into(),
             feed_id: feed_id.into(),

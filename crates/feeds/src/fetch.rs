@@ -127,13 +127,7 @@ impl Fetcher {
             Url::parse(req.url.trim()).map_err(|e| FetchError::Other(format!("bad URL: {e}")))?;
         match url.scheme() {
             "file" => fetch_file(&url, req, self.config.max_body_bytes).await,
-            "http" | "https" => {
-                let total = Duration::from_secs(self.config.timeout_secs);
-                match tokio::time::timeout(total, self.fetch_http(url, req)).await {
-                    Ok(r) => r,
-                    Err(_) => Err(FetchError::Timeout),
-                }
-            }
+            "http" | "https" => self.fetch_http(url, req).await,
             other => Err(FetchError::Other(format!(
                 "unsupported URL scheme {other:?}"
             ))),
@@ -147,6 +141,10 @@ impl Fetcher {
     ) -> Result<FetchResponse, FetchError> {
         let original_host = url.host_str().unwrap_or("").to_string();
         let mut redirects = Vec::new();
+        // The timeout budget covers requests and bodies across redirect hops, not the time
+        // spent waiting for a host slot behind other feeds.
+        let total = Duration::from_secs(self.config.timeout_secs);
+        let mut first_send: Option<Instant> = None;
         loop {
             if req.ssrf_guard {
                 crate::fulltext::check_public(&url).await?;
@@ -176,13 +174,17 @@ impl Fetcher {
             }
             let same_host = host == original_host;
             let headers = request_headers(req, same_host)?;
-            let resp = self
-                .client
-                .get(url.clone())
-                .headers(headers)
-                .send()
-                .await
-                .map_err(map_reqwest)?;
+            let remaining =
+                total.saturating_sub(first_send.get_or_insert_with(Instant::now).elapsed());
+            let resp = match tokio::time::timeout(
+                remaining,
+                self.client.get(url.clone()).headers(headers).send(),
+            )
+            .await
+            {
+                Ok(r) => r.map_err(map_reqwest)?,
+                Err(_) => return Err(FetchError::Timeout),
+            };
             let status = resp.status().as_u16();
             if matches!(status, 301 | 302 | 303 | 307 | 308) {
                 let location = resp
@@ -228,7 +230,14 @@ impl Fetcher {
                 .and_then(|v| parse_max_age(&v))
                 .or_else(|| expires_minus_date(get(header::EXPIRES), get(header::DATE)));
             let body = if (200..300).contains(&status) {
-                read_capped(resp, self.config.max_body_bytes).await?
+                let remaining =
+                    total.saturating_sub(first_send.map(|t| t.elapsed()).unwrap_or_default());
+                match tokio::time::timeout(remaining, read_capped(resp, self.config.max_body_bytes))
+                    .await
+                {
+                    Ok(b) => b?,
+                    Err(_) => return Err(FetchError::Timeout),
+                }
             } else {
                 Bytes::new()
             };

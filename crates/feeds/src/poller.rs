@@ -2,7 +2,7 @@
 //! state and hands out new articles. Ids only become "seen" in [`Poller::mark_delivered`], so a
 //! crash between fetch and publish re-emits instead of losing.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -124,6 +124,7 @@ struct Fetched {
 }
 
 const DEDUP_FILE: &str = "dedup-index.json";
+const DEDUP_SAVE_EVERY: Duration = Duration::from_secs(30);
 
 /// Polls a set of feeds. See the crate docs for the life of an article.
 pub struct Poller {
@@ -132,6 +133,8 @@ pub struct Poller {
     feeds: Vec<FeedRuntime>,
     store: StateStore,
     dedup: DedupIndex,
+    /// When the duplicate index was last written (it is written at most every 30 s).
+    dedup_saved_at: Option<Instant>,
 }
 
 impl Poller {
@@ -196,6 +199,7 @@ impl Poller {
             feeds: runtimes,
             store,
             dedup,
+            dedup_saved_at: None,
         })
     }
 
@@ -237,10 +241,11 @@ impl Poller {
             let wait = (earliest - now).to_std().unwrap_or(Duration::ZERO);
             tokio::time::sleep(wait).await;
         }
-        let now = Utc::now();
+        // Feeds due within the next second join this batch rather than waking us again.
+        let horizon = Utc::now() + chrono::Duration::seconds(1);
         let due: Vec<usize> = active
             .into_iter()
-            .filter(|i| self.feeds[*i].state.next_due.is_none_or(|d| d <= now))
+            .filter(|i| self.feeds[*i].state.next_due.is_none_or(|d| d <= horizon))
             .collect();
         self.poll_indices(&due).await
     }
@@ -279,22 +284,37 @@ impl Poller {
         }
         feed.state.prune_seen(now, ttl, max);
         self.store.save(&feed.state)?;
+        if self
+            .dedup_saved_at
+            .is_none_or(|t| t.elapsed() >= DEDUP_SAVE_EVERY)
+        {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the cross-feed duplicate index (otherwise written at most every 30 s by
+    /// [`Poller::mark_delivered`]). Call on shutdown. Per-feed state is always current.
+    pub fn flush(&mut self) -> Result<(), FeedsError> {
+        let now = Utc::now();
         self.dedup.prune(
             now,
             chrono::Duration::hours(self.config.near_dup_window_hours as i64),
         );
         self.store.save_json(DEDUP_FILE, &self.dedup)?;
+        self.dedup_saved_at = Some(Instant::now());
         Ok(())
     }
 
     async fn poll_indices(&mut self, indices: &[usize]) -> Vec<FeedPoll> {
-        let mut results: Vec<Option<FeedPoll>> = vec![None; self.feeds.len()];
+        // Feed index -> its poll; returned in the order of `indices`.
+        let mut results: HashMap<usize, FeedPoll> = HashMap::with_capacity(indices.len());
         let mut jobs = Vec::new();
         let now = Utc::now();
         for &i in indices {
             let feed = &self.feeds[i];
             if feed.state.retired {
-                results[i] = Some(self.retired_poll(i));
+                results.insert(i, self.retired_poll(i));
                 continue;
             }
             let forced_full = self.config.force_full_fetch_hours > 0
@@ -343,21 +363,21 @@ impl Poller {
             if self.feeds[index].config.full_text && !poll.articles.is_empty() {
                 full_text_jobs.push(index);
             }
-            results[index] = Some(poll);
+            results.insert(index, poll);
         }
         if !full_text_jobs.is_empty() {
             let fetcher = self.fetcher.clone();
             let futs = full_text_jobs.into_iter().filter_map(|i| {
-                let poll = results[i].take()?;
+                let poll = results.remove(&i)?;
                 let allow_private = self.feeds[i].config.allow_private;
                 let fetcher = fetcher.clone();
                 Some(async move { (i, enrich_full_text(&fetcher, poll, allow_private).await) })
             });
             for (i, poll) in join_all(futs).await {
-                results[i] = Some(poll);
+                results.insert(i, poll);
             }
         }
-        results.into_iter().flatten().collect()
+        indices.iter().filter_map(|i| results.remove(i)).collect()
     }
 
     fn retired_poll(&self, i: usize) -> FeedPoll {
@@ -397,6 +417,7 @@ impl Poller {
         let mut ttl_floor = None;
         let mut etag = None;
         let mut last_modified = None;
+        let fingerprint_before = persist_fingerprint(&feed.state);
         feed.state.last_attempt = Some(now);
         let outcome = match f.result {
             Err(FetchError::Timeout) => FetchOutcome::Timeout,
@@ -513,7 +534,16 @@ impl Poller {
             now,
         );
         feed.state.next_due = next;
-        if let Err(e) = self.store.save(&feed.state) {
+        // Scheduling fields alone do not justify a write (10,000 feeds polled every minute
+        // would rewrite every state file every minute); anything else does.
+        let material =
+            !articles.is_empty() || persist_fingerprint(&feed.state) != fingerprint_before;
+        let saved = if material {
+            self.store.save(&feed.state)
+        } else {
+            Ok(())
+        };
+        if let Err(e) = saved {
             warnings.push(format!("cannot persist feed state: {e}"));
         }
         FeedPoll {
@@ -534,6 +564,24 @@ impl Poller {
             consecutive_failures: feed.state.consecutive_failures,
         }
     }
+}
+
+/// The state fields whose change must reach the disk at once.
+fn persist_fingerprint(s: &FeedState) -> String {
+    format!(
+        "{:?}|{:?}|{:?}|{}|{:?}|{}|{:?}|{:?}|{}|{:?}|{}",
+        s.etag,
+        s.last_modified,
+        s.body_hash,
+        s.consecutive_failures,
+        s.last_outcome,
+        s.retired,
+        s.redirect.as_ref().map(|r| (&r.target, r.count)),
+        s.current_url,
+        s.seen.len(),
+        s.last_new_item,
+        s.paragraph_counts.len()
+    )
 }
 
 fn commit_validators(state: &mut FeedState, p: &Pending) {

@@ -23,7 +23,7 @@ use newswire_feeds::text::{collapse_ws, html_to_text};
 use newswire_feeds::{parse_document, ParseError, ParsedFeed};
 
 /// Share of in-scope expectations matched; raise it when the parser gets better.
-const FLOOR: f64 = 0.88;
+const FLOOR: f64 = 0.89;
 
 fn corpus_dir() -> Option<PathBuf> {
     let dir =
@@ -166,7 +166,9 @@ fn actual(feed: &ParsedFeed, field: &str) -> Option<String> {
         "entries[0]['link']" => e?.url.clone().unwrap_or_default(),
         "entries[0]['id']" => e?.guid.clone().unwrap_or_default(),
         "entries[0]['description']" | "entries[0]['summary']" => {
-            e?.summary.clone().unwrap_or_default()
+            // feedparser fills description/summary from the content when an entry has none.
+            let e = e?;
+            e.summary.clone().unwrap_or_else(|| e.text.clone())
         }
         "entries[0]['content'][0]['value']" => e?.text.clone(),
         _ => return None,

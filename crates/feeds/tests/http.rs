@@ -663,3 +663,61 @@ async fn poll_due_waits_for_the_schedule() {
     );
     assert_eq!(server.requests_for("/f").len(), 2);
 }
+
+#[tokio::test]
+async fn clutter_is_learnt_across_polls_and_persisted() {
+    let n = Arc::new(AtomicUsize::new(1));
+    let n2 = n.clone();
+    let server = Server::start(move |_| {
+        let i = n2.load(Ordering::SeqCst);
+        Reply::ok(
+            "text/xml",
+            format!(
+                "<rss version=\"2.0\"><channel><item><title>Story {i}</title><link>https://example.com/{i}</link>\
+                 <description><![CDATA[<p>Ministers met on day {i} to discuss the frigate contract and its financing.</p>\
+                 <p>Get our award-winning coverage delivered to your inbox.</p>]]></description></item></channel></rss>"
+            ),
+        )
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let feeds = vec![feed("learn", server.url("/f"))];
+    let mut bodies = Vec::new();
+    for i in 1..=4 {
+        n.store(i, Ordering::SeqCst);
+        // A new poller each time: the learnt counts must come back from disk.
+        let mut p = Poller::new(cfg(), feeds.clone(), Some(dir.path().into())).unwrap();
+        let poll = poll_one(&mut p).await;
+        assert_eq!(poll.articles.len(), 1, "poll {i}: {:?}", poll.outcome);
+        bodies.push(poll.articles[0].body.clone());
+        deliver(&mut p, &poll);
+    }
+    assert!(bodies[0].contains("award-winning"), "{bodies:?}");
+    assert!(bodies[1].contains("award-winning"), "{bodies:?}");
+    for b in &bodies[2..] {
+        assert!(
+            !b.contains("award-winning") && b.starts_with("Ministers met"),
+            "{bodies:?}"
+        );
+    }
+}
+
+#[test]
+fn shards_split_the_configured_feeds() {
+    let feeds: Vec<FeedConfig> = (0..50)
+        .map(|i| FeedConfig::new(format!("https://host{i}.example/feed.xml")))
+        .collect();
+    let mut seen: Vec<String> = Vec::new();
+    for s in 0..3 {
+        seen.extend(
+            newswire_feeds::shard_feeds(feeds.clone(), s, 3)
+                .iter()
+                .map(|f| f.feed_id()),
+        );
+    }
+    seen.sort();
+    let mut all: Vec<String> = feeds.iter().map(|f| f.feed_id()).collect();
+    all.sort();
+    assert_eq!(seen, all);
+    assert_eq!(newswire_feeds::parse_shard("2/3"), Ok((2, 3)));
+}
