@@ -91,6 +91,14 @@ impl Tracker {
         let Some(part) = self.parts.get_mut(&key) else {
             return 0;
         };
+        if part.entries.back().is_some_and(|(last, _)| *last >= offset) {
+            // The partition was re-read from an earlier offset (a seek, or a broker that lost its
+            // log): what was in flight belongs to the old reading and is forgotten.
+            self.next_generation += 1;
+            part.generation = self.next_generation;
+            part.entries.clear();
+            part.failed_at = None;
+        }
         part.entries.push_back((offset, State::Pending));
         part.generation
     }
@@ -540,6 +548,18 @@ mod tests {
         assert_ne!(g, g2);
         t.resolve("t", 1, g2, 6, true);
         assert_eq!(t.advance(), vec![("t".to_string(), 1, 7)]);
+    }
+
+    #[test]
+    fn offsets_going_back_start_a_new_generation() {
+        let mut t = Tracker::default();
+        let g = t.register("t", 0, 100);
+        let g2 = t.register("t", 0, 3);
+        assert_ne!(g, g2);
+        t.resolve("t", 0, g, 100, true);
+        assert!(t.advance().is_empty());
+        t.resolve("t", 0, g2, 3, true);
+        assert_eq!(t.advance(), vec![("t".to_string(), 0, 4)]);
     }
 
     #[test]

@@ -1,12 +1,21 @@
-//! The Kafka producer: idempotent, `acks=all`, backpressure on a full queue.
+//! The Kafka producer: idempotent, `acks=all`, backpressure on a full queue, and recovery
+//! from a client that stopped making progress.
+//!
+//! A broker that lost its state (a restart without durable storage) no longer knows the
+//! idempotent producer's id: librdkafka then retries `UNKNOWN_PRODUCER_ID` without end. A
+//! watchdog replaces a client that has records in flight but no delivery for `stall_timeout`
+//! (default 30 s, longer than a broker restart): the stuck records fail (their receipts are
+//! negative, so their sources re-send them) and new records go through a fresh client.
 
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock, Weak};
+use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 use futures::FutureExt;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer as _};
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer as _, PurgeConfig};
 
 use super::{transport, KafkaSettings};
 use crate::{BusError, Producer, Receipt, Record};
@@ -14,32 +23,103 @@ use crate::{BusError, Producer, Receipt, Record};
 /// How long `send` sleeps between retries while librdkafka's queue is full.
 const QUEUE_FULL_BACKOFF: Duration = Duration::from_millis(5);
 
+struct Inner {
+    settings: KafkaSettings,
+    client: RwLock<FutureProducer>,
+    /// Milliseconds since `epoch` of the last successful delivery (or of the last reset).
+    last_progress: AtomicU64,
+    epoch: Instant,
+    stall_timeout: Duration,
+}
+
+impl Inner {
+    fn client(&self) -> FutureProducer {
+        self.client.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn progressed(&self) {
+        self.last_progress
+            .store(self.epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
+    }
+
+    fn since_progress(&self) -> Duration {
+        let last = Duration::from_millis(self.last_progress.load(Ordering::Relaxed));
+        self.epoch.elapsed().saturating_sub(last)
+    }
+
+    /// Replaces a client with records in flight and no delivery for `stall_timeout`.
+    fn check_stalled(&self) {
+        let client = self.client();
+        if client.in_flight_count() == 0 || self.since_progress() < self.stall_timeout {
+            return;
+        }
+        let fresh: FutureProducer = match self.settings.producer_config().create() {
+            Ok(p) => p,
+            Err(err) => {
+                tracing::error!(error = %err, "cannot create a new producer");
+                return;
+            }
+        };
+        tracing::warn!(
+            in_flight = client.in_flight_count(),
+            stalled_secs = self.since_progress().as_secs(),
+            "producer made no progress: replacing it (its records fail and are sent again)"
+        );
+        *self.client.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+        self.progressed();
+        client.purge(PurgeConfig::default().queue().inflight());
+    }
+}
+
 /// Sends records to Kafka topics. Cheap to clone (the client is shared).
 #[derive(Clone)]
 pub struct KafkaProducer {
-    inner: FutureProducer,
+    inner: Arc<Inner>,
 }
 
 impl KafkaProducer {
     /// An idempotent `acks=all` producer with `settings` passed through.
     pub fn new(settings: &KafkaSettings) -> Result<Self, BusError> {
-        let inner: FutureProducer = settings.producer_config().create().map_err(transport)?;
+        Self::with_stall_timeout(settings, Duration::from_secs(30))
+    }
+
+    /// As [`KafkaProducer::new`], replacing a client stuck for `stall_timeout`.
+    pub fn with_stall_timeout(settings: &KafkaSettings, stall_timeout: Duration) -> Result<Self, BusError> {
+        let client: FutureProducer = settings.producer_config().create().map_err(transport)?;
+        let inner = Arc::new(Inner {
+            settings: settings.clone(),
+            client: RwLock::new(client),
+            last_progress: AtomicU64::new(0),
+            epoch: Instant::now(),
+            stall_timeout,
+        });
+        let weak: Weak<Inner> = Arc::downgrade(&inner);
+        std::thread::Builder::new()
+            .name("newswire-producer-watchdog".into())
+            .spawn(move || loop {
+                std::thread::sleep(Duration::from_secs(1));
+                match weak.upgrade() {
+                    Some(inner) => inner.check_stalled(),
+                    None => return,
+                }
+            })
+            .map_err(transport)?;
         Ok(KafkaProducer { inner })
     }
 
     /// Waits until every queued record was delivered or failed, up to `timeout` (blocking).
     pub fn flush(&self, timeout: Duration) -> Result<(), BusError> {
-        self.inner.flush(timeout).map_err(transport)
+        self.inner.client().flush(timeout).map_err(transport)
     }
 
     /// Records queued in librdkafka and not yet acknowledged by the broker.
     pub fn in_flight(&self) -> i32 {
-        self.inner.in_flight_count()
+        self.inner.client().in_flight_count()
     }
 
-    /// The underlying rdkafka producer.
-    pub fn rdkafka(&self) -> &FutureProducer {
-        &self.inner
+    /// The current underlying rdkafka producer.
+    pub fn rdkafka(&self) -> FutureProducer {
+        self.inner.client()
     }
 }
 
@@ -55,25 +135,26 @@ pub(crate) fn to_headers(record: &Record) -> OwnedHeaders {
 }
 
 impl Producer for KafkaProducer {
-    fn send<'a>(
-        &'a self,
-        topic: &'a str,
-        record: Record,
-    ) -> BoxFuture<'a, Result<Receipt, BusError>> {
+    fn send<'a>(&'a self, topic: &'a str, record: Record) -> BoxFuture<'a, Result<Receipt, BusError>> {
         async move {
             let mut future_record = FutureRecord::to(topic)
                 .key(record.key.as_bytes())
                 .payload(record.payload.as_slice())
                 .headers(to_headers(&record));
             loop {
-                match self.inner.send_result(future_record) {
+                let client = self.inner.client();
+                match client.send_result(future_record) {
                     Ok(delivery) => {
+                        let inner = self.inner.clone();
                         return Ok(Receipt::new(async move {
                             match delivery.await {
-                                Ok(Ok(_)) => Ok(()),
-                                Ok(Err((err, _message))) => Err(BusError::NotAcknowledged(
-                                    format!("broker did not acknowledge the record: {err}"),
-                                )),
+                                Ok(Ok(_)) => {
+                                    inner.progressed();
+                                    Ok(())
+                                }
+                                Ok(Err((err, _message))) => Err(BusError::NotAcknowledged(format!(
+                                    "broker did not acknowledge the record: {err}"
+                                ))),
                                 Err(_canceled) => Err(BusError::NotAcknowledged(
                                     "producer closed before the delivery report".into(),
                                 )),
@@ -86,9 +167,7 @@ impl Producer for KafkaProducer {
                         tokio::time::sleep(QUEUE_FULL_BACKOFF).await;
                     }
                     Err((err, _)) => {
-                        return Err(BusError::Transport(format!(
-                            "cannot send to {topic}: {err}"
-                        )))
+                        return Err(BusError::Transport(format!("cannot send to {topic}: {err}")))
                     }
                 }
             }

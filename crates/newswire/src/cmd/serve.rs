@@ -33,15 +33,10 @@ use crate::telemetry::Metrics;
 
 /// Loads `path`, or the built-in defaults when no config is given.
 pub fn load_config(path: Option<&Path>) -> Result<Config, String> {
-    match path {
-        Some(p) => Config::load(p).map_err(|e| e.to_string()),
-        // No file: the defaults on the Kafka bus, with NEWSWIRE_* environment overrides.
-        None => {
-            let env =
-                std::env::vars().chain([("NEWSWIRE_BUS__KIND".to_string(), "kafka".to_string())]);
-            Config::load_with_env(Path::new(""), env).map_err(|e| e.to_string())
-        }
-    }
+    // A Kafka service is on the Kafka bus whatever the file says (the same file may also serve
+    // `newswire run` in memory); without a file, the defaults with NEWSWIRE_* overrides.
+    let env = std::env::vars().chain([("NEWSWIRE_BUS__KIND".to_string(), "kafka".to_string())]);
+    Config::load_with_env(path.unwrap_or(Path::new("")), env).map_err(|e| e.to_string())
 }
 
 /// What every service process has: signals, counters, health and the optional HTTP listener.
