@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::error::PostgresError;
 
-/// Configuration of the PostgreSQL sink (`[sink.postgres]` in the config file).
+/// Configuration of the PostgreSQL sink (`[sinks.postgres]` in the config file).
 ///
 /// Every field but `url` has a default. Unknown keys are refused; [`PostgresConfig::validate`]
 /// names the field of any bad value.
@@ -87,7 +87,7 @@ impl PostgresConfig {
         }
     }
 
-    /// Checks every value; the error names the field (`postgres.url`, ...).
+    /// Checks every value; the error names the key (`sinks.postgres.url`, ...).
     pub fn validate(&self) -> Result<(), PostgresError> {
         self.connection_config().map(|_| ())?;
         if self.connect_timeout_ms == 0 {
@@ -269,7 +269,7 @@ mod tests {
         for (cfg, field) in cases {
             let err = cfg.validate().expect_err(field);
             assert!(
-                err.to_string().contains(&format!("postgres.{field}")),
+                err.to_string().contains(&format!("sinks.postgres.{field}")),
                 "{err} should name {field}"
             );
         }

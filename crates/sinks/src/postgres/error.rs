@@ -8,8 +8,8 @@ use tokio_postgres::error::SqlState;
 /// not acknowledge it.
 #[derive(Debug, thiserror::Error)]
 pub enum PostgresError {
-    /// A configuration value is invalid; `field` is the key under `[sink.postgres]`.
-    #[error("postgres.{field}: {reason}")]
+    /// A configuration value is invalid; `field` is the key under `[sinks.postgres]`.
+    #[error("sinks.postgres.{field}: {reason}")]
     Config { field: &'static str, reason: String },
 
     /// The database lacks migrations this binary needs (check-only mode), or holds migrations

@@ -34,6 +34,18 @@
 //!
 //! Within a batch, an id that occurs more than once is written from its last occurrence.
 //! Between batches the last write wins.
+//!
+//! # What PostgreSQL cannot hold
+//!
+//! - NUL characters (refused in `text` and `jsonb`) are stored as spaces, one byte for one,
+//!   so byte offsets stay valid.
+//! - An id longer than [`MAX_ID_BYTES`], or a country code or weapon name longer than
+//!   [`MAX_CHILD_KEY_BYTES`], cannot be a key: the batch is refused up front with
+//!   [`PostgresError::InvalidRecord`] naming the record's position, so the caller can
+//!   dead-letter that record and write the rest.
+//! - A timestamp outside the years 1..=9999 leaves its typed column NULL (`record` keeps it).
+//! - A country code or weapon name listed twice in one record is one row (first name and
+//!   category, highest salience, `primary` if any, mention counts added up).
 
 mod config;
 mod error;
