@@ -752,7 +752,10 @@ async fn a_database_error_that_retrying_cannot_fix_is_returned_at_once() {
         .unwrap();
     let err = sink.write_batch(&batch).await.unwrap_err();
     assert!(!err.is_transient(), "{err}");
-    assert!(err.to_string().contains(&db.name), "names the database: {err}");
+    assert!(
+        err.to_string().contains(&db.name),
+        "names the database: {err}"
+    );
     assert_eq!(sink.stats().retries, 0);
     assert_eq!(table_counts(&client).await, [0, 0, 0, 0]);
 }
