@@ -392,3 +392,91 @@ fn never_panics_on_odd_input() {
         let _ = extractor().extract(body, body, &t);
     }
 }
+
+#[test]
+fn object_of_a_lift_verb_is_the_target() {
+    let body = "The United States removed Cuba from the list, easing sanctions.";
+    assert_eq!(
+        rels(body, &[("US", "United States", Name), ("CU", "Cuba", Name)]),
+        vec![r("US", "CU", Lift, false)]
+    );
+}
+
+#[test]
+fn headline_passive() {
+    let body = "Russia sanctioned over grain deal";
+    assert_eq!(
+        rels(body, &[("RU", "Russia", Name)]),
+        vec![r("-", "RU", Impose, false)]
+    );
+}
+
+#[test]
+fn relative_clause_subject() {
+    let body = "Troops moved to Belarus, which remains under EU sanctions for its role.";
+    assert_eq!(
+        rels(body, &[("BY", "Belarus", Name)]),
+        vec![r("EU", "BY", Impose, false)]
+    );
+}
+
+#[test]
+fn a_speaker_is_not_the_imposer() {
+    let body = "The Kremlin said new U.S. sanctions on Russian banks would change nothing.";
+    let got = rels(
+        body,
+        &[
+            ("RU", "Kremlin", Seat),
+            ("US", "U.S.", Abbr),
+            ("RU", "Russian", Demonym),
+        ],
+    );
+    assert_eq!(got, vec![r("US", "RU", Impose, false)]);
+}
+
+#[test]
+fn called_on_x_to_lift() {
+    let body = "South Africa called on the United States to lift sanctions on Zimbabwe.";
+    let got = rels(
+        body,
+        &[
+            ("ZA", "South Africa", Name),
+            ("US", "United States", Name),
+            ("ZW", "Zimbabwe", Name),
+        ],
+    );
+    assert_eq!(got, vec![r("US", "ZW", Lift, false)]);
+}
+
+#[test]
+fn threatened_to_impose_is_a_threat() {
+    let body = "The EU threatened to suspend visas and to impose sanctions on Georgian officials.";
+    assert_eq!(
+        rels(body, &[("GE", "Georgian", Demonym)]),
+        vec![r("EU", "GE", Threaten, false)]
+    );
+}
+
+#[test]
+fn refusal_to_enforce_keeps_the_regime() {
+    let body = "Turkey said it would not enforce Western sanctions on Russian grain.";
+    let got = rels(body, &[("TR", "Turkey", Name), ("RU", "Russian", Demonym)]);
+    assert_eq!(
+        got,
+        vec![r("TR", "RU", Impose, true), r("WEST", "RU", Impose, false)]
+    );
+}
+
+#[test]
+fn two_triggers_in_one_sentence_get_their_own_roles() {
+    let body = "Britain imposed sanctions on tankers in Russia's shadow fleet, which help Moscow evade the G7 oil price cap.";
+    let got = rels(
+        body,
+        &[
+            ("GB", "Britain", Name),
+            ("RU", "Russia", Name),
+            ("RU", "Moscow", Capital),
+        ],
+    );
+    assert!(got.contains(&r("G7", "RU", Evade, false)), "{got:?}");
+}
