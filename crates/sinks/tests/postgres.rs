@@ -759,3 +759,23 @@ async fn a_database_error_that_retrying_cannot_fix_is_returned_at_once() {
     assert_eq!(sink.stats().retries, 0);
     assert_eq!(table_counts(&client).await, [0, 0, 0, 0]);
 }
+
+#[tokio::test]
+async fn skipping_mode_writes_every_storable_record_and_returns_the_others() {
+    let db = TestDb::create().await;
+    let mut sink = PostgresSink::connect(&db.config()).await.unwrap();
+    let client = db.client().await;
+    let mut batch = gen::articles(12, 0..6, now());
+    batch[2].article.id = String::new();
+    let rejected = sink.write_batch_skipping_invalid(&batch).await.unwrap();
+    let positions: Vec<usize> = rejected
+        .iter()
+        .map(|e| match e {
+            PostgresError::InvalidRecord { index, .. } => *index,
+            other => panic!("unexpected {other}"),
+        })
+        .collect();
+    assert_eq!(positions, vec![2]);
+    batch.remove(2);
+    assert_eq!(table_counts(&client).await, expected_counts(&batch));
+}

@@ -68,7 +68,7 @@ pub use rows::{MAX_CHILD_KEY_BYTES, MAX_ID_BYTES};
 
 use config::describe_config;
 use error::is_retryable;
-use rows::{build_rows, BatchRows};
+use rows::{build_rows, build_rows_skipping_invalid, BatchRows};
 
 /// Counters of what the sink has done, for metrics.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -221,9 +221,29 @@ impl PostgresSink {
             return Ok(());
         }
         let rows = build_rows(batch)?;
+        self.write_with_retries(&rows).await
+    }
+
+    /// Like [`write_batch`](Self::write_batch), but a record PostgreSQL cannot store does not
+    /// stop the others: it is left out, and returned as [`PostgresError::InvalidRecord`]
+    /// (with its position in `batch`) for the caller to dead-letter. `Ok` means every other
+    /// record is committed.
+    pub async fn write_batch_skipping_invalid(
+        &mut self,
+        batch: &[EnrichedArticle],
+    ) -> Result<Vec<PostgresError>, PostgresError> {
+        let (rows, rejected) = build_rows_skipping_invalid(batch);
+        if rows.articles.id.is_empty() {
+            return Ok(rejected);
+        }
+        self.write_with_retries(&rows).await?;
+        Ok(rejected)
+    }
+
+    async fn write_with_retries(&mut self, rows: &BatchRows) -> Result<(), PostgresError> {
         let mut backoff = self.backoff();
         loop {
-            match self.write_once(&rows).await {
+            match self.write_once(rows).await {
                 Ok(()) => {
                     self.stats.batches += 1;
                     self.stats.articles += rows.articles.id.len() as u64;

@@ -126,20 +126,53 @@ impl BatchRows {
 /// - A sanctions event becomes one row per (imposer, target) pair, duplicates in either list
 ///   dropped; an empty list stands as one NULL.
 pub(crate) fn build_rows(batch: &[EnrichedArticle]) -> Result<BatchRows, PostgresError> {
+    build(batch, false).map(|(rows, _)| rows)
+}
+
+/// Like [`build_rows`], but a record that cannot be stored is left out and returned as a
+/// [`PostgresError::InvalidRecord`] instead of failing the batch.
+pub(crate) fn build_rows_skipping_invalid(
+    batch: &[EnrichedArticle],
+) -> (BatchRows, Vec<PostgresError>) {
+    match build(batch, true) {
+        Ok(built) => built,
+        // Unreachable: with skip_invalid every record error is collected, not returned.
+        Err(e) => (BatchRows::default(), vec![e]),
+    }
+}
+
+fn build(
+    batch: &[EnrichedArticle],
+    skip_invalid: bool,
+) -> Result<(BatchRows, Vec<PostgresError>), PostgresError> {
+    let mut rejected = Vec::new();
+    let mut valid = vec![true; batch.len()];
     // Keyed by the id as stored (NULs replaced), so two ids that only differ there are one.
     let mut last: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(batch.len());
     for (i, rec) in batch.iter().enumerate() {
-        validate(i, rec)?;
+        if let Err(e) = validate(i, rec) {
+            if !skip_invalid {
+                return Err(e);
+            }
+            valid[i] = false;
+            rejected.push(e);
+            continue;
+        }
         last.insert(clean(&rec.article.id), i);
     }
     let mut rows = BatchRows::default();
     for (i, rec) in batch.iter().enumerate() {
-        if last.get(&clean(&rec.article.id)) != Some(&i) {
+        if !valid[i] || last.get(&clean(&rec.article.id)) != Some(&i) {
             continue;
         }
-        push_record(&mut rows, i, rec)?;
+        if let Err(e) = push_record(&mut rows, i, rec) {
+            if !skip_invalid {
+                return Err(e);
+            }
+            rejected.push(e);
+        }
     }
-    Ok(rows)
+    Ok((rows, rejected))
 }
 
 fn validate(index: usize, rec: &EnrichedArticle) -> Result<(), PostgresError> {
@@ -525,6 +558,22 @@ mod tests {
         }
         let err = build_rows(&[record("")]).unwrap_err();
         assert!(err.to_string().contains("empty"), "{err}");
+    }
+
+    #[test]
+    fn skipping_leaves_out_only_the_unstorable_records() {
+        let long = "x".repeat(MAX_ID_BYTES + 1);
+        let (rows, rejected) =
+            build_rows_skipping_invalid(&[record("a"), record(&long), record(""), record("b")]);
+        assert_eq!(rows.articles.id, vec!["a".to_string(), "b".to_string()]);
+        let positions: Vec<usize> = rejected
+            .iter()
+            .map(|e| match e {
+                PostgresError::InvalidRecord { index, .. } => *index,
+                _ => usize::MAX,
+            })
+            .collect();
+        assert_eq!(positions, vec![1, 2]);
     }
 
     #[test]
