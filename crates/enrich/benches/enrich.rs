@@ -2,10 +2,18 @@
 //! in bytes of title and body per second, plus the weapons and sanctions stages on their own.
 //!
 //! Corpus: the seed story, and news-length articles (about 3 KB each, the size of a wire story)
-//! built by joining the passages of the weapons/sanctions dev set in order.
+//! built by joining the passages of the weapons/sanctions dev set in order (a worst case: almost
+//! every sentence names a weapon or a sanctions event).
+//!
+//! Every measurement runs twice: wall-clock time (`enrich/...`, `stages/...`) and the thread's
+//! CPU time (`cpu/...`). On a shared machine the CPU-time figure is the per-core throughput; the
+//! wall-clock one also counts the time the thread waited for a core.
 //!
 //! `cargo bench -p newswire-enrich --bench enrich -- --measurement-time 3`
 
+use std::time::Duration;
+
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use newswire_enrich::sanctions::SanctionsExtractor;
 use newswire_enrich::weapons::WeaponMatcher;
@@ -44,13 +52,66 @@ fn corpus() -> Vec<(String, String)> {
     out
 }
 
+/// CPU time consumed by the measuring thread (`CLOCK_THREAD_CPUTIME_ID`).
+struct ThreadCpu;
+
+fn thread_cpu_now() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec and the clock id is a libc constant.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(
+        u64::try_from(ts.tv_sec).unwrap_or(0),
+        u32::try_from(ts.tv_nsec).unwrap_or(0),
+    )
+}
+
+impl Measurement for ThreadCpu {
+    type Intermediate = Duration;
+    type Value = Duration;
+
+    fn start(&self) -> Duration {
+        thread_cpu_now()
+    }
+    fn end(&self, started: Duration) -> Duration {
+        thread_cpu_now().saturating_sub(started)
+    }
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+    fn to_f64(&self, value: &Duration) -> f64 {
+        value.as_nanos() as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        // Values are nanoseconds, as for wall-clock time.
+        static WALL: WallTime = WallTime;
+        WALL.formatter()
+    }
+}
+
+fn bench_cpu(c: &mut Criterion<ThreadCpu>) {
+    run(c, "cpu");
+}
+
 fn bench(c: &mut Criterion) {
+    run(c, "wall");
+}
+
+fn run<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
     let enricher = Enricher::new();
     let (seed_title, seed_body) = SEED.split_once('\n').unwrap_or(("", SEED));
     let articles = corpus();
     let corpus_bytes: usize = articles.iter().map(|(t, b)| t.len() + b.len()).sum();
 
-    let mut group = c.benchmark_group("enrich");
+    let mut group = c.benchmark_group(format!("{clock}/enrich"));
     group.throughput(Throughput::Bytes(SEED.len() as u64));
     group.bench_function("seed_story", |b| {
         b.iter_batched(
@@ -89,7 +150,7 @@ fn bench(c: &mut Criterion) {
                 .countries
         })
         .collect();
-    let mut group = c.benchmark_group("stages");
+    let mut group = c.benchmark_group(format!("{clock}/stages"));
     group.throughput(Throughput::Bytes(corpus_bytes as u64));
     group.bench_function("weapons", |b| {
         b.iter(|| {
@@ -108,5 +169,10 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+criterion_group!(wall, bench);
+criterion_group! {
+    name = cpu;
+    config = Criterion::default().with_measurement(ThreadCpu);
+    targets = bench_cpu
+}
+criterion_main!(wall, cpu);
