@@ -616,7 +616,7 @@ async fn a_connection_lost_mid_batch_is_retried_on_a_new_one_and_nothing_is_lost
 async fn statements_time_out_and_a_blocked_batch_fails_without_writing() {
     let db = TestDb::create().await;
     let cfg = PostgresConfig {
-        statement_timeout_ms: 200,
+        statement_timeout_ms: 1000,
         retry_max_attempts: 2,
         ..db.config()
     };
