@@ -85,9 +85,17 @@ impl SinkSet {
     ) -> Result<(), SinkError> {
         if let Some(sink) = self.postgres.as_mut() {
             let started = Instant::now();
-            sink.write_batch(batch)
+            // A record PostgreSQL cannot hold must not block the batch forever: it is left
+            // out (and counted); the other sinks still get it, and it stays on the topic.
+            let refused = sink
+                .write_batch_skipping_invalid(batch)
                 .await
                 .map_err(|e| SinkError::Other(format!("postgres: {e}")))?;
+            for err in &refused {
+                stats.metrics.error("sink", "postgres_invalid_record");
+                tracing::error!(stage = "sink", sink = "postgres", error_code = "postgres_invalid_record",
+                    error = %err, "record left out of PostgreSQL");
+            }
             stats.batch_written("postgres", batch.len(), started.elapsed());
         }
         if let Some(sink) = self.jsonl.as_mut() {
