@@ -41,7 +41,7 @@ pub fn read_topic(
         .set("bootstrap.servers", &settings.brokers)
         .set("group.id", format!("testkit-reader-{}", std::process::id()))
         .set("enable.auto.commit", "false")
-        .set("isolation.level", std::env::var("TESTKIT_ISOLATION").unwrap_or("read_committed".into()))
+        .set("isolation.level", "read_committed")
         .set("enable.partition.eof", "false");
     let consumer: BaseConsumer = config.create()?;
     let deadline = Instant::now() + timeout;

@@ -36,7 +36,8 @@ async fn round_trip_commit_and_resume_on_tansu() {
     assert_eq!(produce(&settings, "rt", records).await.unwrap(), 300);
 
     // First member: ack the first 150 it sees, then stop.
-    let mut consumer = KafkaConsumer::subscribe(&settings, "g1", &["rt"], ConsumerOptions::default()).unwrap();
+    let mut consumer =
+        KafkaConsumer::subscribe(&settings, "g1", &["rt"], ConsumerOptions::default()).unwrap();
     let handle = consumer.handle();
     let mut seen = HashSet::new();
     for _ in 0..150 {
@@ -54,7 +55,8 @@ async fn round_trip_commit_and_resume_on_tansu() {
     handle.closed().await;
 
     // Second member of the same group: gets everything not acked, maybe a few duplicates, no loss.
-    let mut consumer = KafkaConsumer::subscribe(&settings, "g1", &["rt"], ConsumerOptions::default()).unwrap();
+    let mut consumer =
+        KafkaConsumer::subscribe(&settings, "g1", &["rt"], ConsumerOptions::default()).unwrap();
     let mut all = seen.clone();
     let mut second = 0;
     while all.len() < 300 {
@@ -71,8 +73,16 @@ async fn round_trip_commit_and_resume_on_tansu() {
 async fn nack_rewinds_the_partition() {
     let tansu = Tansu::start().unwrap();
     let settings = tansu.settings();
-    ensure_topics(&settings, &[TopicSpec::new("nk", 1, 1)]).await.unwrap();
-    produce(&settings, "nk", (0..5).map(|i| Record::new(format!("k{i}"), vec![b'x']))).await.unwrap();
+    ensure_topics(&settings, &[TopicSpec::new("nk", 1, 1)])
+        .await
+        .unwrap();
+    produce(
+        &settings,
+        "nk",
+        (0..5).map(|i| Record::new(format!("k{i}"), vec![b'x'])),
+    )
+    .await
+    .unwrap();
     let options = ConsumerOptions {
         rewind_backoff: Duration::from_millis(50),
         ..Default::default()
@@ -80,7 +90,13 @@ async fn nack_rewinds_the_partition() {
     let mut consumer = KafkaConsumer::subscribe(&settings, "g2", &["nk"], options).unwrap();
     let mut order = Vec::new();
     let mut nacked = false;
-    while order.iter().filter(|k: &&String| k.as_str() == "k4").count() == 0 || !nacked {
+    while order
+        .iter()
+        .filter(|k: &&String| k.as_str() == "k4")
+        .count()
+        == 0
+        || !nacked
+    {
         let d = recv(&mut consumer).await;
         order.push(d.record.key.clone());
         if d.record.key == "k2" && !nacked {
@@ -113,17 +129,30 @@ async fn full_queue_is_backpressure_not_failure() {
         .settings()
         .with("queue.buffering.max.messages", "10")
         .with("linger.ms", "0");
-    ensure_topics(&settings, &[TopicSpec::new("bp", 1, 1)]).await.unwrap();
+    ensure_topics(&settings, &[TopicSpec::new("bp", 1, 1)])
+        .await
+        .unwrap();
     let producer = KafkaProducer::new(&settings).unwrap();
     let mut receipts = Vec::new();
     for i in 0..2000 {
-        receipts.push(producer.send("bp", Record::new(format!("{i}"), vec![0; 100])).await.unwrap());
+        receipts.push(
+            producer
+                .send("bp", Record::new(format!("{i}"), vec![0; 100]))
+                .await
+                .unwrap(),
+        );
     }
     for r in receipts {
         r.wait().await.unwrap();
     }
     let got = tokio::task::spawn_blocking(move || {
-        read_topic(&settings, "bp", 2000, Duration::from_millis(300), Duration::from_secs(60))
+        read_topic(
+            &settings,
+            "bp",
+            2000,
+            Duration::from_millis(300),
+            Duration::from_secs(60),
+        )
     })
     .await
     .unwrap()
@@ -135,24 +164,47 @@ async fn full_queue_is_backpressure_not_failure() {
 async fn exactly_once_relay_commits_outputs_with_offsets() {
     let tansu = Tansu::start().unwrap();
     let settings = tansu.settings();
-    ensure_topics(&settings, &[TopicSpec::new("in", 2, 1), TopicSpec::new("out", 2, 1)])
-        .await
-        .unwrap();
-    produce(&settings, "in", (0..500).map(|i| Record::new(format!("k{i}"), format!("{i}").into_bytes())))
-        .await
-        .unwrap();
+    ensure_topics(
+        &settings,
+        &[TopicSpec::new("in", 2, 1), TopicSpec::new("out", 2, 1)],
+    )
+    .await
+    .unwrap();
+    produce(
+        &settings,
+        "in",
+        (0..500).map(|i| Record::new(format!("k{i}"), format!("{i}").into_bytes())),
+    )
+    .await
+    .unwrap();
     let shutdown = Arc::new(AtomicBool::new(false));
     let stop = shutdown.clone();
     let relay_settings = settings.clone();
     let relay = tokio::task::spawn_blocking(move || {
         let options = TransactionOptions::new("test-relay");
-        eos::run(&relay_settings, "eos", &["in"], &options, &stop, |record, _| {
-            vec![("out".to_string(), Record::new(record.key.clone(), record.payload.clone()))]
-        })
+        eos::run(
+            &relay_settings,
+            "eos",
+            &["in"],
+            &options,
+            &stop,
+            |record, _| {
+                vec![(
+                    "out".to_string(),
+                    Record::new(record.key.clone(), record.payload.clone()),
+                )]
+            },
+        )
     });
     let read_settings = settings.clone();
     let got = tokio::task::spawn_blocking(move || {
-        read_topic(&read_settings, "out", 500, Duration::from_millis(500), Duration::from_secs(90))
+        read_topic(
+            &read_settings,
+            "out",
+            500,
+            Duration::from_millis(500),
+            Duration::from_secs(90),
+        )
     })
     .await
     .unwrap()
@@ -176,7 +228,9 @@ async fn tansu_shows_aborted_transactions_to_read_committed_readers() {
     use newswire_bus::kafka::rdkafka::producer::{BaseProducer, BaseRecord, Producer as _};
     let tansu = Tansu::start().unwrap();
     let settings = tansu.settings();
-    ensure_topics(&settings, &[TopicSpec::new("tx", 1, 1)]).await.unwrap();
+    ensure_topics(&settings, &[TopicSpec::new("tx", 1, 1)])
+        .await
+        .unwrap();
     let brokers = settings.brokers.clone();
     let s2 = settings.clone();
     let got = tokio::task::spawn_blocking(move || {
@@ -189,18 +243,39 @@ async fn tansu_shows_aborted_transactions_to_read_committed_readers() {
         producer.begin_transaction().unwrap();
         for i in 0..5 {
             let key = format!("aborted-{i}");
-            producer.send(BaseRecord::to("tx").key(&key).payload("x")).unwrap();
+            producer
+                .send(BaseRecord::to("tx").key(&key).payload("x"))
+                .unwrap();
         }
         producer.flush(Duration::from_secs(10)).unwrap();
         producer.abort_transaction(Duration::from_secs(30)).unwrap();
         producer.begin_transaction().unwrap();
-        producer.send(BaseRecord::<str, str>::to("tx").key("committed").payload("y")).unwrap();
-        producer.commit_transaction(Duration::from_secs(30)).unwrap();
-        read_topic(&s2, "tx", 1, Duration::from_secs(1), Duration::from_secs(30)).unwrap()
+        producer
+            .send(
+                BaseRecord::<str, str>::to("tx")
+                    .key("committed")
+                    .payload("y"),
+            )
+            .unwrap();
+        producer
+            .commit_transaction(Duration::from_secs(30))
+            .unwrap();
+        read_topic(
+            &s2,
+            "tx",
+            1,
+            Duration::from_secs(1),
+            Duration::from_secs(30),
+        )
+        .unwrap()
     })
     .await
     .unwrap();
     let keys: Vec<String> = got.iter().map(|(r, _)| r.key.clone()).collect();
     assert!(keys.contains(&"committed".to_string()), "{keys:?}");
-    assert_eq!(keys.len(), 6, "Tansu now hides aborted transactions: {keys:?}");
+    assert_eq!(
+        keys.len(),
+        6,
+        "Tansu now hides aborted transactions: {keys:?}"
+    );
 }

@@ -460,7 +460,8 @@ impl Poller {
         let ack_topic = topic.clone();
         let ack = Ack::from_fn(move |result| {
             if let Err(reason) = &result {
-                tracing::warn!(topic = %ack_topic, partition, offset, %reason, "record not acknowledged");
+                // Dropped acks are normal at shutdown and after a rewind: the record comes again.
+                tracing::debug!(topic = %ack_topic, partition, offset, %reason, "record not acknowledged");
             }
             shared
                 .lock()

@@ -34,7 +34,10 @@ struct Inner {
 
 impl Inner {
     fn client(&self) -> FutureProducer {
-        self.client.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.client
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     fn progressed(&self) {
@@ -84,7 +87,10 @@ impl KafkaProducer {
     }
 
     /// As [`KafkaProducer::new`], replacing a client stuck for `stall_timeout`.
-    pub fn with_stall_timeout(settings: &KafkaSettings, stall_timeout: Duration) -> Result<Self, BusError> {
+    pub fn with_stall_timeout(
+        settings: &KafkaSettings,
+        stall_timeout: Duration,
+    ) -> Result<Self, BusError> {
         let client: FutureProducer = settings.producer_config().create().map_err(transport)?;
         let inner = Arc::new(Inner {
             settings: settings.clone(),
@@ -135,7 +141,11 @@ pub(crate) fn to_headers(record: &Record) -> OwnedHeaders {
 }
 
 impl Producer for KafkaProducer {
-    fn send<'a>(&'a self, topic: &'a str, record: Record) -> BoxFuture<'a, Result<Receipt, BusError>> {
+    fn send<'a>(
+        &'a self,
+        topic: &'a str,
+        record: Record,
+    ) -> BoxFuture<'a, Result<Receipt, BusError>> {
         async move {
             let mut future_record = FutureRecord::to(topic)
                 .key(record.key.as_bytes())
@@ -152,9 +162,9 @@ impl Producer for KafkaProducer {
                                     inner.progressed();
                                     Ok(())
                                 }
-                                Ok(Err((err, _message))) => Err(BusError::NotAcknowledged(format!(
-                                    "broker did not acknowledge the record: {err}"
-                                ))),
+                                Ok(Err((err, _message))) => Err(BusError::NotAcknowledged(
+                                    format!("broker did not acknowledge the record: {err}"),
+                                )),
                                 Err(_canceled) => Err(BusError::NotAcknowledged(
                                     "producer closed before the delivery report".into(),
                                 )),
@@ -167,7 +177,9 @@ impl Producer for KafkaProducer {
                         tokio::time::sleep(QUEUE_FULL_BACKOFF).await;
                     }
                     Err((err, _)) => {
-                        return Err(BusError::Transport(format!("cannot send to {topic}: {err}")))
+                        return Err(BusError::Transport(format!(
+                            "cannot send to {topic}: {err}"
+                        )))
                     }
                 }
             }
