@@ -168,7 +168,7 @@ CHART=deploy/helm/newswire
 # name -> extra helm arguments; each set is rendered and validated.
 declare -A VALUE_SETS=(
   [default]=""
-  [sharded-lag-monitor]="--set poll.replicas=3 --set enrich.autoscaling.lag.enabled=true --set serviceMonitor.enabled=true --set secret.postgresUrl=postgres://newswire:pw@db:5432/newswire --set secret.kafkaSaslPassword=pw"
+  [sharded-lag-monitor]="--set poll.replicas=3 --set enrich.autoscaling.lag.enabled=true --set serviceMonitor.enabled=true --set prometheusRule.enabled=true --set secret.postgresUrl=postgres://newswire:pw@db:5432/newswire --set secret.kafkaSaslPassword=pw"
   [existing-secret-no-hpa]="--set secret.create=false --set secret.existingSecret=newswire-credentials --set enrich.autoscaling.enabled=false --set poll.persistence.enabled=false --set sink.jsonl.existingClaim=newswire-out --set sink.replicas=2"
   [cpu-off-lag-only]="--set enrich.autoscaling.targetCPUUtilizationPercentage=null --set enrich.autoscaling.lag.enabled=true --set sink.jsonl.enabled=false"
 )
@@ -183,6 +183,18 @@ if command -v helm >/dev/null 2>&1; then
       fail "helm template ($name)"
     fi
   done
+  if have_pyyaml; then
+    py - "$TOOLS"/rendered/*.yaml <<'PY' || fail "rendered manifests are not YAML, or the PrometheusRule lost its rules"
+import sys, yaml
+rules = 0
+for path in sys.argv[1:]:
+    for doc in yaml.safe_load_all(open(path)):
+        if doc and doc["kind"] == "PrometheusRule":
+            rules += sum(len(g["rules"]) for g in doc["spec"]["groups"])
+assert rules > 0, "no PrometheusRule rendered"
+print(f"rendered YAML parses; the PrometheusRule carries {rules} rules from deploy/prometheus/alerts.yml")
+PY
+  fi
   # A bad value must be refused at render time.
   if helm template newswire "$CHART" --set secret.create=false >/dev/null 2>&1; then
     fail "helm template accepted secret.create=false without secret.existingSecret"
