@@ -311,16 +311,28 @@ impl Rules {
                     }
                 }
                 ("TR", "Turkey") => {
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, matcher, title, body));
+                    // Local evidence first; the article's cues are searched only when needed.
                     let other_tr = names_otherwise(f.country, "Turkey", found);
-                    if turkey_is_bird(text, f, cues, other_tr) {
+                    let bird = turkey_bird_nearby(text, f)
+                        || (!other_tr && !is_possessive(text, f.end) && {
+                            let cues =
+                                cues.get_or_insert_with(|| self.doc_cues(g, matcher, title, body));
+                            cues.count(Group::TurkeyBird) > 0
+                                && cues.count(Group::TurkeyCountry) == 0
+                        });
+                    if bird {
                         keep[i] = false;
                     }
                 }
                 ("CN", "China") => {
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, matcher, title, body));
                     let other_cn = names_otherwise(f.country, "China", found);
-                    if self.china_is_porcelain(text, f, cues, other_cn) {
+                    let porcelain = self.china_porcelain_nearby(text, f)
+                        || (!other_cn && {
+                            let cues =
+                                cues.get_or_insert_with(|| self.doc_cues(g, matcher, title, body));
+                            cues.count(Group::ChinaPorcelainDoc) > 0
+                        });
+                    if porcelain {
                         keep[i] = false;
                     }
                 }
@@ -343,11 +355,13 @@ impl Rules {
                 ("US", "Washington") => {
                     let state = next_word(text, f.end)
                         .is_some_and(|(s, e)| matches!(&text[s..e], "state" | "State"));
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, matcher, title, body));
-                    if state
-                        || cues.count(Group::WashingtonState) > 0
-                            && !*dc.get_or_insert_with(|| mentions_dc(body))
-                    {
+                    let state = state
+                        || (!*dc.get_or_insert_with(|| mentions_dc(body)) && {
+                            let cues =
+                                cues.get_or_insert_with(|| self.doc_cues(g, matcher, title, body));
+                            cues.count(Group::WashingtonState) > 0
+                        });
+                    if state {
                         found[i].kind = MentionKind::City;
                     }
                 }
@@ -436,12 +450,13 @@ impl Rules {
         state || other_country
     }
 
-    fn china_is_porcelain(&self, text: &str, f: Found, cues: &DocCues, other_cn: bool) -> bool {
+    /// "bone China", "China cabinet".
+    fn china_porcelain_nearby(&self, text: &str, f: Found) -> bool {
         let before = prev_word(text, f.start)
             .is_some_and(|(s, e)| self.china_before.contains(&text[s..e].to_lowercase()));
         let after = next_word(text, f.end)
             .is_some_and(|(s, e)| self.china_after.contains(&text[s..e].to_lowercase()));
-        before || after || (cues.count(Group::ChinaPorcelainDoc) > 0 && !other_cn)
+        before || after
     }
 }
 
@@ -464,22 +479,20 @@ fn georgia_is_us_state(cues: &DocCues, f: Found) -> bool {
 /// How far around a mention its own context reaches, in bytes (about a sentence).
 const NEAR: usize = 80;
 
-/// "roast Turkey", "Turkey sandwich", or bird cues (Thanksgiving, poultry) with nothing else
-/// that points to the country (Turkish, Ankara, Erdogan...).
-fn turkey_is_bird(text: &str, f: Found, cues: &DocCues, other_tr: bool) -> bool {
+/// "roast Turkey", "Turkey sandwich". (Elsewhere, bird cues such as Thanksgiving or poultry
+/// count only when nothing points to the country: no other name of it, no "Turkey's".)
+fn turkey_bird_nearby(text: &str, f: Found) -> bool {
     let before = prev_word(text, f.start)
         .is_some_and(|(s, e)| TURKEY_BIRD_BEFORE.contains(&text[s..e].to_lowercase().as_str()));
     let after = next_word(text, f.end)
         .is_some_and(|(s, e)| TURKEY_BIRD_AFTER.contains(&text[s..e].to_lowercase().as_str()));
-    // "Turkey's parliament": a possessive is the country's, whatever the season.
-    let possessive = text
-        .get(f.end..)
-        .is_some_and(|rest| rest.starts_with("'s") || rest.starts_with("’s"));
-    let doc = cues.count(Group::TurkeyBird) > 0
-        && cues.count(Group::TurkeyCountry) == 0
-        && !other_tr
-        && !possessive;
-    before || after || doc
+    before || after
+}
+
+/// "Turkey's parliament": a possessive is the country's, whatever the season.
+fn is_possessive(text: &str, end: usize) -> bool {
+    text.get(end..)
+        .is_some_and(|rest| rest.starts_with("'s") || rest.starts_with("’s"))
 }
 
 /// "in Brussels", "at Brussels": the place, not the institution.

@@ -41,6 +41,70 @@ pub struct Matcher {
     cue_ids: Vec<usize>,
     /// Surface of every gazetteer pattern, by gazetteer index.
     surfaces: Vec<Box<str>>,
+    /// Which word starts can begin a name: see [`StartFilter`].
+    starts: StartFilter,
+}
+
+/// A bitmap over the (case-folded, hashed) first three bytes of every name, and over the two
+/// bytes of two-byte names ("US", "UK"): most capitalised words ("The", "He", "President") are
+/// ruled out with one look-up instead of a walk through the automaton.
+struct StartFilter {
+    three: Vec<u64>,
+    two: Vec<u64>,
+}
+
+impl StartFilter {
+    const THREE_BITS: usize = 1 << 15;
+
+    fn new<'a>(surfaces: impl Iterator<Item = &'a [u8]>) -> StartFilter {
+        let mut f = StartFilter {
+            three: vec![0; Self::THREE_BITS / 64],
+            two: vec![0; (1 << 16) / 64],
+        };
+        for s in surfaces {
+            match s {
+                [a, b, c, ..] => set(&mut f.three, Self::key3(*a, *b, *c)),
+                [a, b] => set(&mut f.two, Self::key2(*a, *b)),
+                // One-byte names would need every start: mark all of them.
+                _ => f.two.iter_mut().for_each(|w| *w = u64::MAX),
+            }
+        }
+        f
+    }
+
+    fn key3(a: u8, b: u8, c: u8) -> usize {
+        let (a, b, c) = (
+            a.to_ascii_lowercase() as usize,
+            b.to_ascii_lowercase() as usize,
+            c.to_ascii_lowercase() as usize,
+        );
+        (a.wrapping_mul(0x9E5) ^ b.wrapping_mul(0x3B) ^ c.wrapping_mul(0x1F1)) % Self::THREE_BITS
+    }
+
+    fn key2(a: u8, b: u8) -> usize {
+        ((a.to_ascii_lowercase() as usize) << 8) | b.to_ascii_lowercase() as usize
+    }
+
+    /// False when no name can start at `bytes[i..]`.
+    fn may_start(&self, bytes: &[u8], i: usize) -> bool {
+        match bytes.get(i..) {
+            Some([a, b, c, ..]) => {
+                get(&self.three, Self::key3(*a, *b, *c)) || get(&self.two, Self::key2(*a, *b))
+            }
+            Some([a, b]) => get(&self.two, Self::key2(*a, *b)),
+            _ => false,
+        }
+    }
+}
+
+fn set(bits: &mut [u64], i: usize) {
+    if let Some(w) = bits.get_mut(i / 64) {
+        *w |= 1 << (i % 64);
+    }
+}
+
+fn get(bits: &[u64], i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
 }
 
 impl Matcher {
@@ -64,12 +128,14 @@ impl Matcher {
             .match_kind(MatchKind::LeftmostLongest)
             .build(cue_ids.iter().map(|&i| surfaces[i].as_bytes()))
             .expect("the cue words always build an automaton");
+        let starts = StartFilter::new(name_ids.iter().map(|&i| surfaces[i].as_bytes()));
         Matcher {
             names,
             name_ids,
             cues,
             cue_ids,
             surfaces,
+            starts,
         }
     }
 
@@ -95,7 +161,7 @@ impl Matcher {
                 Some(p) if p < 0x80 => !p.is_ascii_alphanumeric(),
                 Some(_) => !char_before(text, i).is_some_and(is_word_char),
             };
-            if !at_word_start {
+            if !at_word_start || !self.starts.may_start(bytes, i) {
                 continue;
             }
             let mut sid = start_state;
@@ -208,6 +274,25 @@ mod tests {
         assert!(!case_ok("US", "Us"));
         assert!(case_ok("Republic of the Congo", "Republic Of The Congo"));
         assert!(!case_ok("China", "china"));
+    }
+
+    #[test]
+    fn start_filter_keeps_every_name_start() {
+        let names = ["Turkey", "US", "Côte d'Ivoire", "The Hague"];
+        let f = StartFilter::new(names.iter().map(|s| s.as_bytes()));
+        for text in [
+            "Turkey's",
+            "TURKEY",
+            "US-led",
+            "Côte",
+            "THE HAGUE",
+            "the Hague",
+        ] {
+            assert!(f.may_start(text.as_bytes(), 0), "{text}");
+        }
+        assert!(!f.may_start(b"Us", 0) || f.may_start(b"US", 0));
+        assert!(!f.may_start(b"X", 0));
+        assert!(!f.may_start(b"", 0));
     }
 
     #[test]
