@@ -337,11 +337,7 @@ impl SanctionsExtractor {
                 }
                 hot
             };
-            let bloc_hits: Vec<(usize, usize, usize)> = self
-                .actors
-                .find_iter(text)
-                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-                .collect();
+            let spans_all = self.field_actors(text, field, countries);
             for (si, &(s, e)) in spans.iter().enumerate() {
                 sentence_no += 1;
                 let recent = last
@@ -357,8 +353,7 @@ impl SanctionsExtractor {
                     field,
                     s,
                     e,
-                    countries,
-                    &bloc_hits,
+                    &spans_all,
                     if recent {
                         last.as_ref().map(|(_, d)| d)
                     } else {
@@ -383,8 +378,7 @@ impl SanctionsExtractor {
         field: Field,
         s: usize,
         e: usize,
-        countries: &[CountryTag],
-        bloc_hits: &[(usize, usize, usize)],
+        field_actors: &[ActorSpan<'_>],
         previous: Option<&Draft>,
     ) -> Vec<Draft> {
         let toks = tokenize(&text[s..e], s);
@@ -404,7 +398,7 @@ impl SanctionsExtractor {
         if all_hits.iter().any(|(_, _, e)| **e == Entry::Sport) {
             return Vec::new();
         }
-        let actors = self.actors_in(text, field, s, e, &toks, countries, bloc_hits);
+        let actors = actors_in(text, s, e, &toks, field_actors);
         let programs = self.programs_in(&text[s..e], &lower, s);
         let evidence = Evidence {
             field,
@@ -450,33 +444,31 @@ impl SanctionsExtractor {
         out
     }
 
-    /// Country, bloc and agency mentions inside the sentence, as token ranges.
-    #[allow(clippy::too_many_arguments)]
-    fn actors_in(
-        &self,
+    /// Country, bloc and agency mentions of a field, sorted by position: blocs and agencies
+    /// from `actors.tsv`, then country mentions not covered by one ("Brussels" is the EU, "U.S.
+    /// Treasury" an agency).
+    fn field_actors<'a>(
+        &'a self,
         text: &str,
         field: Field,
-        s: usize,
-        e: usize,
-        toks: &[Tok],
-        countries: &[CountryTag],
-        bloc_hits: &[(usize, usize, usize)],
-    ) -> Vec<Actor> {
-        // (start, end, code, kind)
-        let mut spans: Vec<(usize, usize, String, ActorKind)> = Vec::new();
-        for &(bs, be, pi) in bloc_hits {
-            if bs < s || be > e || !crate::text::on_word_boundaries(text, bs, be) {
+        countries: &'a [CountryTag],
+    ) -> Vec<ActorSpan<'a>> {
+        let mut spans: Vec<ActorSpan<'a>> = Vec::new();
+        for m in self.actors.find_iter(text) {
+            let (bs, be) = (m.start(), m.end());
+            if !crate::text::on_word_boundaries(text, bs, be) {
                 continue;
             }
-            let (code, _) = &self.actor_codes[pi];
+            let (code, _) = &self.actor_codes[m.pattern().as_usize()];
             if code == "WEST" && !west_is_bloc(text, be) {
                 continue;
             }
-            spans.push((bs, be, code.clone(), ActorKind::Bloc));
+            spans.push((bs, be, code.as_str(), ActorKind::Bloc));
         }
+        let blocs = spans.len();
         for c in countries {
             for m in &c.mentions {
-                if m.field != field || m.start < s || m.end > e {
+                if m.field != field || m.end > text.len() || m.start >= m.end {
                     continue;
                 }
                 let kind = match m.kind {
@@ -486,39 +478,17 @@ impl SanctionsExtractor {
                     MentionKind::Capital | MentionKind::Seat => ActorKind::Metonym,
                     _ => continue,
                 };
-                // A bloc or agency covering the mention wins ("Brussels" -> EU, "U.S. Treasury").
-                if spans
+                if spans[..blocs]
                     .iter()
                     .any(|(bs, be, _, _)| *bs < m.end && m.start < *be)
                 {
                     continue;
                 }
-                spans.push((m.start, m.end, c.code.clone(), kind));
+                spans.push((m.start, m.end, c.code.as_str(), kind));
             }
         }
         spans.sort_by_key(|x| (x.0, x.1));
-        let mut out = Vec::new();
-        for (ms, me, code, kind) in spans {
-            let first = toks.partition_point(|t| t.end <= ms);
-            let mut last = first;
-            while last < toks.len() && toks[last].start < me {
-                last += 1;
-            }
-            if first >= last {
-                continue;
-            }
-            let possessive = toks.get(last).is_some_and(|t| t.special == Some("'s"))
-                || text[me..].starts_with("s'")
-                || (text[me..].starts_with('\'') && code.ends_with('S'));
-            out.push(Actor {
-                code,
-                kind,
-                first,
-                last,
-                possessive,
-            });
-        }
-        out
+        spans
     }
 
     /// Programmes named in a sentence that starts at byte `base` of its field:
@@ -1237,6 +1207,43 @@ fn split_at_second_trigger(
     }
     if start < c1 {
         out.push((start, c1));
+    }
+    out
+}
+
+/// An actor mention in a field: `(start, end, code, kind)`.
+type ActorSpan<'a> = (usize, usize, &'a str, ActorKind);
+
+/// The actors inside the sentence `text[s..e]`, as token ranges.
+fn actors_in(text: &str, s: usize, e: usize, toks: &[Tok], spans: &[ActorSpan<'_>]) -> Vec<Actor> {
+    let from = spans.partition_point(|a| a.0 < s);
+    let mut out = Vec::new();
+    for &(ms, me, code, kind) in &spans[from..] {
+        if ms >= e {
+            break;
+        }
+        if me > e {
+            continue;
+        }
+        let first = toks.partition_point(|t| t.end <= ms);
+        let mut last = first;
+        while last < toks.len() && toks[last].start < me {
+            last += 1;
+        }
+        if first >= last {
+            continue;
+        }
+        let rest = text.get(me..).unwrap_or("");
+        let possessive = toks.get(last).is_some_and(|t| t.special == Some("'s"))
+            || rest.starts_with("s'")
+            || (rest.starts_with('\'') && code.ends_with('S'));
+        out.push(Actor {
+            code: code.to_string(),
+            kind,
+            first,
+            last,
+            possessive,
+        });
     }
     out
 }
