@@ -103,7 +103,12 @@ pub fn to_utf8(bytes: &[u8], content_type: Option<&str>) -> (String, Option<Stri
 /// C1 control characters (U+0080..U+009F) never belong in text; feeds that have them meant
 /// Windows-1252 ("smart quotes" written as \x92 etc.).
 fn demoronize(text: String) -> String {
-    if !text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
+    // U+0080..U+009F are encoded as C2 80..C2 9F: a byte scan is enough to rule them out.
+    if !text
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
+    {
         return text;
     }
     text.chars()

@@ -712,7 +712,9 @@ fn scan_entry_extras(doc: &str) -> Vec<RawEntryExtras> {
         &ORIG,
         r"(?s)<feedburner:origLink>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</feedburner:origLink>",
     );
-    if !doc.contains("<guid") && !doc.contains("origLink") {
+    // Only needed for `isPermaLink="false"` and `feedburner:origLink`: without either, a guid
+    // that is a URL is a permalink (the RSS default), which `normalise` assumes.
+    if !doc.contains("isPermaLink") && !doc.contains("ispermalink") && !doc.contains("origLink") {
         return Vec::new();
     }
     block
