@@ -62,6 +62,11 @@ fn jordan_and_chad_as_peoples_names() {
     );
     assert_codes("Chad Smith played the drums.", &[]);
     assert_codes("Jordan Peterson spoke for an hour.", &[]);
+    // A first name does not carry over: later "Israel" is the country.
+    assert_codes(
+        "Defence Minister Israel Katz said Israel would respond.",
+        &["IL"],
+    );
     // The countries themselves.
     assert_codes(
         "King Abdullah of Jordan met the president of Chad.",

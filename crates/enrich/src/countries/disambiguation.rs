@@ -4,7 +4,7 @@
 //!
 //! | rule | example | outcome |
 //! |---|---|---|
-//! | person names | "Michael Jordan", "Chad Smith", "Israel Katz"; then "Jordan scored" | dropped |
+//! | person names | "Michael Jordan", "Chad Smith", "Israel Katz"; then "Jordan scored" (a surname seen once is a surname everywhere; a first name is not) | dropped |
 //! | Georgia, the US state | "Atlanta", "Ga.", "Gov. Brian Kemp", "state senator" | US (city) |
 //! | turkey, the bird | "roast Turkey", "Turkey sandwich", "Thanksgiving" and no Turkish cue | dropped |
 //! | china, the porcelain | "bone China", "China cabinet", "porcelain" and no Chinese cue | dropped |
@@ -36,6 +36,15 @@ pub struct Found {
     pub kind: MentionKind,
     /// Index of the pattern that matched.
     pub pattern: usize,
+}
+
+/// Which part of a person's name a country word is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NamePart {
+    /// "Chad Smith", "Israel Katz".
+    FirstName,
+    /// "Michael Jordan", "Denzel Washington".
+    Surname,
 }
 
 /// Cue groups counted over the whole article.
@@ -252,6 +261,8 @@ impl Rules {
         let mut cues: Option<DocCues> = None;
         let mut dc: Option<bool> = None;
         let mut person_aliases: Vec<&str> = Vec::new();
+        // Every name seen as part of a person's name, for the title below.
+        let mut first_names: Vec<&str> = Vec::new();
         let mut keep = vec![true; found.len()];
         // "Does the article name this country in another way than `alias`?", computed once per
         // (country, alias) so that rules stay linear in the number of mentions.
@@ -277,15 +288,19 @@ impl Rules {
             let in_title_case = f.field == Field::Title && title_case;
 
             // Person names.
-            if self.person_prone.get(f.pattern).copied().unwrap_or(false)
-                && !in_title_case
-                && self.looks_like_person(text, f.start, f.end)
-            {
-                keep[i] = false;
-                if !person_aliases.contains(&alias) {
-                    person_aliases.push(alias);
+            if self.person_prone.get(f.pattern).copied().unwrap_or(false) && !in_title_case {
+                if let Some(part) = self.person_name_part(text, f.start, f.end) {
+                    keep[i] = false;
+                    // A surname is how the person is named again ("Michael Jordan ... Jordan
+                    // scored"); a first name is not ("Israel Katz ... Katz said ... Israel").
+                    if part == NamePart::Surname && !person_aliases.contains(&alias) {
+                        person_aliases.push(alias);
+                    }
+                    if !first_names.contains(&alias) {
+                        first_names.push(alias);
+                    }
+                    continue;
                 }
-                continue;
             }
 
             // A place followed by ", <US state or province>" or ", <another country>".
@@ -388,6 +403,15 @@ impl Rules {
                 }
             }
         }
+        // A title in title case gives no case clues ("Jordan Peterson To Tour Europe"): there,
+        // any name the body showed to be a person's is a person's.
+        if title_case && !first_names.is_empty() {
+            for (i, f) in found.iter().enumerate() {
+                if f.field == Field::Title && first_names.contains(&g.patterns[f.pattern].alias) {
+                    keep[i] = false;
+                }
+            }
+        }
         let mut k = keep.iter();
         found.retain(|_| *k.next().unwrap_or(&true));
     }
@@ -395,7 +419,7 @@ impl Rules {
     /// "Michael Jordan", "Chad Smith": a capitalised word right before (that does not start a
     /// sentence and is not a title or geographic word), or right after (that is not an
     /// institution word such as "Times" or "Defense").
-    fn looks_like_person(&self, text: &str, start: usize, end: usize) -> bool {
+    fn person_name_part(&self, text: &str, start: usize, end: usize) -> Option<NamePart> {
         if let Some((s, e)) = prev_word(text, start) {
             let w = &text[s..e];
             let adjacent = text.get(e..start).is_some_and(|gap| gap == " ");
@@ -406,10 +430,23 @@ impl Rules {
                     .iter()
                     .any(|suffix| w.ends_with(suffix));
             if adjacent && is_capitalised(w) && plain && !self.person_not_before.contains(w) {
-                return true;
+                return Some(NamePart::Surname);
             }
         }
         if char_at(text, end) == Some(' ') {
+            // Name particles: "Chad le Clos", "Georgia van Dijk".
+            if let Some((s, e)) = next_word(text, end) {
+                let particle = matches!(
+                    &text[s..e],
+                    "le" | "la" | "de" | "da" | "di" | "du" | "del" | "van" | "von" | "der" | "bin"
+                );
+                if particle
+                    && char_at(text, e) == Some(' ')
+                    && next_word(text, e).is_some_and(|(s2, e2)| is_capitalised(&text[s2..e2]))
+                {
+                    return Some(NamePart::FirstName);
+                }
+            }
             if let Some((s, e)) = next_word(text, end) {
                 let w = text[s..e].trim_end_matches('.');
                 let w_dot = &text[s..e];
@@ -419,11 +456,11 @@ impl Rules {
                     && !w.ends_with("'s")
                     && !w.ends_with("’s")
                 {
-                    return true;
+                    return Some(NamePart::FirstName);
                 }
             }
         }
-        false
+        None
     }
 
     /// "Paris, Texas", "Moscow, Idaho", "Tripoli, Lebanon".
