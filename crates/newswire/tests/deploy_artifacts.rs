@@ -197,7 +197,10 @@ fn declared_families() -> BTreeMap<String, String> {
     for line in text.lines() {
         if let Some(rest) = line.trim().strip_prefix("pub ") {
             if let Some((name, ty)) = rest.split_once(':') {
-                fields.insert(name.trim().to_string(), ty.trim().trim_end_matches(',').to_string());
+                fields.insert(
+                    name.trim().to_string(),
+                    ty.trim().trim_end_matches(',').to_string(),
+                );
             }
         }
     }
@@ -443,7 +446,11 @@ fn dashboard_and_alerts_query_only_exported_metrics_and_the_service_stops_cleanl
         .filter(|(f, _)| f.starts_with("newswire_"))
         .map(|(f, k)| (f.clone(), k.clone()))
         .collect();
-    assert!(live.len() >= 10, "only {} newswire families exported: {live:?}", live.len());
+    assert!(
+        live.len() >= 10,
+        "only {} newswire families exported: {live:?}",
+        live.len()
+    );
     // The families the live run shows, plus those declared but without a series yet; the live
     // types must agree with the declared ones.
     let declared = declared_families();
@@ -467,7 +474,11 @@ fn dashboard_and_alerts_query_only_exported_metrics_and_the_service_stops_cleanl
         samples: metrics.samples,
     };
     let families = metrics.families.clone();
-    assert!(families.len() >= 16, "only {} newswire families: {families:?}", families.len());
+    assert!(
+        families.len() >= 16,
+        "only {} newswire families: {families:?}",
+        families.len()
+    );
     for (source, names) in [
         ("deploy/grafana/newswire.json", &dashboard),
         ("deploy/prometheus/alerts.yml", &alerts),
