@@ -99,3 +99,19 @@ fn huge_text() {
     codes.sort_unstable();
     assert_eq!(codes, ["GB", "RU", "TR", "US"]);
 }
+
+#[test]
+fn matcher_is_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<CountryMatcher>();
+    let m = std::sync::Arc::new(CountryMatcher::new());
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let m = m.clone();
+            std::thread::spawn(move || m.extract("Turkey and Russia", "Ankara said.").len())
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), 2);
+    }
+}
