@@ -480,3 +480,32 @@ fn two_triggers_in_one_sentence_get_their_own_roles() {
     );
     assert!(got.contains(&r("G7", "RU", Evade, false)), "{got:?}");
 }
+
+#[test]
+fn a_preposition_far_from_the_trigger_is_not_a_target() {
+    let body = "The European Union imposed sanctions on Friday on eight Iranian companies it accused of supplying drones to Russia for use in the war against Ukraine.";
+    let got = rels(
+        body,
+        &[
+            ("IR", "Iranian", Demonym),
+            ("RU", "Russia", Name),
+            ("UA", "Ukraine", Name),
+        ],
+    );
+    assert_eq!(got, vec![r("EU", "IR", Impose, false)]);
+}
+
+#[test]
+fn a_place_in_a_coordination_is_not_a_subject() {
+    let body = "Britain imposed sanctions on Belarus. The firms used intermediaries in the United Arab Emirates and Kazakhstan to evade the restrictions.";
+    let got = rels(
+        body,
+        &[
+            ("GB", "Britain", Name),
+            ("BY", "Belarus", Name),
+            ("AE", "United Arab Emirates", Name),
+            ("KZ", "Kazakhstan", Name),
+        ],
+    );
+    assert!(got.iter().all(|x| x.1 != "KZ" && x.1 != "AE"), "{got:?}");
+}

@@ -429,6 +429,10 @@ impl SanctionsExtractor {
                 c1,
                 &clause_actors,
                 &clause_programs,
+                programs
+                    .iter()
+                    .map(|(_, start, _)| *start)
+                    .find(|&start| start >= toks[c0].start && start < toks[c1 - 1].end),
                 prev.as_ref(),
                 &evidence,
             );
@@ -565,6 +569,7 @@ impl SanctionsExtractor {
         c1: usize,
         actors: &[&Actor],
         programs: &[(String, String)],
+        program_start: Option<usize>,
         previous: Option<&Draft>,
         evidence: &Evidence,
     ) -> Vec<Draft> {
@@ -628,7 +633,12 @@ impl SanctionsExtractor {
         if trigger.is_none() && !programs.is_empty() {
             // A programme named alone ("designated under CAATSA") is a trigger at the clause's
             // first action cue or its start.
-            trigger = Some((c0, 1, TriggerKind::Core));
+            // At the programme's own position, so that "on X" right after it is a target.
+            let at = program_start
+                .map(|start| toks.partition_point(|t| t.end <= start))
+                .filter(|&i| i >= c0 && i < c1)
+                .unwrap_or(c0);
+            trigger = Some((at, 1, TriggerKind::Core));
         }
         let Some((t, tlen, tkind)) = trigger else {
             return Vec::new();
@@ -752,9 +762,19 @@ impl SanctionsExtractor {
             // "called on X to lift", "relied on X": a phrasal verb, not a target.
             let phrasal =
                 before_word == "on" && before > c0 && PHRASAL_ON.contains(&words[before - 1]);
+            // The preposition belongs to the sanctions phrase: near the trigger ("sanctions on
+            // Friday on eight Iranian companies") or right after an action verb ("imposed on
+            // X"), not "supplying drones for the war against Ukraine" further on.
+            let near_trigger = before + 1 >= t && before <= t + tlen + 6;
+            let after_cue = hits.iter().any(|&(p, len, e)| {
+                matches!(e, Entry::Action(_) | Entry::Object)
+                    && p + len <= before
+                    && p + len + 3 >= before
+            });
             if (TARGET_PREPS.contains(&before_word) || of_after_trigger)
                 && before < a.first
                 && !phrasal
+                && (near_trigger || after_cue || before < t)
             {
                 push(&mut targets, &a.code);
                 self.sector_after(words, a, c1, &mut sectors);
@@ -837,7 +857,7 @@ impl SanctionsExtractor {
                 if a.last > anchor || used[ai] || (in_phrase && cue.is_none()) {
                     continue;
                 }
-                if self.subject_eligible(words, a, c0, c1) {
+                if self.subject_eligible_in(words, a, c0, c1, actors, 0) {
                     if !reported_after(a.last) {
                         chosen = Some(ai);
                     }
@@ -935,6 +955,12 @@ impl SanctionsExtractor {
                 );
                 dedup(&mut evaders);
                 let mut whose = regime_imposers.clone();
+                if whose.is_empty() && anaphoric {
+                    // "used intermediaries to evade the restrictions": whose they are.
+                    if let Some(p) = previous {
+                        whose = p.imposers.clone();
+                    }
+                }
                 if whose.is_empty() {
                     whose = programs.iter().map(|(_, imp)| imp.clone()).collect();
                     dedup(&mut whose);
@@ -1122,7 +1148,29 @@ impl SanctionsExtractor {
 
     /// Can this actor be the subject of the clause's verb?
     fn subject_eligible(&self, words: &[&str], a: &Actor, c0: usize, c1: usize) -> bool {
+        self.subject_eligible_in(words, a, c0, c1, &[], 0)
+    }
+
+    /// As [`Self::subject_eligible`]; a coordinated actor ("in the UAE and Kazakhstan") is
+    /// eligible only if the head of its coordination is.
+    fn subject_eligible_in(
+        &self,
+        words: &[&str],
+        a: &Actor,
+        c0: usize,
+        c1: usize,
+        actors: &[&Actor],
+        depth: usize,
+    ) -> bool {
         let before = prev_word(words, a.first, c0);
+        if depth < 4 && before < a.first && matches!(words[before], "and" | "or" | ",") {
+            // Only a tight coordination ("the UAE and Kazakhstan"); ", and" usually joins
+            // clauses ("..., and Washington has not").
+            let head = actors.iter().find(|b| b.last == before);
+            if let Some(h) = head {
+                return self.subject_eligible_in(words, h, c0, c1, actors, depth + 1);
+            }
+        }
         let phrasal =
             words[before] == "on" && before > c0 && PHRASAL_ON.contains(&words[before - 1]);
         if before < a.first && PREPOSITIONS.contains(&words[before]) && !phrasal {
