@@ -382,12 +382,12 @@ impl Rules {
                 }
                 ("US", "US") if shouting(text, f.start, f.end) => keep[i] = false,
                 ("BE", "Brussels") => {
-                    let cues = cues.get_or_insert_with(|| self.doc_cues(g, matcher, title, body));
                     let belgium = names_otherwise(f.country, "Brussels", found);
-                    if cues.count(Group::EuMetonym) > 0
-                        && !belgium
-                        && !after_in_or_at(text, f.start)
-                    {
+                    if !belgium && !after_in_or_at(text, f.start) && {
+                        let cues =
+                            cues.get_or_insert_with(|| self.doc_cues(g, matcher, title, body));
+                        cues.count(Group::EuMetonym) > 0
+                    } {
                         keep[i] = false;
                     }
                 }
