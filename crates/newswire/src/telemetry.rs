@@ -3,7 +3,8 @@
 //! Names carry the `newswire_` prefix and their unit; labels are low-cardinality (`stage`,
 //! `outcome`, `error_code`, `sink`), except `feed` on the per-feed fetch counter, which
 //! `[metrics] per_feed = false` folds into `feed="all"` for deployments with many feeds.
-//! Every metric is registered at start, so `/metrics` lists them all before the first event.
+//! Every family is registered at start; a labelled family shows samples from its first event
+//! on (the per-stage counters are created at zero at start).
 //! README "Deploy" documents what each means and which alerts to set.
 
 use std::sync::Arc;

@@ -40,7 +40,7 @@ pub struct EnrichArgs {
     #[arg(long, short, value_name = "FILE", requires = "serve")]
     pub config: Option<PathBuf>,
     /// With --serve: serve /livez, /readyz and /metrics on this address.
-    #[arg(long, value_name = "ADDR", requires = "serve")]
+    #[arg(long, value_name = "ADDR", env = "NEWSWIRE_HTTP")]
     pub http: Option<std::net::SocketAddr>,
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use newswire_feeds::FeedPoll;
 use newswire_model::EnrichedArticle;
 
-use crate::telemetry::Metrics;
+use crate::telemetry::{Metrics, StageLabels};
 
 /// Counters shared by the stages of one process.
 pub struct Stats {
@@ -70,6 +70,11 @@ impl Stats {
         self.metrics
             .feed_duplicates
             .inc_by(poll.duplicates.len() as u64);
+        // Entries delivered by an earlier poll are dropped on purpose.
+        self.metrics
+            .records_discarded
+            .get_or_create(&StageLabels { stage: "poll" })
+            .inc_by(poll.already_seen as u64);
         self.metrics.received("poll", n);
     }
 
