@@ -280,3 +280,10 @@ fn reporting_names_and_export_designations_resolve() {
     assert_eq!(names("Pyongyang fired KN-23 missiles."), vec!["Hwasong-11"]);
     assert_eq!(names("Russia launched Geran-2 drones."), vec!["Shahed-136"]);
 }
+
+#[test]
+fn matchers_are_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<WeaponMatcher>();
+    assert_send_sync::<newswire_enrich::sanctions::SanctionsExtractor>();
+}
