@@ -1,7 +1,7 @@
 //! The deployment artifacts agree with the binary: every `newswire_*` metric that the Grafana
 //! dashboard (deploy/grafana/newswire.json) or the alert rules (deploy/prometheus/alerts.yml)
 //! query is one that a real `newswire run --http` process exports on /metrics, every metric it
-//! exports is on the dashboard and in docs/deploy.md, /livez and /readyz answer 200 once the
+//! exports is on the dashboard and in README.md (Deploy), /livez and /readyz answer 200 once the
 //! service is up, and SIGTERM ends it with exit code 0 and nothing lost.
 //!
 //! Only 127.0.0.1 is used; HTTP is spoken by hand over std's TcpStream (no client dependency).
@@ -354,7 +354,7 @@ fn dashboard_and_alerts_query_only_exported_metrics_and_the_service_stops_cleanl
     let dashboard = dashboard_metrics();
     let (alerts, rules) = alert_metrics();
     assert!(rules >= 5, "only {rules} alert rules");
-    let docs = std::fs::read_to_string(repo().join("docs/deploy.md")).unwrap_or_default();
+    let docs = std::fs::read_to_string(repo().join("README.md")).unwrap_or_default();
 
     let dir = tempfile::tempdir().unwrap();
     let config = config_in(dir.path());
@@ -503,7 +503,7 @@ fn dashboard_and_alerts_query_only_exported_metrics_and_the_service_stops_cleanl
         let shown = Exposition::display_name(family, kind);
         if !docs.contains(&shown) {
             problems.push(format!(
-                "`{shown}` is exported but not documented in docs/deploy.md"
+                "`{shown}` is exported but not documented in README.md (Deploy)"
             ));
         }
     }
