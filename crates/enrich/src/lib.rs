@@ -80,7 +80,11 @@ impl Enricher {
 /// produced a record.
 fn gazetteer_version() -> String {
     let mut hasher = Sha256::new();
-    for files in [countries::DATA_FILES, weapons::DATA_FILES, sanctions::DATA_FILES] {
+    for files in [
+        countries::DATA_FILES,
+        weapons::DATA_FILES,
+        sanctions::DATA_FILES,
+    ] {
         for (name, contents) in files {
             hasher.update(name.as_bytes());
             hasher.update([0]);
