@@ -755,6 +755,17 @@ fn is_http(s: &str) -> bool {
     l.starts_with("http://") || l.starts_with("https://")
 }
 
+/// A relative link resolved against the feed's URL (http(s) feeds only); others unchanged.
+fn absolute(link: &str, feed_url: &str) -> String {
+    if is_http(link) || !is_http(feed_url) {
+        return link.to_string();
+    }
+    url::Url::parse(feed_url.trim())
+        .and_then(|base| base.join(link))
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| link.to_string())
+}
+
 fn entry_link(entry: &Entry) -> Option<String> {
     entry
         .links
@@ -790,7 +801,8 @@ fn normalise(
         .iter()
         .find(|l| matches!(l.rel.as_deref(), None | Some("alternate")))
         .map(|l| l.href.trim().to_string())
-        .filter(|h| !h.is_empty());
+        .filter(|h| !h.is_empty())
+        .map(|h| absolute(&h, feed_url));
     let tolerance = Duration::seconds(DEFAULT_FUTURE_TOLERANCE_SECS);
     let mut bodies: Vec<Vec<String>> = Vec::with_capacity(feed.entries.len());
     let mut entries = Vec::with_capacity(feed.entries.len());
@@ -816,6 +828,7 @@ fn normalise(
                 }
             }
         }
+        let url = url.map(|u| absolute(&u, feed_url));
         let title = entry
             .title
             .as_ref()

@@ -263,3 +263,24 @@ fn mutated_and_truncated_samples_never_panic() {
         }
     }
 }
+
+#[test]
+fn relative_links_resolve_against_the_feed_url() {
+    let f = parse_document(
+        b"<rss version=\"2.0\"><channel><link>/world</link><item><title>A</title><link>/world/a?x=1</link></item></channel></rss>",
+        None,
+        "f",
+        "https://news.example/feeds/world.xml",
+        now(),
+    )
+    .unwrap();
+    assert_eq!(f.link.as_deref(), Some("https://news.example/world"));
+    assert_eq!(
+        f.entries[0].url.as_deref(),
+        Some("https://news.example/world/a?x=1")
+    );
+    assert_eq!(
+        f.entries[0].canonical_url.as_deref(),
+        Some("https://news.example/world/a?x=1")
+    );
+}
