@@ -285,7 +285,7 @@ impl Config {
                 "must be at least 1",
             ));
         }
-        for (key, reason) in self.kafka.problems() {
+        if let Some((key, reason)) = self.kafka.problems().into_iter().next() {
             return Err(ConfigError::new(path, Some(key), reason));
         }
         // Kafka services each use a part of the config: a poller needs no sink.
