@@ -21,6 +21,11 @@ apt_install() {
 need_pkgs=()
 command -v cmake >/dev/null || need_pkgs+=(cmake)
 command -v cc >/dev/null || need_pkgs+=(build-essential)
+# rdkafka's ssl feature links OpenSSL; librdkafka 2.12 includes <curl/curl.h> even when built
+# without curl (a cmake-build quirk), so the header package is needed to compile it.
+for pkg in libssl-dev pkg-config libcurl4-openssl-dev; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
+done
 command -v python3 >/dev/null || need_pkgs+=(python3 python3-venv)
 fresh_postgres=""
 if [ -z "$build_only" ] && ! command -v pg_isready >/dev/null; then
