@@ -928,6 +928,7 @@ fn normalise(
             learnt.len()
         ));
     }
+    let mut doc_lang: Option<String> = None;
     for (entry, paras) in entries.iter_mut().zip(bodies) {
         let kept: Vec<String> = if learnt.is_empty() {
             paras
@@ -945,8 +946,17 @@ fn normalise(
                 .collect();
             entry.summary = Some(kept.join("\n\n")).filter(|s| !s.is_empty());
         }
-        let declared = entry.language.take().or_else(|| feed_lang.clone());
+        // Without a declared language, the first reliably detected one of this document is
+        // the candidate that cheap confirmation tries for the next entries.
+        let declared = entry
+            .language
+            .take()
+            .or_else(|| feed_lang.clone())
+            .or_else(|| doc_lang.clone());
         entry.language = resolve_language(declared.as_deref(), &entry.title, &entry.text);
+        if doc_lang.is_none() && feed_lang.is_none() {
+            doc_lang = entry.language.clone();
+        }
     }
     ParsedFeed {
         format: format_name(&feed.feed_type).to_string(),
