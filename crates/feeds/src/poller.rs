@@ -125,6 +125,8 @@ struct Fetched {
 
 const DEDUP_FILE: &str = "dedup-index.json";
 const DEDUP_SAVE_EVERY: Duration = Duration::from_secs(30);
+/// How long `poll_due` waits before returning empty when no feed is active.
+const IDLE_WAIT: Duration = Duration::from_secs(60);
 
 /// Polls a set of feeds. See the crate docs for the life of an article.
 pub struct Poller {
@@ -222,13 +224,17 @@ impl Poller {
         self.poll_indices(&all).await
     }
 
-    /// Waits until at least one feed is due, then polls the due ones. Returns at once with an
-    /// empty list when there is nothing left to poll (no feeds, or all retired).
+    /// Waits until at least one feed is due, then polls the due ones (and those due within the
+    /// next second). With nothing left to poll (no feeds, or all retired) it returns an empty
+    /// list after 60 s; [`Poller::next_due`] is `None` then.
     pub async fn poll_due(&mut self) -> Vec<FeedPoll> {
         let active: Vec<usize> = (0..self.feeds.len())
             .filter(|i| !self.feeds[*i].state.retired)
             .collect();
         if active.is_empty() {
+            // Nothing will ever be due: wait a while before saying so, so that a caller's
+            // polling loop does not spin.
+            tokio::time::sleep(IDLE_WAIT).await;
             return Vec::new();
         }
         let now = Utc::now();
