@@ -49,9 +49,17 @@ pub async fn run(cmd: FeedCommand) -> anyhow::Result<ExitCode> {
             match cli::parse_for_cli(&bytes, &path) {
                 Ok(value) => {
                     let mut out = std::io::stdout().lock();
-                    serde_json::to_writer(&mut out, &value)?;
-                    writeln!(out)?;
-                    Ok(ExitCode::SUCCESS)
+                    let written = serde_json::to_writer(&mut out, &value)
+                        .map_err(std::io::Error::from)
+                        .and_then(|_| writeln!(out));
+                    match written {
+                        // A reader that stops early (`| head`) is not an error of ours.
+                        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                            Ok(ExitCode::SUCCESS)
+                        }
+                        Err(e) => Err(e.into()),
+                        Ok(()) => Ok(ExitCode::SUCCESS),
+                    }
                 }
                 Err(e) => {
                     eprintln!("newswire feed parse: {path}: {e}");
