@@ -1029,7 +1029,8 @@ const FUNCTION_WORDS: &[(&str, &[&str])] = &[
         "en",
         &[
             "the", "and", "of", "to", "in", "is", "that", "for", "on", "with", "said", "was", "as",
-            "by", "it", "from", "has", "have", "are", "be",
+            "by", "it", "from", "has", "have", "are", "be", "a", "an", "at", "its", "will", "were",
+            "would", "after", "which", "who",
         ],
     ),
     (
@@ -1077,7 +1078,7 @@ const FUNCTION_WORDS: &[(&str, &[&str])] = &[
 ];
 
 /// Whether the first words of the text use the declared language's function words clearly more
-/// than any other listed language's (at least 15% of words, 1.5 times the runner-up).
+/// than any other listed language's (at least 12% of words, 1.5 times the runner-up).
 fn function_words_confirm(declared: &str, title: &str, text: &str) -> bool {
     if !FUNCTION_WORDS.iter().any(|(l, _)| *l == declared) {
         return false;
@@ -1116,7 +1117,7 @@ fn function_words_confirm(declared: &str, title: &str, text: &str) -> bool {
         .map(|(_, c)| *c)
         .max()
         .unwrap_or(0);
-    mine * 100 >= words * 15 && mine * 2 >= best_other * 3
+    mine * 100 >= words * 12 && mine * 2 >= best_other * 3
 }
 
 /// Detected ISO 639-1 language and whether the detection is reliable.
