@@ -96,6 +96,7 @@ impl ParsedEntry {
             published_at: self.published,
             updated_at: self.updated,
             fetched_at,
+            duplicate_of: None,
         }
     }
 }

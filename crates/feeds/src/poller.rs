@@ -726,6 +726,8 @@ fn select_new(
             now,
             cfg.near_dup_max_distance,
         ) {
+            // Recorded on the article, never dropped: consumers decide what to do with it.
+            article.duplicate_of = Some(d.duplicate_of.clone());
             duplicates.push(d);
         }
         new.push(article);

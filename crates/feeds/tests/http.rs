@@ -636,9 +636,17 @@ async fn syndicated_stories_are_flagged_as_duplicates() {
         "{kinds:?}"
     );
     assert!(
-        kinds.contains(&(newswire_feeds::DuplicateKind::Exact, a_id)),
+        kinds.contains(&(newswire_feeds::DuplicateKind::Exact, a_id.clone())),
         "{kinds:?}"
     );
+    assert!(polls[0].articles[0].duplicate_of.is_none());
+    for article in &polls[1].articles {
+        assert_eq!(
+            article.duplicate_of.as_deref(),
+            Some(a_id.as_str()),
+            "recorded on the article"
+        );
+    }
 }
 
 #[tokio::test]

@@ -42,6 +42,11 @@ pub struct Article {
     pub updated_at: Option<DateTime<Utc>>,
     /// When the poller fetched the feed that held this article.
     pub fetched_at: DateTime<Utc>,
+    /// The id of an earlier article this one repeats: the same canonical URL under another
+    /// id, or a near-identical text (the same wire story syndicated by another feed). The
+    /// article is still delivered; consumers may group or drop by this.
+    #[serde(default)]
+    pub duplicate_of: Option<String>,
 }
 
 impl Article {
@@ -67,6 +72,7 @@ impl Article {
             published_at: None,
             updated_at: None,
             fetched_at: Utc::now(),
+            duplicate_of: None,
         }
     }
 }

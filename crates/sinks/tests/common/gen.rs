@@ -258,6 +258,9 @@ pub fn article(seed: u64, index: u64, now: DateTime<Utc>) -> EnrichedArticle {
         published_at,
         updated_at,
         fetched_at,
+        duplicate_of: rng
+            .chance(10)
+            .then(|| format!("nw1-{:032x}", seed.wrapping_mul(31).wrapping_add(index))),
     };
 
     let n_countries = 1 + rng.below(6);
