@@ -419,7 +419,10 @@ fn dashboard_and_alerts_query_only_exported_metrics_and_the_service_stops_cleanl
         assert_eq!(status, 200, "/metrics: {body}");
         let metrics = Exposition::parse(&body);
         let polled = metrics.value("newswire_records_received_total");
-        let written = if metrics.samples.contains_key("newswire_sink_batch_size_count") {
+        let written = if metrics
+            .samples
+            .contains_key("newswire_sink_batch_size_count")
+        {
             metrics.value("newswire_sink_batch_size_count")
         } else {
             0.0
