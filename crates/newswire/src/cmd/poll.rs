@@ -42,6 +42,14 @@ pub struct PollArgs {
     /// Serve /livez, /readyz and /metrics on this address.
     #[arg(long, value_name = "ADDR", env = "NEWSWIRE_HTTP")]
     pub http: Option<SocketAddr>,
+    /// Poll only shard I of N of the feed list (`0/3`, `1/3`, `2/3`): N pollers with the same
+    /// feeds split them by rendezvous hashing of the feed id, each feed to exactly one.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard, env = "NEWSWIRE_SHARD")]
+    pub shard: Option<(usize, usize)>,
+}
+
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    newswire_feeds::parse_shard(text)
 }
 
 pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
@@ -54,6 +62,11 @@ pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
     }
     if feeds.is_empty() {
         bail!("no feeds: pass --feed URL or a --config that lists feeds");
+    }
+    if let Some((i, n)) = args.shard {
+        let total = feeds.len();
+        feeds = newswire_feeds::shard_feeds(feeds, i, n);
+        tracing::info!(shard = %format!("{i}/{n}"), feeds = feeds.len(), of = total, "polling one shard of the feeds");
     }
     let state_dir = args
         .state_dir
