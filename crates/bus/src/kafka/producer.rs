@@ -26,8 +26,9 @@ const QUEUE_FULL_BACKOFF: Duration = Duration::from_millis(5);
 struct Inner {
     settings: KafkaSettings,
     client: RwLock<FutureProducer>,
-    /// Milliseconds since `epoch` of the last successful delivery (or of the last reset).
-    last_progress: AtomicU64,
+    /// 1 + milliseconds since `epoch` of the oldest send not followed by any successful
+    /// delivery; 0 when every send since the last success was answered (or nothing was sent).
+    waiting_since: AtomicU64,
     epoch: Instant,
     stall_timeout: Duration,
 }
@@ -41,21 +42,35 @@ impl Inner {
     }
 
     fn progressed(&self) {
-        self.last_progress
-            .store(self.epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
+        self.waiting_since.store(0, Ordering::Relaxed);
     }
 
+    fn sending(&self) {
+        let now = self.epoch.elapsed().as_millis() as u64 + 1;
+        let _ = self
+            .waiting_since
+            .compare_exchange(0, now, Ordering::Relaxed, Ordering::Relaxed);
+    }
+
+    /// How long records have been sent without a single delivery.
     fn since_progress(&self) -> Duration {
-        let last = Duration::from_millis(self.last_progress.load(Ordering::Relaxed));
-        self.epoch.elapsed().saturating_sub(last)
+        match self.waiting_since.load(Ordering::Relaxed) {
+            0 => Duration::ZERO,
+            since => self
+                .epoch
+                .elapsed()
+                .saturating_sub(Duration::from_millis(since - 1)),
+        }
     }
 
     /// Replaces a client with records in flight and no delivery for `stall_timeout`.
     fn check_stalled(&self) {
-        let client = self.client();
-        if client.in_flight_count() == 0 || self.since_progress() < self.stall_timeout {
+        // Stalled: records were sent for `stall_timeout` and not one was delivered (failed
+        // deliveries and retries do not count as progress; being idle is not a stall).
+        if self.since_progress() < self.stall_timeout {
             return;
         }
+        let client = self.client();
         let fresh: FutureProducer = match self.settings.producer_config().create() {
             Ok(p) => p,
             Err(err) => {
@@ -95,7 +110,7 @@ impl KafkaProducer {
         let inner = Arc::new(Inner {
             settings: settings.clone(),
             client: RwLock::new(client),
-            last_progress: AtomicU64::new(0),
+            waiting_since: AtomicU64::new(0),
             epoch: Instant::now(),
             stall_timeout,
         });
@@ -153,6 +168,7 @@ impl Producer for KafkaProducer {
                 .headers(to_headers(&record));
             loop {
                 let client = self.inner.client();
+                self.inner.sending();
                 match client.send_result(future_record) {
                     Ok(delivery) => {
                         let inner = self.inner.clone();

@@ -149,14 +149,27 @@ pub async fn enrich_service(
         check_article,
         service.stats.clone(),
     );
-    let mut stage = tokio::spawn(enrich::run(
-        input,
-        output,
-        Arc::new(Enricher::new()),
-        service.stats.clone(),
-    ));
+    // One enrich loop per core, each fed whole partitions (order per key is kept).
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let enricher = Arc::new(Enricher::new());
+    let lanes: Vec<_> = crate::kafka::fan_out(input, workers, 64)
+        .into_iter()
+        .map(|lane| {
+            tokio::spawn(enrich::run(
+                lane,
+                output.clone(),
+                enricher.clone(),
+                service.stats.clone(),
+            ))
+        })
+        .collect();
+    let mut stage = tokio::spawn(async move {
+        for lane in lanes {
+            let _ = lane.await;
+        }
+    });
     service.health.set("kafka", true);
-    tracing::info!(%group, "enrich service started");
+    tracing::info!(%group, workers, "enrich service started");
     if stage_ended(&service, &mut stage).await {
         return stopped_early(&service, &handle, &producer, "enrich").await;
     }
