@@ -141,6 +141,16 @@ fn follow(brokers: String, arrivals: Arc<Mutex<HashMap<String, Instant>>>, until
     }
 }
 
+/// Kills the service if the benchmark stops early (a panic included).
+struct ChildGuard(std::process::Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -183,20 +193,22 @@ async fn main() {
         std::thread::spawn(move || follow(b, a, n))
     };
     let log = std::fs::File::create(std::env::temp_dir().join("kafka_bench_enrich.log")).unwrap();
-    let mut service = Command::new(&newswire)
-        .args([
-            "enrich",
-            "--serve",
-            "--brokers",
-            &settings.brokers,
-            "--group",
-            "bench",
-        ])
-        .env("NEWSWIRE_KAFKA__CONSUMER__SESSION_TIMEOUT_MS", "6000")
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap();
+    let mut service = ChildGuard(
+        Command::new(&newswire)
+            .args([
+                "enrich",
+                "--serve",
+                "--brokers",
+                &settings.brokers,
+                "--group",
+                "bench",
+            ])
+            .env("NEWSWIRE_KAFKA__CONSUMER__SESSION_TIMEOUT_MS", "6000")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap(),
+    );
     follower.join().unwrap();
     let times: Vec<Instant> = arrivals.lock().unwrap().values().copied().collect();
     let first = *times.iter().min().unwrap();
@@ -249,9 +261,9 @@ async fn main() {
     latencies.sort_by(|a, b| a.total_cmp(b));
     let (p50, p99) = (percentile(&latencies, 0.50), percentile(&latencies, 0.99));
     let _ = Command::new("kill")
-        .args(["-TERM", &service.id().to_string()])
+        .args(["-TERM", &service.0.id().to_string()])
         .status();
-    let _ = service.wait();
+    let _ = service.0.wait();
 
     println!("| measurement | result |");
     println!("|---|---|");
