@@ -261,6 +261,14 @@ async fn dead_letter(
             offset = origin.offset, key = %record.key, error_code = err.code, error = %err.message,
             "poison record sent to the dead-letter queue");
         let dead = dlq::record(&record, &origin, stage, err.code, &err.message);
+        stats
+            .metrics
+            .dlq_records
+            .get_or_create(&crate::telemetry::ErrorLabels {
+                stage,
+                error_code: err.code,
+            })
+            .inc();
         match producer.send(topics::DLQ, dead).await {
             Ok(receipt) => {
                 tokio::spawn(async move {

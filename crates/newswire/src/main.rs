@@ -9,6 +9,7 @@ mod config;
 mod exit;
 mod http;
 mod kafka;
+mod lag;
 mod logging;
 mod pipeline;
 mod shutdown;

@@ -141,6 +141,13 @@ pub async fn enrich_service(
     let output: Arc<dyn Producer> = Arc::new(producer.clone());
     let consumer =
         KafkaConsumer::subscribe(&settings, &group, &[topics::RAW], kafka.consumer_options())?;
+    crate::lag::spawn(
+        &settings,
+        &group,
+        topics::RAW,
+        service.stats.metrics.clone(),
+        service.shutdown.clone(),
+    );
     let handle = consumer.handle();
     let input = DeadLetterFilter::new(
         consumer,
@@ -417,6 +424,13 @@ pub(crate) async fn sink_service(
         &[topics::ENRICHED],
         kafka.consumer_options(),
     )?;
+    crate::lag::spawn(
+        &settings,
+        &group,
+        topics::ENRICHED,
+        service.stats.metrics.clone(),
+        service.shutdown.clone(),
+    );
     let handle = consumer.handle();
     let input = DeadLetterFilter::new(
         consumer,
