@@ -499,121 +499,97 @@ async fn copy_stage(tx: &Transaction<'_>, rows: &BatchRows) -> Result<(), tokio_
     writer.finish().await.map(|_| ())
 }
 
-async fn copy_countries(
+/// Sends `rows` to `statement` (a `COPY ... FROM STDIN BINARY`) with one binary COPY.
+async fn copy_rows<'r, T>(
     tx: &Transaction<'_>,
-    rows: &BatchRows,
+    statement: &str,
+    types: &[Type],
+    rows: &'r [T],
+    values: impl Fn(&'r T) -> Vec<&'r (dyn ToSql + Sync)>,
 ) -> Result<(), tokio_postgres::Error> {
-    if rows.countries.is_empty() {
+    if rows.is_empty() {
         return Ok(());
     }
-    let sink = tx.copy_in(COPY_COUNTRIES).await?;
-    let writer = BinaryCopyInWriter::new(
-        sink,
-        &[
-            Type::TEXT,
-            Type::TEXT,
-            Type::TEXT,
-            Type::FLOAT8,
-            Type::BOOL,
-            Type::INT4,
-        ],
-    );
+    let sink = tx.copy_in(statement).await?;
+    let writer = BinaryCopyInWriter::new(sink, types);
     pin_mut!(writer);
-    for r in &rows.countries {
-        writer
-            .as_mut()
-            .write(&[
-                &r.article_id,
-                &r.code,
-                &r.name,
-                &r.salience,
-                &r.is_primary,
-                &r.mention_count,
-            ])
-            .await?;
+    for row in rows {
+        writer.as_mut().write(&values(row)).await?;
     }
     writer.finish().await.map(|_| ())
 }
 
+async fn copy_countries(
+    tx: &Transaction<'_>,
+    rows: &BatchRows,
+) -> Result<(), tokio_postgres::Error> {
+    use Type as T;
+    let types = [T::TEXT, T::TEXT, T::TEXT, T::FLOAT8, T::BOOL, T::INT4];
+    copy_rows(tx, COPY_COUNTRIES, &types, &rows.countries, |r| {
+        vec![
+            &r.article_id,
+            &r.code,
+            &r.name,
+            &r.salience,
+            &r.is_primary,
+            &r.mention_count,
+        ]
+    })
+    .await
+}
+
 async fn copy_weapons(tx: &Transaction<'_>, rows: &BatchRows) -> Result<(), tokio_postgres::Error> {
-    if rows.weapons.is_empty() {
-        return Ok(());
-    }
-    let sink = tx.copy_in(COPY_WEAPONS).await?;
-    let writer = BinaryCopyInWriter::new(
-        sink,
-        &[
-            Type::TEXT,
-            Type::TEXT,
-            Type::TEXT,
-            Type::TEXT,
-            Type::TEXT,
-            Type::INT4,
-        ],
-    );
-    pin_mut!(writer);
-    for r in &rows.weapons {
-        writer
-            .as_mut()
-            .write(&[
-                &r.article_id,
-                &r.name,
-                &r.category,
-                &r.origin,
-                &r.manufacturer,
-                &r.mention_count,
-            ])
-            .await?;
-    }
-    writer.finish().await.map(|_| ())
+    use Type as T;
+    let types = [T::TEXT, T::TEXT, T::TEXT, T::TEXT, T::TEXT, T::INT4];
+    copy_rows(tx, COPY_WEAPONS, &types, &rows.weapons, |r| {
+        vec![
+            &r.article_id,
+            &r.name,
+            &r.category,
+            &r.origin,
+            &r.manufacturer,
+            &r.mention_count,
+        ]
+    })
+    .await
 }
 
 async fn copy_sanctions(
     tx: &Transaction<'_>,
     rows: &BatchRows,
 ) -> Result<(), tokio_postgres::Error> {
-    if rows.sanctions.is_empty() {
-        return Ok(());
-    }
-    let sink = tx.copy_in(COPY_SANCTIONS).await?;
-    let writer = BinaryCopyInWriter::new(
-        sink,
-        &[
-            Type::TEXT,
-            Type::INT4,
-            Type::INT4,
-            Type::TEXT,
-            Type::TEXT,
-            Type::TEXT,
-            Type::BOOL,
-            Type::TEXT_ARRAY,
-            Type::TEXT_ARRAY,
-            Type::TEXT,
-            Type::INT8,
-            Type::INT8,
-        ],
-    );
-    pin_mut!(writer);
-    for r in &rows.sanctions {
-        writer
-            .as_mut()
-            .write(&[
-                &r.article_id,
-                &r.event_index,
-                &r.pair_index,
-                &r.imposer,
-                &r.target,
-                &r.action,
-                &r.negated,
-                &r.sectors,
-                &r.programs,
-                &r.evidence_field,
-                &r.evidence_start,
-                &r.evidence_end,
-            ])
-            .await?;
-    }
-    writer.finish().await.map(|_| ())
+    use Type as T;
+    let types = [
+        T::TEXT,
+        T::INT4,
+        T::INT4,
+        T::TEXT,
+        T::TEXT,
+        T::TEXT,
+        T::BOOL,
+        T::TEXT_ARRAY,
+        T::TEXT_ARRAY,
+        T::TEXT,
+        T::INT8,
+        T::INT8,
+    ];
+    copy_rows(tx, COPY_SANCTIONS, &types, &rows.sanctions, |r| {
+        vec![
+            &r.article_id,
+            &r.event_index,
+            &r.pair_index,
+            &r.imposer,
+            &r.target,
+            &r.action,
+            &r.negated,
+            &r.sectors,
+            &r.programs,
+            &r.evidence_field,
+            &r.evidence_start,
+            &r.evidence_end,
+        ]
+    })
+    .await
 }
 
 #[cfg(test)]
