@@ -16,12 +16,12 @@ use std::time::{Duration, Instant};
 use futures::future::BoxFuture;
 use futures::FutureExt;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer as _, ConsumerContext, Rebalance};
-use rdkafka::message::{BorrowedMessage, Headers, Message};
+use rdkafka::message::BorrowedMessage;
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 use tokio::sync::{mpsc, watch};
 
 use super::{transport, KafkaSettings};
-use crate::{Ack, BusError, Consumer, Delivery, Origin, Record};
+use crate::{Ack, BusError, Consumer, Delivery};
 
 /// Tuning of a [`KafkaConsumer`].
 #[derive(Debug, Clone)]
@@ -436,28 +436,14 @@ impl Poller {
     }
 
     fn delivery(&self, message: &BorrowedMessage<'_>) -> Delivery {
-        let topic = message.topic().to_string();
-        let partition = message.partition();
-        let offset = message.offset();
-        let mut record = Record::new(
-            message
-                .key()
-                .map(|k| String::from_utf8_lossy(k).into_owned())
-                .unwrap_or_default(),
-            message.payload().map(<[u8]>::to_vec).unwrap_or_default(),
-        );
-        if let Some(headers) = message.headers() {
-            for header in headers.iter() {
-                let value = header
-                    .value
-                    .map(|v| String::from_utf8_lossy(v).into_owned())
-                    .unwrap_or_default();
-                record.headers.push((header.key.to_string(), value));
-            }
-        }
-        let generation = self.shared.lock().register(&topic, partition, offset);
+        let (record, origin) = super::eos::to_record(message);
+        let (partition, offset) = (origin.partition, origin.offset);
+        let generation = self
+            .shared
+            .lock()
+            .register(&origin.topic, partition, offset);
         let shared = self.shared.clone();
-        let ack_topic = topic.clone();
+        let ack_topic = origin.topic.clone();
         let ack = Ack::from_fn(move |result| {
             if let Err(reason) = &result {
                 // Dropped acks are normal at shutdown and after a rewind: the record comes again.
@@ -470,11 +456,7 @@ impl Poller {
         });
         Delivery {
             record,
-            origin: Origin {
-                topic,
-                partition,
-                offset,
-            },
+            origin,
             ack,
         }
     }

@@ -80,7 +80,8 @@ impl ConsumerContext for Ctx {
     }
 }
 
-fn to_record(message: &rdkafka::message::BorrowedMessage<'_>) -> (Record, Origin) {
+/// A consumed message as a bus record (lossy UTF-8 for key and header values) and its origin.
+pub(crate) fn to_record(message: &rdkafka::message::BorrowedMessage<'_>) -> (Record, Origin) {
     let mut record = Record::new(
         message
             .key()
