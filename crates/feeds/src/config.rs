@@ -19,8 +19,16 @@ pub struct FetchConfig {
     pub connect_timeout_secs: u64,
     /// Whole request, body included.
     pub timeout_secs: u64,
-    /// Largest body accepted, enforced while streaming.
+    /// Largest body accepted, enforced while streaming (after decompression, so a gzip bomb
+    /// stops here too).
     pub max_body_bytes: u64,
+    /// At most this many entries of one feed are handed out per poll (the newest by date); a
+    /// feed with 100,000 entries is bounded here. At most `seen_max_per_feed`, or forgotten ids
+    /// would come back as new.
+    pub max_entries_per_poll: usize,
+    /// An article body longer than this is cut (at a paragraph or word break): bounds memory
+    /// and keeps records well under a broker's 1 MB message limit.
+    pub max_article_bytes: usize,
     /// Requests in flight to one host at once.
     pub per_host_concurrency: usize,
     /// Requests started per second to one host.
@@ -70,6 +78,8 @@ impl Default for FetchConfig {
             connect_timeout_secs: 10,
             timeout_secs: 30,
             max_body_bytes: 10 * 1024 * 1024,
+            max_entries_per_poll: 1000,
+            max_article_bytes: 256 * 1024,
             per_host_concurrency: 2,
             per_host_rate_per_sec: 1.0,
             max_concurrency: 64,
@@ -129,6 +139,18 @@ impl FetchConfig {
         }
         if self.max_body_bytes < 1024 {
             return bad("max_body_bytes", "must be at least 1024");
+        }
+        if self.max_entries_per_poll == 0 {
+            return bad("max_entries_per_poll", "must be at least 1");
+        }
+        if self.max_entries_per_poll > self.seen_max_per_feed {
+            return bad(
+                "max_entries_per_poll",
+                "must not exceed seen_max_per_feed (forgotten ids would be re-emitted)",
+            );
+        }
+        if self.max_article_bytes < 1024 {
+            return bad("max_article_bytes", "must be at least 1024");
         }
         if self.per_host_concurrency == 0 {
             return bad("per_host_concurrency", "must be at least 1");

@@ -19,6 +19,7 @@ pub mod fetch;
 pub mod fulltext;
 pub mod parse;
 pub mod poller;
+pub mod sanitize;
 pub mod state;
 pub mod text;
 

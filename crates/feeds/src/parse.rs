@@ -149,6 +149,7 @@ fn parse_inner(
     let mut warnings = Vec::new();
     let (text, enc_warning) = crate::encoding::to_utf8(bytes, content_type);
     warnings.extend(enc_warning);
+    let text = crate::sanitize::strip_document_controls(text, &mut warnings);
     let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     if trimmed.trim().is_empty() {
         return Err(ParseError::Empty);
@@ -158,9 +159,9 @@ fn parse_inner(
     } else {
         parse_xml(trimmed, &mut warnings)?
     };
-    Ok(normalise(
-        feed, &extras, feed_id, feed_url, fetched_at, warnings,
-    ))
+    let mut parsed = normalise(feed, &extras, feed_id, feed_url, fetched_at, warnings);
+    crate::sanitize::clean_feed(&mut parsed);
+    Ok(parsed)
 }
 
 fn feed_rs_parser() -> feed_rs::parser::Parser {
@@ -235,6 +236,9 @@ fn parse_xml(
         }
         None => return Err(ParseError::NotAFeed("no XML root element".into())),
         _ => {}
+    }
+    if let Some(why) = crate::sanitize::declared_entities(doc) {
+        return Err(ParseError::Malformed(why));
     }
     let repaired = repair_xml(doc, warnings);
     let extras = scan_entry_extras(&repaired);

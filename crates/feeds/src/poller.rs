@@ -471,13 +471,18 @@ impl Poller {
                                 now,
                             ) {
                                 Err(e) => FetchOutcome::ParseError(e.to_string()),
-                                Ok(parsed) => {
+                                Ok(mut parsed) => {
                                     ttl_floor = parsed.ttl_minutes.map(|m| u64::from(m) * 60);
                                     if let Some(max_age) = resp.max_age {
                                         ttl_floor =
                                             Some(ttl_floor.unwrap_or(0).max(max_age.as_secs()));
                                     }
                                     entries_total = parsed.entries.len();
+                                    warnings.extend(crate::sanitize::bound_feed(
+                                        &mut parsed,
+                                        cfg.max_entries_per_poll,
+                                        cfg.max_article_bytes,
+                                    ));
                                     let (new, seen) = select_new(
                                         feed,
                                         &parsed,

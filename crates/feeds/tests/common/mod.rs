@@ -38,6 +38,8 @@ pub struct Reply {
     pub trickle: Option<(usize, Duration)>,
     /// Leave out Content-Length (body ends when the connection closes).
     pub no_length: bool,
+    /// Send the body again and again until the client hangs up (implies `no_length`).
+    pub endless: bool,
 }
 
 impl Reply {
@@ -48,6 +50,7 @@ impl Reply {
             body: Vec::new(),
             trickle: None,
             no_length: false,
+            endless: false,
         }
     }
 
@@ -134,25 +137,32 @@ impl Server {
                     for (k, v) in &reply.headers {
                         out.push_str(&format!("{k}: {v}\r\n"));
                     }
-                    if !reply.no_length {
+                    if !reply.no_length && !reply.endless {
                         out.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
                     }
                     out.push_str("Connection: close\r\n\r\n");
                     if sock.write_all(out.as_bytes()).await.is_err() {
                         return;
                     }
-                    match reply.trickle {
-                        None => {
-                            let _ = sock.write_all(&reply.body).await;
-                        }
-                        Some((size, pause)) => {
-                            for piece in reply.body.chunks(size.max(1)) {
-                                tokio::time::sleep(pause).await;
-                                if sock.write_all(piece).await.is_err() {
+                    loop {
+                        match reply.trickle {
+                            None => {
+                                if sock.write_all(&reply.body).await.is_err() {
                                     return;
                                 }
-                                let _ = sock.flush().await;
                             }
+                            Some((size, pause)) => {
+                                for piece in reply.body.chunks(size.max(1)) {
+                                    tokio::time::sleep(pause).await;
+                                    if sock.write_all(piece).await.is_err() {
+                                        return;
+                                    }
+                                    let _ = sock.flush().await;
+                                }
+                            }
+                        }
+                        if !reply.endless {
+                            break;
                         }
                     }
                     let _ = sock.shutdown().await;
