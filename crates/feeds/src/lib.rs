@@ -9,7 +9,8 @@
 //! 4. the caller publishes them and calls [`Poller::mark_delivered`]: only then are the ids
 //!    "seen" and the fetch's validators committed, so a crash in between re-emits, never loses.
 //!
-//! State lives in one JSON file per feed under the state directory ([`state`]).
+//! State lives wherever a [`state::StateBackend`] keeps it: one JSON file per feed under the
+//! state directory, nowhere, or a store of the caller's ([`Poller::with_store`]).
 
 pub mod cli;
 pub mod config;

@@ -140,11 +140,21 @@ pub struct Poller {
 }
 
 impl Poller {
-    /// Validates the configuration (errors name the field), loads persisted state.
+    /// Validates the configuration (errors name the field), loads persisted state from
+    /// `state_dir` (`None`: state in memory only).
     pub fn new(
         fetch: FetchConfig,
         feeds: Vec<FeedConfig>,
         state_dir: Option<PathBuf>,
+    ) -> Result<Poller, FeedsError> {
+        Poller::with_store(fetch, feeds, StateStore::new(state_dir)?)
+    }
+
+    /// As [`Poller::new`], with the state kept wherever `store` keeps it.
+    pub fn with_store(
+        fetch: FetchConfig,
+        feeds: Vec<FeedConfig>,
+        store: StateStore,
     ) -> Result<Poller, FeedsError> {
         fetch.validate()?;
         let mut ids = HashSet::new();
@@ -157,7 +167,6 @@ impl Poller {
                 });
             }
         }
-        let store = StateStore::new(state_dir)?;
         let fetcher = Arc::new(Fetcher::new(&fetch).map_err(|reason| FeedsError::Config {
             field: "fetch".into(),
             reason,

@@ -1,10 +1,13 @@
-//! Per-feed state that survives restarts, kept as one JSON file per feed under the state
-//! directory (written to a temporary file, synced, then renamed over the old one), plus one
-//! file for the cross-feed duplicate index.
+//! Per-feed state that survives restarts, and where it lives: a [`StateBackend`] keeps the
+//! JSON bytes of each feed's state (keyed by feed id) and of the cross-feed duplicate index.
+//! [`DirBackend`] keeps one file per feed under the state directory (written to a temporary
+//! file, then renamed over the old one); [`MemoryBackend`] keeps nothing; callers may plug in
+//! their own (newswire uses a compacted Kafka topic).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -123,30 +126,84 @@ impl FeedState {
     }
 }
 
-/// Where state lives: a directory, or nowhere (memory only).
-#[derive(Debug, Clone)]
-pub struct StateStore {
-    dir: Option<PathBuf>,
+/// Which stored value a [`StateBackend`] is asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateKey<'a> {
+    /// The state of one feed, by feed id.
+    Feed(&'a str),
+    /// A named value shared by the poller's feeds (the duplicate index).
+    Blob(&'a str),
 }
 
-impl StateStore {
-    pub fn new(dir: Option<PathBuf>) -> Result<StateStore, FeedsError> {
-        if let Some(d) = &dir {
-            std::fs::create_dir_all(d.join("feeds")).map_err(|e| FeedsError::State {
-                path: d.clone(),
-                reason: format!("cannot create the state directory: {e}"),
-            })?;
+impl std::fmt::Display for StateKey<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StateKey::Feed(id) => write!(f, "feed {id}"),
+            StateKey::Blob(name) => write!(f, "{name}"),
         }
-        Ok(StateStore { dir })
+    }
+}
+
+/// Where the bytes of the poller's state live. The feeds crate encodes and decodes them
+/// ([`StateStore`]); a backend only keeps bytes under keys. Implementations: [`DirBackend`],
+/// [`MemoryBackend`], and whatever the caller plugs in (newswire keeps them in a compacted
+/// Kafka topic).
+pub trait StateBackend: Send + Sync {
+    /// Where the state lives, for logs and errors.
+    fn describe(&self) -> String;
+    /// The stored bytes, or `None` when nothing was stored under this key.
+    fn load(&self, key: StateKey<'_>) -> Result<Option<Vec<u8>>, FeedsError>;
+    /// Replaces the stored bytes. A backend may write asynchronously; a failed write must
+    /// only cost re-emission after a restart, never lose an article.
+    fn save(&self, key: StateKey<'_>, bytes: &[u8]) -> Result<(), FeedsError>;
+    /// The stored bytes did not decode: keep them aside for inspection if the backend can.
+    /// The next save replaces them in any case.
+    fn set_aside(&self, _key: StateKey<'_>) -> Result<(), FeedsError> {
+        Ok(())
+    }
+}
+
+/// State nowhere: every feed starts afresh at each start.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MemoryBackend;
+
+impl StateBackend for MemoryBackend {
+    fn describe(&self) -> String {
+        "memory only (nothing survives a restart)".into()
     }
 
-    pub fn dir(&self) -> Option<&Path> {
-        self.dir.as_deref()
+    fn load(&self, _key: StateKey<'_>) -> Result<Option<Vec<u8>>, FeedsError> {
+        Ok(None)
+    }
+
+    fn save(&self, _key: StateKey<'_>, _bytes: &[u8]) -> Result<(), FeedsError> {
+        Ok(())
+    }
+}
+
+/// One JSON file per feed under `<dir>/feeds/`, one file per blob under `<dir>/`, each written
+/// atomically ([`write_atomic`]); undecodable files are renamed to `*.json.corrupt`.
+#[derive(Debug, Clone)]
+pub struct DirBackend {
+    dir: PathBuf,
+}
+
+impl DirBackend {
+    /// Creates the directory (and its `feeds/`) when missing.
+    pub fn new(dir: PathBuf) -> Result<DirBackend, FeedsError> {
+        std::fs::create_dir_all(dir.join("feeds")).map_err(|e| FeedsError::State {
+            path: dir.clone(),
+            reason: format!("cannot create the state directory: {e}"),
+        })?;
+        Ok(DirBackend { dir })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// File of a feed: its id made file-name safe, plus a hash when that changed the id.
-    pub fn feed_path(&self, feed_id: &str) -> Option<PathBuf> {
-        let dir = self.dir.as_ref()?;
+    pub fn feed_path(&self, feed_id: &str) -> PathBuf {
         let safe: String = feed_id
             .chars()
             .map(|c| {
@@ -170,33 +227,27 @@ impl StateStore {
             });
             format!("{}-{}", safe.trim_start_matches('.'), &h[4..16])
         };
-        Some(dir.join("feeds").join(format!("{name}.json")))
+        self.dir.join("feeds").join(format!("{name}.json"))
     }
 
-    /// Loads a feed's state; a missing file is a fresh state, an unreadable one an error.
-    pub fn load(&self, feed_id: &str) -> Result<FeedState, FeedsError> {
-        let Some(path) = self.feed_path(feed_id) else {
-            return Ok(FeedState::new(feed_id));
-        };
+    fn path(&self, key: StateKey<'_>) -> PathBuf {
+        match key {
+            StateKey::Feed(id) => self.feed_path(id),
+            StateKey::Blob(name) => self.dir.join(name),
+        }
+    }
+}
+
+impl StateBackend for DirBackend {
+    fn describe(&self) -> String {
+        format!("directory {}", self.dir.display())
+    }
+
+    fn load(&self, key: StateKey<'_>) -> Result<Option<Vec<u8>>, FeedsError> {
+        let path = self.path(key);
         match std::fs::read(&path) {
-            Ok(bytes) => match serde_json::from_slice::<FeedState>(&bytes) {
-                Ok(mut s) => {
-                    s.feed_id = feed_id.to_string();
-                    Ok(s)
-                }
-                Err(e) => {
-                    // Set it aside for inspection and start afresh: re-emitting beats not
-                    // starting at all.
-                    let aside = path.with_extension("json.corrupt");
-                    tracing::warn!(path = %path.display(), error = %e, aside = %aside.display(), "corrupt feed state set aside; the feed starts afresh");
-                    std::fs::rename(&path, &aside).map_err(|e| FeedsError::State {
-                        path: path.clone(),
-                        reason: e.to_string(),
-                    })?;
-                    Ok(FeedState::new(feed_id))
-                }
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FeedState::new(feed_id)),
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(FeedsError::State {
                 path,
                 reason: e.to_string(),
@@ -204,56 +255,110 @@ impl StateStore {
         }
     }
 
-    pub fn save(&self, state: &FeedState) -> Result<(), FeedsError> {
-        let Some(path) = self.feed_path(&state.feed_id) else {
-            return Ok(());
-        };
-        write_atomic(
-            &path,
-            &serde_json::to_vec_pretty(state).map_err(|e| FeedsError::State {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?,
-        )
+    fn save(&self, key: StateKey<'_>, bytes: &[u8]) -> Result<(), FeedsError> {
+        write_atomic(&self.path(key), bytes)
     }
 
+    fn set_aside(&self, key: StateKey<'_>) -> Result<(), FeedsError> {
+        let path = self.path(key);
+        let aside = path.with_extension("json.corrupt");
+        tracing::warn!(path = %path.display(), aside = %aside.display(), "corrupt state file set aside");
+        std::fs::rename(&path, &aside).map_err(|e| FeedsError::State {
+            path: path.clone(),
+            reason: e.to_string(),
+        })
+    }
+}
+
+/// Encodes and decodes the poller's state (JSON) over a [`StateBackend`]. Cheap to clone.
+#[derive(Clone)]
+pub struct StateStore {
+    backend: Arc<dyn StateBackend>,
+    dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for StateStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.backend.describe())
+    }
+}
+
+impl StateStore {
+    /// A directory, or nowhere (memory only) for `None`.
+    pub fn new(dir: Option<PathBuf>) -> Result<StateStore, FeedsError> {
+        match dir {
+            Some(d) => Ok(StateStore {
+                backend: Arc::new(DirBackend::new(d.clone())?),
+                dir: Some(d),
+            }),
+            None => Ok(StateStore::with_backend(Arc::new(MemoryBackend))),
+        }
+    }
+
+    pub fn with_backend(backend: Arc<dyn StateBackend>) -> StateStore {
+        StateStore { backend, dir: None }
+    }
+
+    /// The state directory, when the state lives in one.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Where the state lives, for logs.
+    pub fn describe(&self) -> String {
+        self.backend.describe()
+    }
+
+    /// Loads a feed's state; nothing stored is a fresh state, and so is a stored value that
+    /// does not decode (set aside, with a warning: re-emitting beats not starting at all).
+    pub fn load(&self, feed_id: &str) -> Result<FeedState, FeedsError> {
+        let mut state: FeedState = self
+            .load_value(StateKey::Feed(feed_id))?
+            .unwrap_or_else(|| FeedState::new(feed_id));
+        state.feed_id = feed_id.to_string();
+        Ok(state)
+    }
+
+    pub fn save(&self, state: &FeedState) -> Result<(), FeedsError> {
+        self.save_value(StateKey::Feed(&state.feed_id), state)
+    }
+
+    /// Loads a named value; nothing stored (or a value that does not decode) is the default.
     pub fn load_json<T: for<'de> Deserialize<'de> + Default>(
         &self,
         name: &str,
     ) -> Result<T, FeedsError> {
-        let Some(dir) = &self.dir else {
-            return Ok(T::default());
-        };
-        let path = dir.join(name);
-        match std::fs::read(&path) {
-            Ok(bytes) => match serde_json::from_slice(&bytes) {
-                Ok(v) => Ok(v),
-                Err(e) => {
-                    let aside = path.with_extension("json.corrupt");
-                    tracing::warn!(path = %path.display(), error = %e, "corrupt state file set aside; starting afresh");
-                    std::fs::rename(&path, &aside).map_err(|e| FeedsError::State {
-                        path: path.clone(),
-                        reason: e.to_string(),
-                    })?;
-                    Ok(T::default())
-                }
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
-            Err(e) => Err(FeedsError::State {
-                path,
-                reason: e.to_string(),
-            }),
-        }
+        Ok(self.load_value(StateKey::Blob(name))?.unwrap_or_default())
     }
 
     pub fn save_json<T: Serialize>(&self, name: &str, value: &T) -> Result<(), FeedsError> {
-        let Some(dir) = &self.dir else { return Ok(()) };
-        let path = dir.join(name);
+        self.save_value(StateKey::Blob(name), value)
+    }
+
+    fn load_value<T: for<'de> Deserialize<'de>>(
+        &self,
+        key: StateKey<'_>,
+    ) -> Result<Option<T>, FeedsError> {
+        let Some(bytes) = self.backend.load(key)? else {
+            return Ok(None);
+        };
+        match serde_json::from_slice(&bytes) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) => {
+                tracing::warn!(state = %self.backend.describe(), %key, error = %e,
+                    "corrupt state; starting afresh (articles may be emitted again)");
+                self.backend.set_aside(key)?;
+                Ok(None)
+            }
+        }
+    }
+
+    fn save_value<T: Serialize>(&self, key: StateKey<'_>, value: &T) -> Result<(), FeedsError> {
         let bytes = serde_json::to_vec(value).map_err(|e| FeedsError::State {
-            path: path.clone(),
+            path: PathBuf::from(key.to_string()),
             reason: e.to_string(),
         })?;
-        write_atomic(&path, &bytes)
+        self.backend.save(key, &bytes)
     }
 }
 
@@ -278,12 +383,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FeedsError> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
     use super::*;
 
     #[test]
     fn round_trip_and_prune() {
         let dir = tempfile::tempdir().unwrap();
         let store = StateStore::new(Some(dir.path().to_path_buf())).unwrap();
+        let backend = DirBackend::new(dir.path().to_path_buf()).unwrap();
         let now = Utc::now();
         let mut s = FeedState::new("a/b weird id");
         s.etag = Some("\"x\"".into());
@@ -295,16 +404,85 @@ mod tests {
         store.save(&s).unwrap();
         let back = store.load("a/b weird id").unwrap();
         assert_eq!(back, s);
-        assert_ne!(
-            store.feed_path("a/b").unwrap(),
-            store.feed_path("a_b").unwrap()
-        );
+        assert_ne!(backend.feed_path("a/b"), backend.feed_path("a_b"));
         let fresh = store.load("never").unwrap();
         assert!(fresh.seen.is_empty());
         // A torn file is set aside, not fatal.
-        let p = store.feed_path("torn").unwrap();
+        let p = backend.feed_path("torn");
         std::fs::write(&p, b"{\"seen\": {\"a\"").unwrap();
         assert!(store.load("torn").unwrap().seen.is_empty());
         assert!(p.with_extension("json.corrupt").exists());
+        assert!(!p.exists());
+    }
+
+    #[test]
+    fn corrupt_blob_is_set_aside_and_defaulted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StateStore::new(Some(dir.path().to_path_buf())).unwrap();
+        store.save_json("index.json", &vec![1u32, 2]).unwrap();
+        assert_eq!(store.load_json::<Vec<u32>>("index.json").unwrap(), [1, 2]);
+        std::fs::write(dir.path().join("index.json"), b"[1,").unwrap();
+        assert!(store
+            .load_json::<Vec<u32>>("index.json")
+            .unwrap()
+            .is_empty());
+        assert!(dir.path().join("index.json.corrupt").exists());
+    }
+
+    #[test]
+    fn memory_backend_keeps_nothing() {
+        let store = StateStore::new(None).unwrap();
+        let mut s = FeedState::new("f");
+        s.etag = Some("e".into());
+        store.save(&s).unwrap();
+        assert_eq!(store.load("f").unwrap(), FeedState::new("f"));
+        assert!(store.dir().is_none());
+    }
+
+    /// A backend over a map, standing in for a caller's own backend.
+    #[derive(Default)]
+    struct MapBackend {
+        values: Mutex<HashMap<String, Vec<u8>>>,
+        set_aside: Mutex<Vec<String>>,
+    }
+
+    impl StateBackend for MapBackend {
+        fn describe(&self) -> String {
+            "a map".into()
+        }
+        fn load(&self, key: StateKey<'_>) -> Result<Option<Vec<u8>>, FeedsError> {
+            Ok(self.values.lock().unwrap().get(&key.to_string()).cloned())
+        }
+        fn save(&self, key: StateKey<'_>, bytes: &[u8]) -> Result<(), FeedsError> {
+            self.values
+                .lock()
+                .unwrap()
+                .insert(key.to_string(), bytes.to_vec());
+            Ok(())
+        }
+        fn set_aside(&self, key: StateKey<'_>) -> Result<(), FeedsError> {
+            self.set_aside.lock().unwrap().push(key.to_string());
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_plugged_in_backend_round_trips_and_survives_garbage() {
+        let backend = Arc::new(MapBackend::default());
+        let store = StateStore::with_backend(backend.clone());
+        let mut s = FeedState::new("f");
+        s.last_modified = Some("Mon, 02 Nov 2026 10:00:00 GMT".into());
+        store.save(&s).unwrap();
+        assert_eq!(store.load("f").unwrap(), s);
+        for garbage in [&b""[..], b"\xff\xfe", b"{\"seen\": 3}", b"null"] {
+            backend
+                .values
+                .lock()
+                .unwrap()
+                .insert("feed f".into(), garbage.to_vec());
+            assert_eq!(store.load("f").unwrap(), FeedState::new("f"));
+        }
+        assert_eq!(backend.set_aside.lock().unwrap().len(), 4);
+        assert_eq!(store.describe(), "a map");
     }
 }
