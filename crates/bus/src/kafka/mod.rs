@@ -18,6 +18,7 @@ pub mod admin;
 mod consumer;
 pub mod eos;
 mod producer;
+pub mod table;
 
 use std::collections::BTreeMap;
 use std::fmt;
