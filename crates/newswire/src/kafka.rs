@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::{bail, Context};
@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use crate::pipeline::codec::DecodeError;
 use crate::pipeline::stats::Stats;
+use crate::telemetry::Metrics;
 
 /// `[kafka]`: how the services reach Kafka. Used by `newswire poll|enrich --serve|sink` and by
 /// `newswire run` when `bus.kind = "kafka"`.
@@ -42,6 +43,9 @@ pub struct KafkaConfig {
     /// How long revoke and shutdown wait for in-flight records (default: a third of the
     /// session timeout, at most 10 s).
     pub drain_timeout_ms: Option<u64>,
+    /// librdkafka statistics interval when the HTTP listener is on (`newswire_kafka_*`
+    /// metrics); 0 turns them off. `client."statistics.interval.ms"` wins when set.
+    pub statistics_interval_ms: u64,
     /// librdkafka settings for every client, passed through verbatim (`security.protocol`,
     /// `sasl.mechanism`, `sasl.password`, `ssl.ca.location`, ...). From the environment,
     /// `NEWSWIRE_KAFKA__CLIENT__SASL_PASSWORD=...` sets `sasl.password` (`_` becomes `.`).
@@ -63,6 +67,7 @@ impl Default for KafkaConfig {
             exactly_once: false,
             transactional_id: None,
             drain_timeout_ms: None,
+            statistics_interval_ms: 15_000,
             client: BTreeMap::new(),
             producer: BTreeMap::new(),
             consumer: BTreeMap::new(),
@@ -142,12 +147,25 @@ impl KafkaConfig {
     }
 
     fn settings_with(&self, brokers: String) -> KafkaSettings {
-        KafkaSettings {
+        let mut settings = KafkaSettings {
             brokers,
             client: client_map(&self.client),
             producer: client_map(&self.producer),
             consumer: client_map(&self.consumer),
+            stats: None,
+        };
+        if let Some(metrics) = STATISTICS_TO
+            .get()
+            .filter(|_| self.statistics_interval_ms > 0)
+        {
+            let metrics = metrics.clone();
+            settings.stats = Some(Arc::new(move |stats| metrics.kafka_client(stats)));
+            settings
+                .client
+                .entry("statistics.interval.ms".into())
+                .or_insert_with(|| self.statistics_interval_ms.to_string());
         }
+        settings
     }
 
     /// Client settings; `brokers` (from `--brokers` or `NEWSWIRE_KAFKA_BROKERS`) wins over the
@@ -211,6 +229,16 @@ impl KafkaConfig {
             .map(str::to_string)
             .unwrap_or_else(|| format!("{}-{stage}", self.group))
     }
+}
+
+/// Where Kafka clients created from now on report their statistics: set once per process by a
+/// service that exports metrics (the HTTP listener is on). Process-wide because every service
+/// builds its client settings through [`KafkaConfig::settings`].
+static STATISTICS_TO: OnceLock<Arc<Metrics>> = OnceLock::new();
+
+/// Kafka clients created after this call export librdkafka statistics into `metrics`.
+pub fn export_statistics(metrics: Arc<Metrics>) {
+    let _ = STATISTICS_TO.set(metrics);
 }
 
 /// Keeps records that a stage could never process away from it: each delivery is checked

@@ -7,8 +7,12 @@
 //! on (the per-stage counters are created at zero at start).
 //! README "Deploy" documents what each means and which alerts to set.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use newswire_bus::kafka::KafkaStats;
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -46,9 +50,32 @@ pub struct PartitionLabels {
     pub partition: String,
 }
 
+/// A Kafka client of this process: `producer`, `consumer/<group>`, `tx-producer`, ...
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct NameLabels {
-    pub name: String,
+pub struct ClientLabels {
+    pub client: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct BrokerLabels {
+    pub client: String,
+    pub broker: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ClientPartitionLabels {
+    pub client: String,
+    pub topic: String,
+    pub partition: String,
+}
+
+/// Totals last reported by each librdkafka client instance, to turn them into counter increments.
+#[derive(Default)]
+struct KafkaSeen {
+    /// Per instance: sent bytes, received bytes, rebalances.
+    totals: HashMap<String, [u64; 3]>,
+    /// Per client: the partitions of its last report (gauges of revoked ones are removed).
+    partitions: HashMap<String, Vec<ClientPartitionLabels>>,
 }
 
 fn seconds_buckets() -> Histogram {
@@ -91,8 +118,22 @@ pub struct Metrics {
     pub sink_batch_duration: Family<SinkLabels, Histogram>,
     /// Consumer lag in records per topic partition (Kafka).
     pub consumer_lag: Family<PartitionLabels, Gauge>,
-    /// Selected librdkafka statistics (Kafka), by statistic name.
-    pub kafka_stats: Family<NameLabels, Gauge>,
+    /// librdkafka statistics (Kafka), each `statistics.interval.ms`, by client:
+    /// producer queue depth in messages and bytes,
+    pub kafka_queue_messages: Family<ClientLabels, Gauge>,
+    pub kafka_queue_bytes: Family<ClientLabels, Gauge>,
+    /// events waiting for the application to serve them,
+    pub kafka_reply_queue: Family<ClientLabels, Gauge>,
+    /// bytes to and from brokers,
+    pub kafka_sent_bytes: Family<ClientLabels, Counter>,
+    pub kafka_received_bytes: Family<ClientLabels, Counter>,
+    /// request round-trip time p99 per broker,
+    pub kafka_broker_rtt: Family<BrokerLabels, Gauge<f64, AtomicU64>>,
+    /// records fetched and not yet consumed per assigned partition,
+    pub kafka_fetch_queue: Family<ClientPartitionLabels, Gauge>,
+    /// consumer-group rebalances.
+    pub kafka_rebalances: Family<ClientLabels, Counter>,
+    kafka_seen: Mutex<KafkaSeen>,
     /// 1 while the service is ready (same as /readyz).
     pub ready: Gauge,
 }
@@ -116,7 +157,15 @@ impl Metrics {
             sink_batch_size: Family::new_with_constructor(batch_buckets),
             sink_batch_duration: Family::new_with_constructor(seconds_buckets),
             consumer_lag: Family::default(),
-            kafka_stats: Family::default(),
+            kafka_queue_messages: Family::default(),
+            kafka_queue_bytes: Family::default(),
+            kafka_reply_queue: Family::default(),
+            kafka_sent_bytes: Family::default(),
+            kafka_received_bytes: Family::default(),
+            kafka_broker_rtt: Family::default(),
+            kafka_fetch_queue: Family::default(),
+            kafka_rebalances: Family::default(),
+            kafka_seen: Mutex::default(),
             ready: Gauge::default(),
         };
         let info = Info::new(vec![("version", env!("CARGO_PKG_VERSION"))]);
@@ -190,9 +239,45 @@ impl Metrics {
             m.consumer_lag.clone(),
         );
         registry.register(
-            "newswire_kafka_stat",
-            "librdkafka statistics (see README)",
-            m.kafka_stats.clone(),
+            "newswire_kafka_queue_messages",
+            "Records in the Kafka producer queue, not yet acknowledged by the broker",
+            m.kafka_queue_messages.clone(),
+        );
+        registry.register(
+            "newswire_kafka_queue_bytes",
+            "Bytes of the records in the Kafka producer queue",
+            m.kafka_queue_bytes.clone(),
+        );
+        registry.register(
+            "newswire_kafka_reply_queue_events",
+            "librdkafka events waiting to be served (delivery reports, statistics)",
+            m.kafka_reply_queue.clone(),
+        );
+        registry.register(
+            "newswire_kafka_sent_bytes",
+            "Bytes sent to Kafka brokers",
+            m.kafka_sent_bytes.clone(),
+        );
+        registry.register(
+            "newswire_kafka_received_bytes",
+            "Bytes received from Kafka brokers",
+            m.kafka_received_bytes.clone(),
+        );
+        registry.register_with_unit(
+            "newswire_kafka_broker_rtt_p99",
+            "99th percentile of request round-trip times to a broker, last statistics window",
+            Unit::Seconds,
+            m.kafka_broker_rtt.clone(),
+        );
+        registry.register(
+            "newswire_kafka_fetch_queue_messages",
+            "Records fetched from an assigned partition, not yet taken by the stage",
+            m.kafka_fetch_queue.clone(),
+        );
+        registry.register(
+            "newswire_kafka_rebalances",
+            "Consumer-group rebalances",
+            m.kafka_rebalances.clone(),
         );
         registry.register(
             "newswire_ready",
@@ -242,6 +327,83 @@ impl Metrics {
         self.records_errors
             .get_or_create(&ErrorLabels { stage, error_code })
             .inc();
+    }
+
+    /// Publishes one Kafka client's statistics.
+    pub fn kafka_client(&self, stats: &KafkaStats) {
+        let client = ClientLabels {
+            client: stats.client.clone(),
+        };
+        let as_gauge = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        self.kafka_queue_messages
+            .get_or_create(&client)
+            .set(as_gauge(stats.queued_messages));
+        self.kafka_queue_bytes
+            .get_or_create(&client)
+            .set(as_gauge(stats.queued_bytes));
+        self.kafka_reply_queue
+            .get_or_create(&client)
+            .set(as_gauge(stats.reply_queue));
+        for broker in &stats.brokers {
+            let labels = BrokerLabels {
+                client: stats.client.clone(),
+                broker: broker.broker.clone(),
+            };
+            self.kafka_broker_rtt
+                .get_or_create(&labels)
+                .set(broker.rtt_p99.as_secs_f64());
+        }
+        let mut seen = self.kafka_seen.lock().unwrap_or_else(|e| e.into_inner());
+        self.kafka_totals(&mut seen, stats, &client);
+        self.kafka_partitions(&mut seen, stats);
+    }
+
+    /// Adds what each total grew by since the instance's previous report.
+    fn kafka_totals(&self, seen: &mut KafkaSeen, stats: &KafkaStats, client: &ClientLabels) {
+        let now = [
+            stats.sent_bytes,
+            stats.received_bytes,
+            stats.rebalances.unwrap_or(0),
+        ];
+        let last = seen.totals.entry(stats.instance.clone()).or_default();
+        let grown: Vec<u64> = now
+            .iter()
+            .zip(last.iter())
+            .map(|(n, l)| n.saturating_sub(*l))
+            .collect();
+        *last = now;
+        self.kafka_sent_bytes.get_or_create(client).inc_by(grown[0]);
+        self.kafka_received_bytes
+            .get_or_create(client)
+            .inc_by(grown[1]);
+        if stats.rebalances.is_some() {
+            self.kafka_rebalances.get_or_create(client).inc_by(grown[2]);
+        }
+    }
+
+    /// Sets the fetch queue of each assigned partition; drops partitions no longer assigned.
+    fn kafka_partitions(&self, seen: &mut KafkaSeen, stats: &KafkaStats) {
+        let current: Vec<ClientPartitionLabels> = stats
+            .partitions
+            .iter()
+            .map(|p| ClientPartitionLabels {
+                client: stats.client.clone(),
+                topic: p.topic.clone(),
+                partition: p.partition.to_string(),
+            })
+            .collect();
+        for (labels, p) in current.iter().zip(&stats.partitions) {
+            self.kafka_fetch_queue
+                .get_or_create(labels)
+                .set(i64::try_from(p.fetch_queue_messages).unwrap_or(i64::MAX));
+        }
+        let before = seen
+            .partitions
+            .insert(stats.client.clone(), current.clone())
+            .unwrap_or_default();
+        for gone in before.iter().filter(|l| !current.contains(l)) {
+            self.kafka_fetch_queue.remove(gone);
+        }
     }
 
     /// The Prometheus text exposition of every metric.

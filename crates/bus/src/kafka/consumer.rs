@@ -20,6 +20,7 @@ use rdkafka::message::BorrowedMessage;
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 use tokio::sync::{mpsc, watch};
 
+use super::stats::StatsReporter;
 use super::{transport, KafkaSettings};
 use crate::{Ack, BusError, Consumer, Delivery};
 
@@ -221,9 +222,14 @@ fn store(consumer: &BaseConsumer<Ctx>, offsets: &[(String, i32, i64)]) {
 struct Ctx {
     shared: Arc<Shared>,
     drain: Duration,
+    stats: StatsReporter,
 }
 
-impl ClientContext for Ctx {}
+impl ClientContext for Ctx {
+    fn stats_raw(&self, statistics: &[u8]) {
+        self.stats.report(statistics);
+    }
+}
 
 impl ConsumerContext for Ctx {
     fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
@@ -315,6 +321,7 @@ impl KafkaConsumer {
             .create_with_context(Ctx {
                 shared: shared.clone(),
                 drain,
+                stats: settings.reporter(format!("consumer/{group}")),
             })
             .map_err(transport)?;
         consumer.subscribe(topics).map_err(transport)?;

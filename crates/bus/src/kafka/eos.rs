@@ -20,6 +20,7 @@ use rdkafka::producer::{BaseProducer, BaseRecord, Producer as _};
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 
 use super::producer::to_headers;
+use super::stats::{StatsContext, StatsReporter};
 use super::{transport, KafkaSettings};
 use crate::{BusError, Origin, Record};
 
@@ -59,9 +60,16 @@ pub struct TransactionStats {
 
 struct Ctx {
     rebalanced: Arc<AtomicBool>,
+    stats: StatsReporter,
 }
 
-impl ClientContext for Ctx {}
+impl ClientContext for Ctx {
+    fn stats_raw(&self, statistics: &[u8]) {
+        self.stats.report(statistics);
+    }
+}
+
+type TxProducer = BaseProducer<StatsContext>;
 
 impl ConsumerContext for Ctx {
     fn pre_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
@@ -128,6 +136,7 @@ where
     let consumer: BaseConsumer<Ctx> = consumer_config
         .create_with_context(Ctx {
             rebalanced: rebalanced.clone(),
+            stats: settings.reporter(format!("tx-consumer/{group}")),
         })
         .map_err(transport)?;
     consumer.subscribe(topics).map_err(transport)?;
@@ -137,7 +146,11 @@ where
     if producer_config.get("transaction.timeout.ms").is_none() {
         producer_config.set("transaction.timeout.ms", "10000");
     }
-    let producer: BaseProducer = producer_config.create().map_err(transport)?;
+    let producer: TxProducer = producer_config
+        .create_with_context(StatsContext {
+            reporter: settings.reporter("tx-producer"),
+        })
+        .map_err(transport)?;
     producer
         .init_transactions(options.timeout)
         .map_err(transport)?;
@@ -145,6 +158,8 @@ where
 
     let mut stats = TransactionStats::default();
     while !shutdown.load(Ordering::SeqCst) {
+        // Serves the producer's events (statistics) between transactions.
+        producer.poll(Duration::ZERO);
         // 1. Poll a batch (no transaction is open while polling).
         rebalanced.store(false, Ordering::SeqCst);
         let mut batch: Vec<(Record, Origin)> = Vec::new();
@@ -209,7 +224,7 @@ where
 }
 
 fn transact<F>(
-    producer: &BaseProducer,
+    producer: &TxProducer,
     consumer: &BaseConsumer<Ctx>,
     batch: &[(Record, Origin)],
     process: &mut F,

@@ -12,12 +12,15 @@
 //! - [`eos`]: optional exactly-once consume-transform-produce with transactions.
 //!
 //! Client settings pass through verbatim ([`KafkaSettings::client`]); values of secret keys
-//! (passwords, private keys, secrets) are never printed ([`KafkaSettings::redacted`]).
+//! (passwords, private keys, secrets) are never printed ([`KafkaSettings::redacted`]). With
+//! `statistics.interval.ms` set, every client hands a summary of librdkafka's statistics to
+//! [`KafkaSettings::stats`] ([`stats`]).
 
 pub mod admin;
 mod consumer;
 pub mod eos;
 mod producer;
+pub mod stats;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -30,6 +33,7 @@ pub use consumer::{ConsumerHandle, ConsumerOptions, KafkaConsumer};
 pub use producer::KafkaProducer;
 /// The rdkafka crate this transport is built on, for callers that need it directly (benchmarks).
 pub use rdkafka;
+pub use stats::{KafkaStats, StatsSink};
 
 /// How to reach the cluster and which librdkafka settings to pass through.
 #[derive(Clone, Default)]
@@ -42,6 +46,8 @@ pub struct KafkaSettings {
     pub producer: BTreeMap<String, String>,
     /// Settings for consumers only (applied after `client`).
     pub consumer: BTreeMap<String, String>,
+    /// Receives each client's statistics every `statistics.interval.ms` (when that is set).
+    pub stats: Option<StatsSink>,
 }
 
 /// Keys whose values are never printed.
@@ -144,6 +150,11 @@ impl KafkaSettings {
         config
     }
 
+    /// What hands `client`'s statistics to [`KafkaSettings::stats`].
+    pub(crate) fn reporter(&self, client: impl Into<String>) -> stats::StatsReporter {
+        stats::StatsReporter::new(client, self.stats.clone())
+    }
+
     pub(crate) fn admin_config(&self) -> ClientConfig {
         self.base(&[("client.id", "newswire-admin")], &BTreeMap::new())
     }
@@ -156,6 +167,7 @@ impl fmt::Debug for KafkaSettings {
             .field("client", &redact(&self.client))
             .field("producer", &redact(&self.producer))
             .field("consumer", &redact(&self.consumer))
+            .field("stats", &self.stats.is_some())
             .finish()
     }
 }
@@ -224,6 +236,71 @@ mod mock_tests {
             Offset::Offset(o) => o,
             _ => -1,
         }
+    }
+
+    /// Waits (bounded) until a summary of `client` satisfies `ok`; panics with the last seen.
+    async fn stats_until(
+        seen: &std::sync::Mutex<Vec<KafkaStats>>,
+        client: &str,
+        ok: impl Fn(&KafkaStats) -> bool,
+    ) -> KafkaStats {
+        for _ in 0..300 {
+            let found = seen
+                .lock()
+                .unwrap()
+                .iter()
+                .rev()
+                .find(|s| s.client == client && ok(s))
+                .cloned();
+            if let Some(stats) = found {
+                return stats;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let all = seen.lock().unwrap();
+        panic!("no statistics of {client} as expected in 30 s; got {all:#?}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn clients_report_statistics_to_the_sink() {
+        let cluster = MockCluster::new(1).unwrap();
+        cluster.create_topic("s", 2, 1).unwrap();
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let mut settings = KafkaSettings::new(cluster.bootstrap_servers())
+            .with("statistics.interval.ms", "100")
+            .with("session.timeout.ms", "6000");
+        settings.stats = Some(std::sync::Arc::new(move |s: &KafkaStats| {
+            sink.lock().unwrap().push(s.clone())
+        }));
+        let producer = KafkaProducer::new(&settings).unwrap();
+        for i in 0..20 {
+            let record = Record::new(format!("k{i}"), vec![b'x'; 1000]);
+            producer
+                .send("s", record)
+                .await
+                .unwrap()
+                .wait()
+                .await
+                .unwrap();
+        }
+        let p = stats_until(&seen, "producer", |s| s.sent_bytes > 20_000).await;
+        assert!(p.instance.contains("producer"), "{p:?}");
+        assert!(p.rebalances.is_none() && p.partitions.is_empty(), "{p:?}");
+        assert!(!p.brokers.is_empty(), "a broker answered requests: {p:?}");
+
+        let mut consumer =
+            KafkaConsumer::subscribe(&settings, "g", &["s"], ConsumerOptions::default()).unwrap();
+        let first = tokio::time::timeout(Duration::from_secs(30), consumer.recv())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        first.ack.ack();
+        let c = stats_until(&seen, "consumer/g", |s| s.partitions.len() == 2).await;
+        assert!(c.received_bytes > 0, "{c:?}");
+        assert!(c.rebalances.is_some_and(|n| n >= 1), "{c:?}");
+        assert!(c.partitions.iter().all(|p| p.topic == "s"), "{c:?}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -17,15 +17,27 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer as _, PurgeConfig};
 
+use super::stats::StatsContext;
 use super::{transport, KafkaSettings};
 use crate::{BusError, Producer, Receipt, Record};
+
+/// The rdkafka producer, reporting statistics as `producer`.
+pub type Client = FutureProducer<StatsContext>;
+
+fn create(settings: &KafkaSettings) -> Result<Client, rdkafka::error::KafkaError> {
+    settings
+        .producer_config()
+        .create_with_context(StatsContext {
+            reporter: settings.reporter("producer"),
+        })
+}
 
 /// How long `send` sleeps between retries while librdkafka's queue is full.
 const QUEUE_FULL_BACKOFF: Duration = Duration::from_millis(5);
 
 struct Inner {
     settings: KafkaSettings,
-    client: RwLock<FutureProducer>,
+    client: RwLock<Client>,
     /// 1 + milliseconds since `epoch` of the oldest send not followed by any successful
     /// delivery; 0 when every send since the last success was answered (or nothing was sent).
     waiting_since: AtomicU64,
@@ -34,7 +46,7 @@ struct Inner {
 }
 
 impl Inner {
-    fn client(&self) -> FutureProducer {
+    fn client(&self) -> Client {
         self.client
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -71,7 +83,7 @@ impl Inner {
             return;
         }
         let client = self.client();
-        let fresh: FutureProducer = match self.settings.producer_config().create() {
+        let fresh = match create(&self.settings) {
             Ok(p) => p,
             Err(err) => {
                 tracing::error!(error = %err, "cannot create a new producer");
@@ -106,7 +118,7 @@ impl KafkaProducer {
         settings: &KafkaSettings,
         stall_timeout: Duration,
     ) -> Result<Self, BusError> {
-        let client: FutureProducer = settings.producer_config().create().map_err(transport)?;
+        let client = create(settings).map_err(transport)?;
         let inner = Arc::new(Inner {
             settings: settings.clone(),
             client: RwLock::new(client),
@@ -139,7 +151,7 @@ impl KafkaProducer {
     }
 
     /// The current underlying rdkafka producer.
-    pub fn rdkafka(&self) -> FutureProducer {
+    pub fn rdkafka(&self) -> Client {
         self.inner.client()
     }
 }

@@ -57,6 +57,9 @@ impl Service {
             Some(addr) => Some(http::serve(addr, health.clone(), metrics.clone()).await?),
             None => None,
         };
+        if http.is_some() {
+            crate::kafka::export_statistics(metrics.clone());
+        }
         http::drain_on(&shutdown, health.clone());
         Ok(Service {
             shutdown,
