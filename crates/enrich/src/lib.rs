@@ -13,9 +13,11 @@
 //! 2. [`weapons`]: named systems and generic weapon classes.
 //! 3. [`sanctions`]: who sanctions whom, how, and whether it happened.
 
+mod anchored;
 pub mod countries;
 pub mod eval;
 pub mod sanctions;
+mod sentences;
 pub mod text;
 pub mod weapons;
 
@@ -56,10 +58,10 @@ impl Enricher {
     pub fn enrich(&self, article: Article) -> EnrichedArticle {
         let started = Instant::now();
         let countries = self.countries.extract(&article.title, &article.body);
-        let (weapons, weapon_classes) = self.weapons.extract(&article.title, &article.body);
-        let sanctions = self
-            .sanctions
-            .extract(&article.title, &article.body, &countries);
+        // Sentences are split once, for the weapons context rule and the sanctions rules.
+        let fields = sentences::Fields::new(&article.title, &article.body);
+        let (weapons, weapon_classes) = self.weapons.extract_fields(&fields);
+        let sanctions = self.sanctions.extract_fields(&fields, &countries);
         let took_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         EnrichedArticle {
             article,

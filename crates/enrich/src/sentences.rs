@@ -6,6 +6,42 @@
 //! ("Mr.", "Aug.", "U.S.") or a single initial. A blank line or a line break always ends a
 //! sentence (headlines, datelines and paragraphs).
 
+use std::cell::OnceCell;
+
+use newswire_model::Field;
+
+/// An article's title and body with their sentences, split on first use: the weapons context
+/// rule and the sanctions rules read the same sentences, and splitting is paid once.
+pub(crate) struct Fields<'a> {
+    title: &'a str,
+    body: &'a str,
+    sentences: [OnceCell<Vec<(usize, usize)>>; 2],
+}
+
+impl<'a> Fields<'a> {
+    pub(crate) fn new(title: &'a str, body: &'a str) -> Fields<'a> {
+        Fields {
+            title,
+            body,
+            sentences: [OnceCell::new(), OnceCell::new()],
+        }
+    }
+
+    /// The text of `field`.
+    pub(crate) fn text(&self, field: Field) -> &'a str {
+        match field {
+            Field::Title => self.title,
+            Field::Body => self.body,
+        }
+    }
+
+    /// The sentences of `field`, as [`split`] gives them.
+    pub(crate) fn sentences(&self, field: Field) -> &[(usize, usize)] {
+        let slot = usize::from(field == Field::Body);
+        self.sentences[slot].get_or_init(|| split(self.text(field)))
+    }
+}
+
 /// Byte ranges `[start, end)` of the sentences of `text`, trimmed of surrounding whitespace.
 pub(crate) fn split(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();

@@ -29,7 +29,6 @@
 //!    the first evidence kept).
 
 mod lexicon;
-pub(crate) mod sentences;
 mod tokens;
 
 use std::collections::BTreeSet;
@@ -37,6 +36,7 @@ use std::collections::BTreeSet;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use newswire_model::{CountryTag, Evidence, Field, MentionKind, SanctionAction, SanctionsEvent};
 
+use crate::sentences::Fields;
 use lexicon::{Cue, Entry, PhraseTable, TriggerKind};
 use tokens::{tokenize, words as token_words, Tok};
 
@@ -314,29 +314,38 @@ impl SanctionsExtractor {
         body: &str,
         countries: &[CountryTag],
     ) -> Vec<SanctionsEvent> {
+        self.extract_fields(&Fields::new(title, body), countries)
+    }
+
+    /// As [`Self::extract`], on sentences that may already be split.
+    pub(crate) fn extract_fields(
+        &self,
+        fields: &Fields<'_>,
+        countries: &[CountryTag],
+    ) -> Vec<SanctionsEvent> {
         let mut drafts: Vec<Draft> = Vec::new();
         // The last event and the sentence counter it was found at, for anaphora.
         let mut last: Option<(usize, Draft)> = None;
         let mut sentence_no = 0usize;
-        for (field, text) in [(Field::Title, title), (Field::Body, body)] {
+        for field in [Field::Title, Field::Body] {
+            let text = fields.text(field);
             if text.is_empty() {
                 continue;
             }
+            // One prefilter pass: where the sanctions-like stems are.
+            let stems: Vec<usize> = self.prefilter.find_iter(text).map(|m| m.start()).collect();
             // Nothing sanctions-like in the field and no event to refer back to: skip it.
-            if last.is_none() && self.prefilter.find(text).is_none() {
+            if last.is_none() && stems.is_empty() {
                 continue;
             }
-            let spans = sentences::split(text);
-            let hot: Vec<bool> = {
-                let mut hot = vec![false; spans.len()];
-                for m in self.prefilter.find_iter(text) {
-                    let i = spans.partition_point(|&(_, e)| e <= m.start());
-                    if let Some(h) = hot.get_mut(i) {
-                        *h = true;
-                    }
+            let spans = fields.sentences(field);
+            let mut hot = vec![false; spans.len()];
+            for start in stems {
+                let i = spans.partition_point(|&(_, e)| e <= start);
+                if let Some(h) = hot.get_mut(i) {
+                    *h = true;
                 }
-                hot
-            };
+            }
             let spans_all = self.field_actors(text, field, countries);
             for (si, &(s, e)) in spans.iter().enumerate() {
                 sentence_no += 1;

@@ -33,113 +33,143 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '\u{2019}'
 }
 
-/// Tokens of `text`, with offsets shifted by `base`.
+/// The character starting at byte `i` and its length; ASCII without decoding.
+#[inline]
+fn at(text: &str, i: usize) -> Option<(char, usize)> {
+    match text.as_bytes().get(i) {
+        Some(&b) if b < 0x80 => Some((char::from(b), 1)),
+        Some(_) => {
+            let c = text.get(i..)?.chars().next()?;
+            Some((c, c.len_utf8()))
+        }
+        None => None,
+    }
+}
+
+/// The character ending at byte `i`.
+#[inline]
+fn before(text: &str, i: usize) -> Option<char> {
+    match i.checked_sub(1).map(|p| text.as_bytes()[p]) {
+        Some(b) if b < 0x80 => Some(char::from(b)),
+        Some(_) => text.get(..i)?.chars().next_back(),
+        None => None,
+    }
+}
+
+/// The character after the one starting at byte `i`.
+#[inline]
+fn after(text: &str, i: usize) -> Option<char> {
+    let (_, len) = at(text, i)?;
+    at(text, i + len).map(|(c, _)| c)
+}
+
+/// Tokens of `text`, with offsets shifted by `base`. Walks bytes, decoding only non-ASCII
+/// characters.
 pub(crate) fn tokenize(text: &str, base: usize) -> Vec<Tok> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut out: Vec<Tok> = Vec::new();
+    let mut out: Vec<Tok> = Vec::with_capacity(text.len() / 5 + 1);
     let mut i = 0usize;
     let mut hyphen = false;
-    let at = |k: usize| chars.get(k).map(|&(_, c)| c);
-    let off = |k: usize| chars.get(k).map(|&(o, _)| o).unwrap_or(text.len());
-    while i < chars.len() {
-        let c = chars[i].1;
+    while let Some((c, len)) = at(text, i) {
         if c.is_alphanumeric() {
-            let start = i;
-            let mut j = i;
-            while j < chars.len() {
-                let cj = chars[j].1;
-                if cj.is_alphanumeric() {
-                    j += 1;
-                } else if (cj == '.' || cj == '&')
-                    && at(j + 1).is_some_and(|n| n.is_alphabetic())
-                    && at(j.wrapping_sub(1)).is_some_and(|p| p.is_alphabetic())
-                    && (j + 2 >= chars.len()
-                        || !at(j + 2).is_some_and(|n| n.is_alphabetic())
-                        || at(j + 2) == Some('.'))
-                {
-                    // "U.S", "E.U", "U.N" (single letters between dots), "AT&T".
-                    j += 1;
-                } else if cj == '/'
-                    && at(j + 1).is_some_and(|n| n.is_ascii_digit())
-                    && at(j.wrapping_sub(1)).is_some_and(|p| p.is_ascii_digit())
-                {
-                    j += 1;
-                } else {
-                    break;
-                }
-            }
-            // Split "didn't" into "did" + "n't".
-            let mut word_end = j;
-            let mut nt = false;
-            if at(j).is_some_and(is_apostrophe)
-                && at(j + 1).is_some_and(|c| c == 't' || c == 'T')
-                && !at(j + 2).is_some_and(|c| c.is_alphanumeric())
-                && j > start
-                && at(j - 1).is_some_and(|c| c == 'n' || c == 'N')
-            {
-                word_end = j - 1;
-                nt = true;
-            }
-            if word_end > start {
-                out.push(Tok {
-                    start: base + off(start),
-                    end: base + off(word_end),
-                    special: None,
-                    hyphen_before: hyphen,
-                    punct: false,
-                });
-            }
-            if nt {
-                out.push(Tok {
-                    start: base + off(word_end),
-                    end: base + off(j + 2),
-                    special: Some("n't"),
-                    hyphen_before: false,
-                    punct: false,
-                });
-                j += 2;
-            } else if at(j).is_some_and(is_apostrophe)
-                && at(j + 1).is_some_and(|c| c == 's' || c == 'S')
-                && !at(j + 2).is_some_and(|c| c.is_alphanumeric())
-            {
-                out.push(Tok {
-                    start: base + off(j),
-                    end: base + off(j + 2),
-                    special: Some("'s"),
-                    hyphen_before: false,
-                    punct: false,
-                });
-                j += 2;
-            }
+            i = word(text, i, base, hyphen, &mut out);
             hyphen = false;
-            i = j;
             continue;
         }
         match c {
             '-' => {
                 // A hyphen inside a compound ("FIFA-sanctioned"); a spaced dash is punctuation.
-                let glued_left = i > 0 && chars[i - 1].1.is_alphanumeric()
-                    || chars.get(i.wrapping_sub(1)).is_some_and(|&(_, p)| p == '.');
-                let glued_right = at(i + 1).is_some_and(|n| n.is_alphanumeric());
+                let glued_left = before(text, i).is_some_and(|p| p.is_alphanumeric() || p == '.');
+                let glued_right = after(text, i).is_some_and(|n| n.is_alphanumeric());
                 if glued_left && glued_right {
                     hyphen = true;
                 } else {
-                    push_punct(&mut out, base + chars[i].0, c);
+                    push_punct(&mut out, base + i, c);
                     hyphen = false;
                 }
             }
             ',' | ';' | ':' | '(' | ')' | '\u{2014}' | '\u{2013}' | '"' | '\u{201c}'
             | '\u{201d}' => {
-                push_punct(&mut out, base + chars[i].0, c);
+                push_punct(&mut out, base + i, c);
                 hyphen = false;
             }
             _ => {
                 hyphen = false;
             }
         }
-        i += 1;
+        i += len;
     }
     out
+}
+
+/// Pushes the word starting at byte `start` (and a split-off "n't" or "'s"); returns the byte
+/// where scanning goes on.
+fn word(text: &str, start: usize, base: usize, hyphen: bool, out: &mut Vec<Tok>) -> usize {
+    let mut j = start;
+    while let Some((cj, len)) = at(text, j) {
+        if cj.is_alphanumeric() {
+            j += len;
+        } else if (cj == '.' || cj == '&')
+            && at(text, j + 1).is_some_and(|(n, _)| n.is_alphabetic())
+            && before(text, j).is_some_and(|p| p.is_alphabetic())
+            && !after(text, j + 1).is_some_and(|n| n.is_alphabetic())
+        {
+            // "U.S", "E.U", "U.N" (single letters between dots), "AT&T".
+            j += 1;
+        } else if cj == '/'
+            && text.as_bytes().get(j + 1).is_some_and(u8::is_ascii_digit)
+            && text.as_bytes()[j - 1].is_ascii_digit()
+        {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    // An apostrophe then one letter ("n't", "'s") that ends the word.
+    let clitic = at(text, j)
+        .filter(|&(c, _)| is_apostrophe(c))
+        .and_then(|(_, alen)| {
+            let (l, _) = at(text, j + alen)?;
+            let ends = !after(text, j + alen).is_some_and(|n| n.is_alphanumeric());
+            ends.then_some((l, j + alen + 1))
+        });
+    // Split "didn't" into "did" + "n't".
+    if let Some((l, end)) = clitic {
+        if matches!(l, 't' | 'T') && j > start && matches!(before(text, j), Some('n' | 'N')) {
+            if j - 1 > start {
+                out.push(word_tok(base + start, base + j - 1, hyphen));
+            }
+            out.push(special(base + j - 1, base + end, "n't"));
+            return end;
+        }
+    }
+    out.push(word_tok(base + start, base + j, hyphen));
+    match clitic {
+        Some(('s' | 'S', end)) => {
+            out.push(special(base + j, base + end, "'s"));
+            end
+        }
+        _ => j,
+    }
+}
+
+fn word_tok(start: usize, end: usize, hyphen_before: bool) -> Tok {
+    Tok {
+        start,
+        end,
+        special: None,
+        hyphen_before,
+        punct: false,
+    }
+}
+
+fn special(start: usize, end: usize, word: &'static str) -> Tok {
+    Tok {
+        start,
+        end,
+        special: Some(word),
+        hyphen_before: false,
+        punct: false,
+    }
 }
 
 fn push_punct(out: &mut Vec<Tok>, start: usize, c: char) {

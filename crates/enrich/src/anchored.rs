@@ -1,0 +1,174 @@
+//! Gazetteer matching from word starts only.
+//!
+//! Names and class phrases can only begin at a word start, so instead of running an unanchored
+//! automaton over every byte of the text, callers pick the word starts and ask for the longest
+//! pattern that begins there. A bitmap over the (hashed) first three bytes rules most words out
+//! with one look-up; the rest walk a compact contiguous NFA, anchored, which dies after a byte or
+//! two unless a pattern really starts there.
+
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::{Anchored, MatchKind};
+
+/// Patterns matched from chosen start positions, longest first.
+pub(crate) struct StartMatcher {
+    nfa: NFA,
+    /// Byte length of every pattern, by pattern id.
+    lens: Vec<usize>,
+    /// Bit per (folded, hashed) first three bytes of a pattern.
+    first_three: Vec<u64>,
+    /// Bit per (folded) two-byte pattern.
+    two_byte: Vec<u64>,
+    /// Some pattern is a single byte long: the bitmaps cannot rule a start out.
+    has_single_byte: bool,
+    fold_case: bool,
+}
+
+impl StartMatcher {
+    /// Builds the matcher. With `fold_case`, ASCII letters match in any case.
+    ///
+    /// # Panics
+    /// When the automaton cannot be built (more patterns than the NFA can address): the
+    /// patterns are the crate's own gazetteers, so this is caught by every test.
+    pub(crate) fn new<P: AsRef<[u8]>>(patterns: &[P], fold_case: bool) -> StartMatcher {
+        let nfa = NFA::builder()
+            .ascii_case_insensitive(fold_case)
+            .match_kind(MatchKind::Standard)
+            .build(patterns)
+            .expect("gazetteer patterns build an automaton");
+        let mut m = StartMatcher {
+            nfa,
+            lens: patterns.iter().map(|p| p.as_ref().len()).collect(),
+            first_three: vec![0; THREE_BITS / 64],
+            two_byte: vec![0; (1 << 16) / 64],
+            has_single_byte: false,
+            fold_case,
+        };
+        for p in patterns {
+            match p.as_ref() {
+                [a, b, c, ..] => {
+                    let k = m.key3(*a, *b, *c);
+                    set(&mut m.first_three, k);
+                }
+                [a, b] => {
+                    let k = m.key2(*a, *b);
+                    set(&mut m.two_byte, k);
+                }
+                _ => m.has_single_byte = true,
+            }
+        }
+        m
+    }
+
+    #[inline]
+    fn fold(&self, b: u8) -> usize {
+        usize::from(if self.fold_case {
+            b.to_ascii_lowercase()
+        } else {
+            b
+        })
+    }
+
+    #[inline]
+    fn key2(&self, a: u8, b: u8) -> usize {
+        (self.fold(a) << 8) | self.fold(b)
+    }
+
+    #[inline]
+    fn key3(&self, a: u8, b: u8, c: u8) -> usize {
+        (self.fold(a).wrapping_mul(0x9E5) ^ self.fold(b).wrapping_mul(0x3B) ^ self.fold(c))
+            % THREE_BITS
+    }
+
+    /// False when no pattern can begin at `bytes[i..]`.
+    #[inline]
+    fn may_start(&self, bytes: &[u8], i: usize) -> bool {
+        if self.has_single_byte {
+            return i < bytes.len();
+        }
+        match bytes.get(i..) {
+            Some(&[a, b, c, ..]) => {
+                get(&self.first_three, self.key3(a, b, c)) || get(&self.two_byte, self.key2(a, b))
+            }
+            Some(&[a, b]) => get(&self.two_byte, self.key2(a, b)),
+            _ => false,
+        }
+    }
+
+    /// The longest pattern that begins at byte `i`: `(pattern id, end)`.
+    #[inline]
+    pub(crate) fn longest_at(&self, bytes: &[u8], i: usize) -> Option<(usize, usize)> {
+        if !self.may_start(bytes, i) {
+            return None;
+        }
+        self.walk(bytes, i)
+    }
+
+    fn walk(&self, bytes: &[u8], i: usize) -> Option<(usize, usize)> {
+        let mut sid = self.nfa.start_state(Anchored::Yes).ok()?;
+        let mut best = None;
+        for (j, &byte) in bytes.get(i..)?.iter().enumerate() {
+            sid = self.nfa.next_state(Anchored::Yes, sid, byte);
+            if self.nfa.is_dead(sid) {
+                break;
+            }
+            if !self.nfa.is_match(sid) {
+                continue;
+            }
+            // A match state also lists the patterns that are suffixes of this prefix: keep the
+            // one that spans it all.
+            for k in 0..self.nfa.match_len(sid) {
+                let id = self.nfa.match_pattern(sid, k).as_usize();
+                if self.lens.get(id) == Some(&(j + 1)) {
+                    best = Some((id, i + j + 1));
+                }
+            }
+        }
+        best
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn memory_usage(&self) -> usize {
+        self.nfa.memory_usage()
+            + (self.lens.len() + self.first_three.len() + self.two_byte.len()) * 8
+    }
+}
+
+const THREE_BITS: usize = 1 << 15;
+
+fn set(bits: &mut [u64], i: usize) {
+    if let Some(w) = bits.get_mut(i / 64) {
+        *w |= 1 << (i % 64);
+    }
+}
+
+#[inline]
+fn get(bits: &[u64], i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StartMatcher;
+
+    #[test]
+    fn longest_pattern_at_a_start() {
+        let m = StartMatcher::new(&["S-400", "S-4", "Su-35", "Iron Dome"], false);
+        let t = b"the S-400s and Iron Dome";
+        assert_eq!(m.longest_at(t, 4), Some((0, 9)));
+        assert_eq!(m.longest_at(t, 0), None);
+        assert_eq!(m.longest_at(t, 15), Some((3, 24)));
+        assert_eq!(m.longest_at(b"s-400", 0), None);
+        assert_eq!(m.longest_at(t, 99), None);
+    }
+
+    #[test]
+    fn folded_case_and_short_patterns() {
+        let m = StartMatcher::new(&["drone", "IED"], true);
+        assert_eq!(m.longest_at(b"DRONES", 0), Some((0, 5)));
+        assert_eq!(m.longest_at(b"ieds", 0), Some((1, 3)));
+        let m = StartMatcher::new(&["x", "xy"], false);
+        assert_eq!(m.longest_at(b"xyz", 0), Some((1, 2)));
+        assert_eq!(m.longest_at(b"x", 0), Some((0, 1)));
+    }
+}
