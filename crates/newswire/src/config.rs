@@ -109,18 +109,56 @@ impl BusKind {
 
 /// `[poll]`: where the poller keeps its state and finds its feeds.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(from = "PollSection")]
 pub struct PollConfig {
+    /// Where `newswire poll` keeps feed state: `kafka` (the compacted topic
+    /// `newswire.feeds.state.v1`) or `dir` (`state_dir`). Unset: `dir` when `state_dir` is set,
+    /// else `kafka`. `newswire run` always uses `state_dir`.
+    pub state: Option<StateKind>,
     /// Per-feed state (validators, seen ids) survives restarts here.
     pub state_dir: PathBuf,
+    /// Whether `state_dir` was set (in the file or the environment), not defaulted.
+    pub state_dir_set: bool,
     /// A TOML file with `[[feeds]]` entries, relative to the config file.
     pub feeds_file: Option<PathBuf>,
+}
+
+/// `poll.state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StateKind {
+    Kafka,
+    Dir,
+}
+
+/// `[poll]` as written, so an explicit `state_dir` can be told from the default.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct PollSection {
+    state: Option<StateKind>,
+    state_dir: Option<PathBuf>,
+    feeds_file: Option<PathBuf>,
+}
+
+impl From<PollSection> for PollConfig {
+    fn from(section: PollSection) -> Self {
+        PollConfig {
+            state: section.state,
+            state_dir_set: section.state_dir.is_some(),
+            state_dir: section
+                .state_dir
+                .unwrap_or_else(|| PollConfig::default().state_dir),
+            feeds_file: section.feeds_file,
+        }
+    }
 }
 
 impl Default for PollConfig {
     fn default() -> Self {
         PollConfig {
+            state: None,
             state_dir: PathBuf::from("data/state"),
+            state_dir_set: false,
             feeds_file: None,
         }
     }
@@ -465,6 +503,34 @@ mod tests {
             url.starts_with("file:///") && url.ends_with("conf/../f/a.xml"),
             "{url}"
         );
+    }
+
+    #[test]
+    fn poll_state_setting_and_an_explicit_state_dir_are_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "c.toml", "[sinks]\nstdout = true\n");
+        let poll = Config::load_with_env(&path, []).unwrap().poll;
+        assert!(!poll.state_dir_set && poll.state.is_none());
+        assert_eq!(poll.state_dir, PathBuf::from("data/state"));
+        let env = [("NEWSWIRE_POLL__STATE_DIR".to_string(), "/s".to_string())];
+        let poll = Config::load_with_env(&path, env).unwrap().poll;
+        assert!(poll.state_dir_set);
+        assert_eq!(poll.state_dir, PathBuf::from("/s"));
+        let path = write(
+            dir.path(),
+            "k.toml",
+            "[poll]\nstate = \"kafka\"\n[sinks]\nstdout = true\n",
+        );
+        let poll = Config::load_with_env(&path, []).unwrap().poll;
+        assert_eq!(poll.state, Some(StateKind::Kafka));
+        let path = write(
+            dir.path(),
+            "bad.toml",
+            "[sinks]\nstdout = true\n[poll]\nstate = \"volume\"\n",
+        );
+        let err = Config::load_with_env(&path, []).unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("poll.state"), "{err}");
+        assert!(err.to_string().contains("volume"), "{err}");
     }
 
     #[test]

@@ -193,12 +193,16 @@ impl KafkaConfig {
         }
     }
 
-    /// The topics newswire reads and writes.
+    /// The topics newswire reads and writes; feed state is compacted (key = feed id).
     pub fn topics(&self) -> Vec<TopicSpec> {
-        [topics::RAW, topics::ENRICHED, topics::DLQ]
+        let mut specs: Vec<TopicSpec> = [topics::RAW, topics::ENRICHED, topics::DLQ]
             .into_iter()
             .map(|t| TopicSpec::new(t, self.partitions, self.replication))
-            .collect()
+            .collect();
+        specs.push(
+            TopicSpec::new(topics::FEED_STATE, self.partitions, self.replication).compacted(),
+        );
+        specs
     }
 
     /// Creates missing topics (unless turned off); then keeps checking every 10 s in the

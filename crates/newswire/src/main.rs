@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod cmd;
 mod config;
 mod exit;
+mod feed_state;
 mod http;
 mod kafka;
 mod lag;

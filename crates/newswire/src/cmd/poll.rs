@@ -2,7 +2,9 @@
 //!
 //! An article counts as delivered (and is not emitted again) only once the broker
 //! acknowledged it (`acks=all`); the rest are polled again next time. Feed state (validators,
-//! seen ids) lives in `poll.state_dir` (`--state-dir`).
+//! seen ids) lives in the compacted topic `newswire.feeds.state.v1`, or in a directory
+//! (`--state-dir`, `poll.state`, `poll.state_dir`: see [`crate::feed_state`]); it is saved
+//! after the articles it marks as seen were acknowledged.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -17,6 +19,7 @@ use newswire_feeds::{FeedConfig, Poller};
 use newswire_model::topics;
 
 use crate::config::Config;
+use crate::feed_state;
 use crate::pipeline::poll;
 use crate::pipeline::stats::Stats;
 
@@ -36,7 +39,8 @@ pub struct PollArgs {
     /// Poll every feed once, wait until the broker acknowledged every article, and exit.
     #[arg(long)]
     pub once: bool,
-    /// Where per-feed state is kept (default: poll.state_dir of the config, `data/state`).
+    /// Keep per-feed state in this directory instead of the Kafka topic newswire.feeds.state.v1
+    /// (the default unless the config sets poll.state or poll.state_dir).
     #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
     /// Serve /livez, /readyz and /metrics on this address.
@@ -68,17 +72,19 @@ pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
         feeds = newswire_feeds::shard_feeds(feeds, i, n);
         tracing::info!(shard = %format!("{i}/{n}"), feeds = feeds.len(), of = total, "polling one shard of the feeds");
     }
-    let state_dir = args
-        .state_dir
-        .clone()
-        .unwrap_or_else(|| config.poll.state_dir.clone());
+    let state_choice = feed_state::choose(args.state_dir.as_deref(), &config.poll);
     let service = Service::start(&config, args.http).await?;
     let kafka = &config.kafka;
     let settings = kafka.settings(args.brokers.as_deref())?;
     kafka.prepare(&settings).await?;
     let producer = KafkaProducer::new(&settings)?;
     let output: Arc<dyn Producer> = Arc::new(producer.clone());
-    let mut poller = Poller::new(config.fetch.clone(), feeds, Some(state_dir))
+    let feed_ids: Vec<String> = feeds.iter().map(FeedConfig::feed_id).collect();
+    let (store, state_table) =
+        feed_state::open_store(&state_choice, &settings, &feed_ids, args.shard)
+            .await
+            .context("cannot read the feed state")?;
+    let mut poller = Poller::with_store(config.fetch.clone(), feeds, store)
         .context("cannot start the poller")?;
     service.health.set("kafka", true);
     service.health.set("poller", true);
@@ -100,6 +106,14 @@ pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
         }
     }
     flush(&producer, Duration::from_secs(10)).await;
+    // The duplicate index is otherwise saved at most every 30 s.
+    if let Err(err) = poller.flush() {
+        tracing::warn!(error = %err, "cannot save the duplicate index");
+    }
+    let state_saved = match &state_table {
+        Some(table) => feed_state::flush(table, Duration::from_secs(10)).await,
+        None => true,
+    };
     let get = Stats::get;
     let (polled, delivered) = (get(&stats.articles_polled), get(&stats.articles_delivered));
     eprintln!(
@@ -114,6 +128,10 @@ pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
             polled - delivered
         );
         return Ok(ExitCode::from(75)); // EX_TEMPFAIL
+    }
+    if !state_saved {
+        eprintln!("  feed state was not fully saved: some articles may be emitted again");
+        return Ok(ExitCode::from(75));
     }
     Ok(ExitCode::SUCCESS)
 }
