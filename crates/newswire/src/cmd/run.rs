@@ -112,6 +112,11 @@ fn print_summary(stats: &Stats, sinks: &SinkSet) {
         "newswire run: {feeds} feeds polled ({} ok, {failed} failed)",
         feeds - failed
     );
+    if let Ok(failing) = stats.failing_feeds.lock() {
+        for (feed, why) in failing.iter() {
+            eprintln!("    {feed}: {why}");
+        }
+    }
     eprintln!(
         "  {} new articles, {} enriched, {} written",
         get(&stats.articles_polled),

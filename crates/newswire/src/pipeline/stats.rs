@@ -1,7 +1,8 @@
 //! What the stages count: totals for the end-of-run summary, and the Prometheus metrics.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use newswire_feeds::FeedPoll;
@@ -23,6 +24,8 @@ pub struct Stats {
     pub sanctions: AtomicU64,
     pub written: AtomicU64,
     pub sink_errors: AtomicU64,
+    /// Feeds whose latest poll failed, with the reason (one entry per feed, so bounded).
+    pub failing_feeds: Mutex<BTreeMap<String, String>>,
 }
 
 impl Stats {
@@ -44,6 +47,7 @@ impl Stats {
             sanctions: AtomicU64::new(0),
             written: AtomicU64::new(0),
             sink_errors: AtomicU64::new(0),
+            failing_feeds: Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -59,8 +63,16 @@ impl Stats {
     pub fn feed_polled(&self, poll: &FeedPoll) {
         Self::add(&self.feeds_polled, 1);
         let label = poll.outcome.label();
-        if !matches!(label, "ok" | "not_modified") {
+        let failed = !matches!(label, "ok" | "not_modified");
+        if failed {
             Self::add(&self.feeds_failed, 1);
+        }
+        if let Ok(mut failing) = self.failing_feeds.lock() {
+            if failed {
+                failing.insert(poll.feed_id.clone(), poll.outcome.to_string());
+            } else {
+                failing.remove(&poll.feed_id);
+            }
         }
         self.metrics
             .feed_fetched(&poll.feed_id, label, poll.elapsed);
