@@ -483,6 +483,26 @@ mod tests {
     }
 
     #[test]
+    fn hostile_input_bounds_are_validated() {
+        let c = FetchConfig {
+            max_entries_per_poll: 6000,
+            ..Default::default()
+        };
+        let err = c.validate().unwrap_err().to_string();
+        assert!(
+            err.contains("fetch.max_entries_per_poll") && err.contains("seen_max_per_feed"),
+            "{err}"
+        );
+        let c = FetchConfig {
+            max_article_bytes: 10,
+            ..Default::default()
+        };
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.contains("fetch.max_article_bytes"), "{err}");
+        assert!(FetchConfig::default().validate().is_ok());
+    }
+
+    #[test]
     fn secrets_never_printed() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("tok");
