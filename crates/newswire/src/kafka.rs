@@ -1,5 +1,5 @@
-//! Running stages over Kafka: the `[kafka]` config section, topic creation, and the
-//! dead-letter filter that keeps poison records away from the stages.
+//! Running stages over Kafka: the `[kafka]` config section, topic creation, statistics, and
+//! the fan-out of one consumer into parallel lanes.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -11,12 +11,10 @@ use futures::future::BoxFuture;
 use futures::FutureExt;
 use newswire_bus::kafka::admin::{ensure_topics, TopicSpec};
 use newswire_bus::kafka::{ConsumerOptions, KafkaSettings};
-use newswire_bus::{dlq, BusError, Consumer, Delivery, Producer, Record};
+use newswire_bus::{BusError, Consumer, Delivery};
 use newswire_model::topics;
 use serde::Deserialize;
 
-use crate::pipeline::codec::DecodeError;
-use crate::pipeline::stats::Stats;
 use crate::telemetry::Metrics;
 
 /// `[kafka]`: how the services reach Kafka. Used by `newswire poll|enrich --serve|sink` and by
@@ -243,98 +241,6 @@ static STATISTICS_TO: OnceLock<Arc<Metrics>> = OnceLock::new();
 /// Kafka clients created after this call export librdkafka statistics into `metrics`.
 pub fn export_statistics(metrics: Arc<Metrics>) {
     let _ = STATISTICS_TO.set(metrics);
-}
-
-/// Keeps records that a stage could never process away from it: each delivery is checked
-/// first; a failing one goes to the dead-letter topic (original key and bytes, origin and
-/// reason in headers) and is acknowledged once the DLQ has it. The partition goes on.
-pub struct DeadLetterFilter<C> {
-    inner: C,
-    producer: Arc<dyn Producer>,
-    stage: &'static str,
-    check: fn(&Record) -> Result<(), DecodeError>,
-    stats: Arc<Stats>,
-}
-
-impl<C: Consumer> DeadLetterFilter<C> {
-    pub fn new(
-        inner: C,
-        producer: Arc<dyn Producer>,
-        stage: &'static str,
-        check: fn(&Record) -> Result<(), DecodeError>,
-        stats: Arc<Stats>,
-    ) -> Self {
-        DeadLetterFilter {
-            inner,
-            producer,
-            stage,
-            check,
-            stats,
-        }
-    }
-}
-
-/// Sends one poison delivery to the DLQ; acknowledges it once the DLQ has it.
-async fn dead_letter(
-    producer: &dyn Producer,
-    stage: &'static str,
-    stats: &Stats,
-    delivery: Delivery,
-    err: DecodeError,
-) {
-    {
-        let Delivery {
-            record,
-            origin,
-            ack,
-        } = delivery;
-        stats.decode_error(stage, err.code);
-        tracing::warn!(stage, topic = %origin.topic, partition = origin.partition,
-            offset = origin.offset, key = %record.key, error_code = err.code, error = %err.message,
-            "poison record sent to the dead-letter queue");
-        let dead = dlq::record(&record, &origin, stage, err.code, &err.message);
-        stats
-            .metrics
-            .dlq_records
-            .get_or_create(&crate::telemetry::ErrorLabels {
-                stage,
-                error_code: err.code,
-            })
-            .inc();
-        match producer.send(topics::DLQ, dead).await {
-            Ok(receipt) => {
-                tokio::spawn(async move {
-                    match receipt.wait().await {
-                        Ok(()) => ack.ack(),
-                        Err(e) => {
-                            ack.nack(format!("dead-letter queue did not take the record: {e}"))
-                        }
-                    }
-                });
-            }
-            Err(e) => ack.nack(format!("cannot send to the dead-letter queue: {e}")),
-        }
-    }
-}
-
-impl<C: Consumer> Consumer for DeadLetterFilter<C> {
-    fn recv(&mut self) -> BoxFuture<'_, Option<Result<Delivery, BusError>>> {
-        async move {
-            loop {
-                let delivery = match self.inner.recv().await? {
-                    Ok(d) => d,
-                    Err(e) => return Some(Err(e)),
-                };
-                match (self.check)(&delivery.record) {
-                    Ok(()) => return Some(Ok(delivery)),
-                    Err(err) => {
-                        dead_letter(&*self.producer, self.stage, &self.stats, delivery, err).await
-                    }
-                }
-            }
-        }
-        .boxed()
-    }
 }
 
 /// Splits one consumer into `n` consumers by partition, so `n` copies of a stage run in

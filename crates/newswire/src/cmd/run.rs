@@ -14,6 +14,7 @@ use newswire_model::topics;
 
 use crate::config::Config;
 use crate::http::{self, Health};
+use crate::pipeline::dead_letter::DeadLetters;
 use crate::pipeline::sink::{Batching, SinkOverrides, SinkSet};
 use crate::pipeline::stats::Stats;
 use crate::pipeline::{enrich, poll, sink};
@@ -56,12 +57,14 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
         producer.clone(),
         Arc::new(Enricher::new()),
         stats.clone(),
+        DeadLetters::default(),
     ));
     let sink_task = tokio::spawn(sink::run(
         bus.subscribe(topics::ENRICHED)?,
         sinks,
         Batching::default(),
         stats.clone(),
+        DeadLetters::default(),
     ));
     let mut poller = Poller::new(
         config.fetch.clone(),

@@ -16,15 +16,15 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use newswire_bus::kafka::eos::{self, TransactionOptions};
 use newswire_bus::kafka::{ConsumerHandle, KafkaConsumer, KafkaProducer};
-use newswire_bus::{dlq, Producer, Record};
+use newswire_bus::{dlq, Producer};
 use newswire_enrich::Enricher;
 use newswire_feeds::Poller;
 use newswire_model::topics;
 
 use crate::config::Config;
 use crate::http::{self, Health};
-use crate::kafka::DeadLetterFilter;
-use crate::pipeline::codec::{decode_article, decode_enriched, encode_enriched, DecodeError};
+use crate::pipeline::codec::{decode_article, encode_enriched};
+use crate::pipeline::dead_letter::DeadLetters;
 use crate::pipeline::sink::{Batching, SinkSet};
 use crate::pipeline::stats::Stats;
 use crate::pipeline::{enrich, poll, sink};
@@ -69,14 +69,6 @@ impl Service {
             _http: http,
         })
     }
-}
-
-pub(crate) fn check_article(record: &Record) -> Result<(), DecodeError> {
-    decode_article(record).map(|_| ())
-}
-
-pub(crate) fn check_enriched(record: &Record) -> Result<(), DecodeError> {
-    decode_enriched(record).map(|_| ())
 }
 
 /// Flushes the producer without blocking the runtime.
@@ -152,17 +144,11 @@ pub async fn enrich_service(
         service.shutdown.clone(),
     );
     let handle = consumer.handle();
-    let input = DeadLetterFilter::new(
-        consumer,
-        output.clone(),
-        "enrich",
-        check_article,
-        service.stats.clone(),
-    );
     // One enrich loop per core, each fed whole partitions (order per key is kept).
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let enricher = Arc::new(Enricher::new());
-    let lanes: Vec<_> = crate::kafka::fan_out(input, workers, 64)
+    let dead_letters = DeadLetters::to_topic(output.clone());
+    let lanes: Vec<_> = crate::kafka::fan_out(consumer, workers, 64)
         .into_iter()
         .map(|lane| {
             tokio::spawn(enrich::run(
@@ -170,6 +156,7 @@ pub async fn enrich_service(
                 output.clone(),
                 enricher.clone(),
                 service.stats.clone(),
+                dead_letters.clone(),
             ))
         })
         .collect();
@@ -295,12 +282,13 @@ pub async fn run_all(
         kafka.consumer_options(),
     )?;
     let raw_handle = raw.handle();
-    let raw = DeadLetterFilter::new(raw, output.clone(), "enrich", check_article, stats.clone());
+    let dead_letters = DeadLetters::to_topic(output.clone());
     let enrich_task = tokio::spawn(enrich::run(
         raw,
         output.clone(),
         Arc::new(Enricher::new()),
         stats.clone(),
+        dead_letters.clone(),
     ));
 
     let enriched = KafkaConsumer::subscribe(
@@ -310,19 +298,13 @@ pub async fn run_all(
         kafka.consumer_options(),
     )?;
     let enriched_handle = enriched.handle();
-    let enriched = DeadLetterFilter::new(
-        enriched,
-        output.clone(),
-        "sink",
-        check_enriched,
-        stats.clone(),
-    );
     let sinks = SinkSet::open(&config.sinks, Default::default()).await?;
     let sink_task = tokio::spawn(sink::run(
         enriched,
         sinks,
         Batching::default(),
         stats.clone(),
+        dead_letters,
     ));
 
     let mut poller = Poller::new(
@@ -435,18 +417,12 @@ pub(crate) async fn sink_service(
         service.shutdown.clone(),
     );
     let handle = consumer.handle();
-    let input = DeadLetterFilter::new(
-        consumer,
-        dlq_out,
-        "sink",
-        check_enriched,
-        service.stats.clone(),
-    );
     let mut stage = tokio::spawn(sink::run(
-        input,
+        consumer,
         sinks,
         Batching::default(),
         service.stats.clone(),
+        DeadLetters::to_topic(dlq_out),
     ));
     service.health.set("kafka", true);
     service.health.set("sinks", true);

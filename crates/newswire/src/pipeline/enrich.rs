@@ -1,17 +1,18 @@
 //! The enrich stage: raw articles in, enriched articles out.
 //!
 //! A raw record is acknowledged only after the enriched record made from it is acknowledged
-//! downstream. A record that cannot be decoded is reported (with its origin and an error code)
-//! and acknowledged, so one poison record never stops the stream.
+//! downstream. A record that cannot be decoded goes to [`DeadLetters`] (the DLQ over Kafka),
+//! so one poison record never stops the stream.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use newswire_bus::{Consumer, Delivery, Producer};
+use newswire_bus::{Ack, Consumer, Producer};
 use newswire_enrich::Enricher;
-use newswire_model::topics;
+use newswire_model::{topics, Article};
 
-use super::codec::{decode_article, encode_enriched, log_undecodable};
+use super::codec::{decode_article, encode_enriched};
+use super::dead_letter::DeadLetters;
 use super::stats::Stats;
 
 pub async fn run(
@@ -19,6 +20,7 @@ pub async fn run(
     output: Arc<dyn Producer>,
     enricher: Arc<Enricher>,
     stats: Arc<Stats>,
+    dead_letters: DeadLetters,
 ) {
     let mut pending = tokio::task::JoinSet::new();
     while let Some(next) = input.recv().await {
@@ -29,7 +31,16 @@ pub async fn run(
                 continue;
             }
         };
-        if let Some(wait) = process(delivery, output.as_ref(), &enricher, &stats).await {
+        stats.enrich_received();
+        let article = match decode_article(&delivery.record) {
+            Ok(a) => a,
+            Err(err) => {
+                dead_letters.reject("enrich", &stats, delivery, err).await;
+                continue;
+            }
+        };
+        if let Some(wait) = process(delivery.ack, article, output.as_ref(), &enricher, &stats).await
+        {
             pending.spawn(wait);
         }
         // Reap finished acknowledgements so the set stays small on long runs.
@@ -38,28 +49,15 @@ pub async fn run(
     while pending.join_next().await.is_some() {}
 }
 
-/// Enriches one delivery and returns the future that acknowledges it once downstream has.
+/// Enriches one decoded delivery and returns the future that acknowledges it once downstream
+/// has.
 async fn process(
-    delivery: Delivery,
+    ack: Ack,
+    article: Article,
     output: &dyn Producer,
     enricher: &Enricher,
     stats: &Arc<Stats>,
 ) -> Option<impl std::future::Future<Output = ()> + Send + 'static> {
-    let Delivery {
-        record,
-        origin,
-        ack,
-    } = delivery;
-    stats.enrich_received();
-    let article = match decode_article(&record) {
-        Ok(a) => a,
-        Err(err) => {
-            stats.decode_error("enrich", err.code);
-            log_undecodable("enrich", &origin, &record.key, &err);
-            ack.ack();
-            return None;
-        }
-    };
     let started = Instant::now();
     let enriched = enricher.enrich(article);
     stats.enriched(&enriched, started.elapsed());

@@ -7,6 +7,7 @@
 //! only then does the poller mark the article as delivered.
 
 pub mod codec;
+pub mod dead_letter;
 pub mod enrich;
 pub mod poll;
 pub mod sink;

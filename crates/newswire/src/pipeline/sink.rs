@@ -15,7 +15,8 @@ use newswire_sinks::{JsonlConfig, JsonlSink, SinkError, StdoutSink};
 
 use crate::config::SinksConfig;
 
-use super::codec::{decode_enriched, log_undecodable};
+use super::codec::decode_enriched;
+use super::dead_letter::DeadLetters;
 use super::stats::Stats;
 
 /// Every configured sink; a batch goes to all of them.
@@ -159,6 +160,7 @@ pub async fn run(
     mut sinks: SinkSet,
     batching: Batching,
     stats: Arc<Stats>,
+    dead_letters: DeadLetters,
 ) -> SinkSet {
     loop {
         let Some(first) = next_delivery(&mut input).await else {
@@ -171,7 +173,7 @@ pub async fn run(
                 Ok(None) | Err(_) => break,
             }
         }
-        write(&mut sinks, deliveries, &stats).await;
+        write(&mut sinks, deliveries, &stats, &dead_letters).await;
     }
     if let Err(err) = sinks.close() {
         tracing::error!(stage = "sink", error = %err, "closing sinks failed");
@@ -190,26 +192,22 @@ async fn next_delivery(input: &mut impl Consumer) -> Option<Delivery> {
     }
 }
 
-async fn write(sinks: &mut SinkSet, deliveries: Vec<Delivery>, stats: &Stats) {
+async fn write(
+    sinks: &mut SinkSet,
+    deliveries: Vec<Delivery>,
+    stats: &Stats,
+    dead_letters: &DeadLetters,
+) {
     let mut batch = Vec::with_capacity(deliveries.len());
     let mut acks: Vec<Ack> = Vec::with_capacity(deliveries.len());
     stats.sink_received(deliveries.len() as u64);
-    for Delivery {
-        record,
-        origin,
-        ack,
-    } in deliveries
-    {
-        match decode_enriched(&record) {
+    for delivery in deliveries {
+        match decode_enriched(&delivery.record) {
             Ok(article) => {
                 batch.push(article);
-                acks.push(ack);
+                acks.push(delivery.ack);
             }
-            Err(err) => {
-                stats.decode_error("sink", err.code);
-                log_undecodable("sink", &origin, &record.key, &err);
-                ack.ack();
-            }
+            Err(err) => dead_letters.reject("sink", stats, delivery, err).await,
         }
     }
     match sinks.write_batch(&batch, stats).await {
