@@ -45,10 +45,15 @@ impl<'a> Fields<'a> {
 /// Byte ranges `[start, end)` of the sentences of `text`, trimmed of surrounding whitespace.
 pub(crate) fn split(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 64 + 1);
     let mut start = 0usize;
     let mut i = 0usize;
-    while i < bytes.len() {
+    // Jump from one line break or end mark to the next.
+    while let Some(skip) = bytes.get(i..).and_then(|rest| {
+        rest.iter()
+            .position(|&b| matches!(b, b'\n' | b'.' | b'!' | b'?'))
+    }) {
+        i += skip;
         let b = bytes[i];
         if b == b'\n' {
             push_trimmed(text, start, i, &mut out);

@@ -152,10 +152,14 @@ impl Matcher {
         let Ok(start_state) = self.names.start_state(Anchored::Yes) else {
             return;
         };
-        for (i, &b) in bytes.iter().enumerate() {
-            if !(b.is_ascii_uppercase() || b >= 0xC0) {
-                continue;
-            }
+        let mut next = 0;
+        // Jump from one capital (or non-ASCII lead byte) to the next.
+        while let Some(skip) = bytes.get(next..).and_then(|rest| {
+            rest.iter()
+                .position(|&b| b.is_ascii_uppercase() || b >= 0xC0)
+        }) {
+            let i = next + skip;
+            next = i + 1;
             let at_word_start = match i.checked_sub(1).map(|p| bytes[p]) {
                 None => true,
                 Some(p) if p < 0x80 => !p.is_ascii_alphanumeric(),

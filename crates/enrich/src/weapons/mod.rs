@@ -260,8 +260,7 @@ impl WeaponMatcher {
             }
             let first_hit = hits.len();
             let first_class = class_hits.len();
-            self.find_systems(text, field, &mut hits);
-            self.find_classes(text, field, &mut class_hits);
+            self.scan(text, field, &mut hits, &mut class_hits);
             // Sentences matter only for ambiguous candidates.
             if !hits[first_hit..].iter().any(|(_, h)| h.needs_context) {
                 continue;
@@ -367,63 +366,78 @@ impl WeaponMatcher {
         (weapons, classes)
     }
 
-    /// Named-system candidates in `text`: the longest surface form at each word start (not
-    /// after a hyphen: "MiG-29" is one name, not "G-29"), extended over suffixes and plurals.
-    /// The search goes on after a candidate's end, whether or not it is kept.
-    fn find_systems(&self, text: &str, field: Field, hits: &mut Vec<(Field, Hit)>) {
+    /// Named-system candidates and weapon-class mentions in `text`, in one pass over its word
+    /// starts.
+    ///
+    /// * A name is the longest surface form at a word start (not after a hyphen: "MiG-29" is one
+    ///   name, not "G-29"), extended over suffixes and plurals.
+    /// * A class is the longest class phrase at a word start, ending on a word boundary and not
+    ///   vetoed by the word before or after it.
+    ///
+    /// Each search goes on after a candidate's end, whether or not the candidate is kept.
+    fn scan(
+        &self,
+        text: &str,
+        field: Field,
+        hits: &mut Vec<(Field, Hit)>,
+        classes: &mut Vec<(Field, usize, usize, usize)>,
+    ) {
         let bytes = text.as_bytes();
-        let mut start = 0;
-        while start < bytes.len() {
-            let at_word_start =
-                start == 0 || !(is_word_byte(bytes[start - 1]) || bytes[start - 1] == b'-');
-            let found = at_word_start
-                .then(|| self.automaton.longest_at(bytes, start))
-                .flatten();
-            let Some((pattern, end)) = found else {
-                start += 1;
+        let (mut next_name, mut next_class) = (0, 0);
+        for start in 0..bytes.len() {
+            let prev = start.checked_sub(1).map(|p| bytes[p]);
+            // Inside a word: neither starts here.
+            if prev.is_some_and(|p| p.is_ascii_alphanumeric()) {
                 continue;
-            };
-            let next = end;
-            if let (Some(end), Some(form)) =
-                (variants::extend_match(text, end), self.forms.get(pattern))
-            {
-                hits.push((
-                    field,
-                    Hit {
-                        system: form.system,
-                        kind: form.kind,
-                        needs_context: form.needs_context,
-                        start,
-                        end: form.name_len.map_or(end, |n| start + n),
-                        sentence: 0,
-                    },
-                ));
             }
-            start = next;
+            let name_start = prev.is_none_or(|p| !(is_word_byte(p) || p == b'-'));
+            if start >= next_name && name_start {
+                if let Some((pattern, end)) = self.automaton.longest_at(bytes, start) {
+                    next_name = end;
+                    self.push_name(text, field, pattern, start, end, hits);
+                }
+            }
+            if start >= next_class && starts_word(text, start) {
+                if let Some((pattern, end)) = self.class_automaton.longest_at(bytes, start) {
+                    next_class = end;
+                    let Some(cf) = self.class_forms.get(pattern) else {
+                        continue;
+                    };
+                    let ends_word = !char_at(text, end).is_some_and(is_word_char);
+                    if ends_word && !self.class_vetoed(cf, text, start, end) {
+                        classes.push((field, cf.class, start, end));
+                    }
+                }
+            }
         }
     }
 
-    /// Weapon-class mentions in `text`: the longest class phrase at each word start, ending on
-    /// a word boundary and not vetoed by the word before or after it.
-    fn find_classes(&self, text: &str, field: Field, out: &mut Vec<(Field, usize, usize, usize)>) {
-        let bytes = text.as_bytes();
-        let mut start = 0;
-        while start < bytes.len() {
-            let found = starts_word(text, start)
-                .then(|| self.class_automaton.longest_at(bytes, start))
-                .flatten();
-            let Some((pattern, end)) = found else {
-                start += 1;
-                continue;
-            };
-            if let Some(cf) = self.class_forms.get(pattern) {
-                let ends_word = !char_at(text, end).is_some_and(is_word_char);
-                if ends_word && !self.class_vetoed(cf, text, start, end) {
-                    out.push((field, cf.class, start, end));
-                }
-            }
-            start = end;
-        }
+    /// Keeps the name `pattern` matched at `text[start..end]` if its suffix ends on a word
+    /// boundary.
+    fn push_name(
+        &self,
+        text: &str,
+        field: Field,
+        pattern: usize,
+        start: usize,
+        end: usize,
+        hits: &mut Vec<(Field, Hit)>,
+    ) {
+        let (Some(end), Some(form)) = (variants::extend_match(text, end), self.forms.get(pattern))
+        else {
+            return;
+        };
+        hits.push((
+            field,
+            Hit {
+                system: form.system,
+                kind: form.kind,
+                needs_context: form.needs_context,
+                start,
+                end: form.name_len.map_or(end, |n| start + n),
+                sentence: 0,
+            },
+        ));
     }
 
     fn class_vetoed(&self, cf: &ClassForm, text: &str, start: usize, end: usize) -> bool {
