@@ -236,6 +236,26 @@ fn declared_families() -> BTreeMap<String, String> {
     out
 }
 
+/// The first column of the README's "### Metrics" table: the documented series names.
+fn documented_metrics(readme: &str) -> Vec<String> {
+    let section = readme
+        .split("\n### Metrics")
+        .nth(1)
+        .and_then(|s| s.split("\n#").next())
+        .unwrap_or("");
+    let names: Vec<String> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_string)
+        .collect();
+    assert!(
+        names.len() >= 16,
+        "README.md: the ### Metrics table lists only {names:?}"
+    );
+    names
+}
+
 /// One HTTP/1.1 GET to 127.0.0.1; (status, body).
 fn http_get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
@@ -507,6 +527,16 @@ fn dashboard_and_alerts_query_only_exported_metrics_and_the_service_stops_cleanl
         if !docs.contains(&shown) {
             problems.push(format!(
                 "`{shown}` is exported but not documented in README.md (Deploy)"
+            ));
+        }
+    }
+
+    // The other way round: every metric the README table documents is one newswire exports.
+    for name in documented_metrics(&docs) {
+        // Histograms are documented by their family name, the rest by their series name.
+        if !metrics.families.contains_key(&name) && metrics.family_of(&name).is_none() {
+            problems.push(format!(
+                "README.md (Metrics) documents `{name}`, which newswire does not export"
             ));
         }
     }
