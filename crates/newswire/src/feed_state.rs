@@ -249,6 +249,28 @@ mod tests {
         );
     }
 
+    /// A feed at the default bounds (seen ids, learnt paragraphs, failures) fits in one record.
+    #[test]
+    fn a_full_feed_state_fits_the_table_limit() {
+        use newswire_feeds::state::FeedState;
+        let fetch = newswire_feeds::FetchConfig::default();
+        let now = chrono::Utc::now();
+        let mut state = FeedState::new("feeds.example.com-0123456789ab");
+        for i in 0..fetch.seen_max_per_feed {
+            let id = newswire_model::id::hash_id(&["url", &i.to_string()]);
+            state.seen.insert(id, now);
+        }
+        for i in 0..5000u64 {
+            state.paragraph_counts.insert(u64::MAX - i * 7919, 1000);
+        }
+        for _ in 0..30 {
+            state.record_failure(now, "http_5xx", &"x".repeat(200));
+        }
+        let bytes = serde_json::to_vec(&state).unwrap().len();
+        let limit = TableOptions::default().max_value_bytes;
+        assert!(bytes < limit * 3 / 4, "{bytes} bytes of {limit}");
+    }
+
     #[test]
     fn blob_keys_are_reserved_and_per_shard() {
         assert_eq!(
