@@ -19,6 +19,8 @@ pub(crate) struct StartMatcher {
     first_three: Vec<u64>,
     /// Bit per (folded) two-byte pattern.
     two_byte: Vec<u64>,
+    /// Some pattern is two bytes long: `two_byte` is worth a look-up.
+    has_two_byte: bool,
     /// Some pattern is a single byte long: the bitmaps cannot rule a start out.
     has_single_byte: bool,
     fold_case: bool,
@@ -41,6 +43,7 @@ impl StartMatcher {
             lens: patterns.iter().map(|p| p.as_ref().len()).collect(),
             first_three: vec![0; THREE_BITS / 64],
             two_byte: vec![0; (1 << 16) / 64],
+            has_two_byte: false,
             has_single_byte: false,
             fold_case,
         };
@@ -53,6 +56,7 @@ impl StartMatcher {
                 [a, b] => {
                     let k = m.key2(*a, *b);
                     set(&mut m.two_byte, k);
+                    m.has_two_byte = true;
                 }
                 _ => m.has_single_byte = true,
             }
@@ -88,9 +92,10 @@ impl StartMatcher {
         }
         match bytes.get(i..) {
             Some(&[a, b, c, ..]) => {
-                get(&self.first_three, self.key3(a, b, c)) || get(&self.two_byte, self.key2(a, b))
+                get(&self.first_three, self.key3(a, b, c))
+                    || (self.has_two_byte && get(&self.two_byte, self.key2(a, b)))
             }
-            Some(&[a, b]) => get(&self.two_byte, self.key2(a, b)),
+            Some(&[a, b]) => self.has_two_byte && get(&self.two_byte, self.key2(a, b)),
             _ => false,
         }
     }

@@ -216,8 +216,9 @@ enum ActorKind {
 }
 
 #[derive(Debug, Clone)]
-struct Actor {
-    code: String,
+struct Actor<'a> {
+    /// Borrowed from the country tags or the actor lexicon: no copy per sentence.
+    code: &'a str,
     kind: ActorKind,
     /// Token range `[first, last)`.
     first: usize,
@@ -324,8 +325,8 @@ impl SanctionsExtractor {
         countries: &[CountryTag],
     ) -> Vec<SanctionsEvent> {
         let mut drafts: Vec<Draft> = Vec::new();
-        // The last event and the sentence counter it was found at, for anaphora.
-        let mut last: Option<(usize, Draft)> = None;
+        // The sentence counter of the last event and its index in `drafts`, for anaphora.
+        let mut last: Option<(usize, usize)> = None;
         let mut sentence_no = 0usize;
         for field in [Field::Title, Field::Body] {
             let text = fields.text(field);
@@ -363,14 +364,10 @@ impl SanctionsExtractor {
                     s,
                     e,
                     &spans_all,
-                    if recent {
-                        last.as_ref().map(|(_, d)| d)
-                    } else {
-                        None
-                    },
+                    last.filter(|_| recent).and_then(|(_, i)| drafts.get(i)),
                 );
-                if let Some(d) = found.last() {
-                    last = Some((sentence_no, d.clone()));
+                if !found.is_empty() {
+                    last = Some((sentence_no, drafts.len() + found.len() - 1));
                 }
                 drafts.extend(found);
             }
@@ -415,7 +412,8 @@ impl SanctionsExtractor {
             end: e,
         };
         let mut out = Vec::new();
-        let mut prev: Option<Draft> = previous.cloned();
+        // The event the next clause may refer back to: `previous`, or one of `out` by index.
+        let mut prev: Option<usize> = None;
         let mut ranges = Vec::new();
         for (c0, c1) in clauses(&words) {
             ranges.extend(split_at_second_trigger(&all_hits, &words, c0, c1));
@@ -442,15 +440,15 @@ impl SanctionsExtractor {
                     .iter()
                     .map(|(_, start, _)| *start)
                     .find(|&start| start >= toks[c0].start && start < toks[c1 - 1].end),
-                prev.as_ref(),
+                prev.map_or(previous, |i| out.get(i)),
                 &evidence,
             );
-            if let Some(d) = found
+            let pick = found
                 .iter()
-                .find(|d| d.action == SanctionAction::Impose)
-                .or(found.first())
-            {
-                prev = Some(d.clone());
+                .position(|d| d.action == SanctionAction::Impose)
+                .or((!found.is_empty()).then_some(0));
+            if let Some(p) = pick {
+                prev = Some(out.len() + p);
             }
             out.extend(found);
         }
@@ -755,13 +753,13 @@ impl SanctionsExtractor {
                             && p + len + 1 >= before
                     }));
             if by_agent {
-                push(&mut regime_imposers, &a.code);
+                push(&mut regime_imposers, a.code);
                 used[ai] = true;
                 continue;
             }
             // sanctions from X
             if before_word == "from" && before == t + tlen {
-                push(&mut regime_imposers, &a.code);
+                push(&mut regime_imposers, a.code);
                 used[ai] = true;
                 continue;
             }
@@ -785,7 +783,7 @@ impl SanctionsExtractor {
                 && !phrasal
                 && (near_trigger || after_cue || before < t)
             {
-                push(&mut targets, &a.code);
+                push(&mut targets, a.code);
                 self.sector_after(words, a, c1, &mut sectors);
                 used[ai] = true;
                 continue;
@@ -809,9 +807,9 @@ impl SanctionsExtractor {
                     b.first > t && TARGET_PREPS.contains(&words[prev_word(words, b.first, c0)])
                 });
                 if target_like && !has_prep_target {
-                    push(&mut targets, &a.code);
+                    push(&mut targets, a.code);
                 } else {
-                    push(&mut regime_imposers, &a.code);
+                    push(&mut regime_imposers, a.code);
                 }
                 used[ai] = true;
                 continue;
@@ -823,7 +821,7 @@ impl SanctionsExtractor {
                     .any(|&(p, len, e)| *e == Entry::Object && p + len == before + 1)
                 && (a.kind != ActorKind::Demonym || self.followed_by_noun(words, a, c1))
             {
-                push(&mut targets, &a.code);
+                push(&mut targets, a.code);
                 self.sector_after(words, a, c1, &mut sectors);
                 used[ai] = true;
                 continue;
@@ -876,7 +874,7 @@ impl SanctionsExtractor {
         }
         if let Some(ai) = chosen {
             let a = actors[ai];
-            subject.push(a.code.clone());
+            subject.push(a.code.to_string());
             // A passive marker after the subject, with no other actor in between ("Russia
             // faces", "the Kremlin would face", not "Britain warned China it could face").
             let next_actor = actors
@@ -922,8 +920,8 @@ impl SanctionsExtractor {
                 .is_none_or(|&h| self.subject_eligible(words, actors[h], c0, c1));
             if head_ok {
                 for bi in chain {
-                    if !subject.contains(&actors[bi].code) {
-                        subject.push(actors[bi].code.clone());
+                    if !subject.iter().any(|c| c == actors[bi].code) {
+                        subject.push(actors[bi].code.to_string());
                     }
                     used[bi] = true;
                 }
@@ -1272,7 +1270,13 @@ fn split_at_second_trigger(
 type ActorSpan<'a> = (usize, usize, &'a str, ActorKind);
 
 /// The actors inside the sentence `text[s..e]`, as token ranges.
-fn actors_in(text: &str, s: usize, e: usize, toks: &[Tok], spans: &[ActorSpan<'_>]) -> Vec<Actor> {
+fn actors_in<'a>(
+    text: &str,
+    s: usize,
+    e: usize,
+    toks: &[Tok],
+    spans: &[ActorSpan<'a>],
+) -> Vec<Actor<'a>> {
     let from = spans.partition_point(|a| a.0 < s);
     let mut out = Vec::new();
     for &(ms, me, code, kind) in &spans[from..] {
@@ -1295,7 +1299,7 @@ fn actors_in(text: &str, s: usize, e: usize, toks: &[Tok], spans: &[ActorSpan<'_
             || rest.starts_with("s'")
             || (rest.starts_with('\'') && code.ends_with('S'));
         out.push(Actor {
-            code: code.to_string(),
+            code,
             kind,
             first,
             last,
@@ -1362,7 +1366,7 @@ fn extend_coordination(
     _c1: usize,
 ) {
     for i in 1..actors.len() {
-        if used[i] || !used[i - 1] || !targets.contains(&actors[i - 1].code) {
+        if used[i] || !used[i - 1] || !targets.iter().any(|c| c == actors[i - 1].code) {
             continue;
         }
         let gap: Vec<&str> = words[actors[i - 1].last..actors[i].first]
@@ -1371,7 +1375,7 @@ fn extend_coordination(
             .filter(|w| !DETERMINERS.contains(w) && *w != "'s")
             .collect();
         if !gap.is_empty() && gap.iter().all(|w| matches!(*w, "and" | "," | "or")) {
-            push(targets, &actors[i].code);
+            push(targets, actors[i].code);
             used[i] = true;
         }
     }
