@@ -10,7 +10,7 @@
 //!
 //! Times are CPU seconds of the measuring process (the machine is shared). Run:
 //! `cargo bench -p newswire-feeds --bench parse` (BENCH_SECS=N CPU seconds per measurement,
-//! default 3; NO_PYTHON=1 skips feedparser).
+//! default 3; NO_PYTHON=1 skips feedparser; BENCH_CORPUS=news or =feedparser runs one corpus).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -253,7 +253,11 @@ fn main() {
     std::fs::create_dir_all(&tmp).expect("temp dir");
     let news = news_corpus(&tmp);
     let fp = feedparser_corpus();
+    let only = std::env::var("BENCH_CORPUS").ok();
     for (name, docs) in [("news", news), ("feedparser", fp)] {
+        if only.as_deref().is_some_and(|o| o != name) {
+            continue;
+        }
         if docs.is_empty() {
             println!("{name}: corpus not found, skipped");
             continue;

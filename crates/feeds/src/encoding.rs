@@ -31,7 +31,8 @@ pub fn to_utf8(bytes: &[u8], content_type: Option<&str>) -> (String, Option<Stri
     let prolog = prolog_encoding(bytes);
     let header = content_type.and_then(charset_of);
     let declared = prolog.as_deref().or(header.as_deref());
-    let is_utf8 = std::str::from_utf8(bytes).is_ok();
+    let utf8 = std::str::from_utf8(bytes).ok();
+    let is_utf8 = utf8.is_some();
     let has_non_ascii = !bytes.is_ascii();
     let mut warning = None;
     let enc = match declared.and_then(|l| Encoding::for_label(l.as_bytes())) {
@@ -88,7 +89,11 @@ pub fn to_utf8(bytes: &[u8], content_type: Option<&str>) -> (String, Option<Stri
             }
         }
     };
-    let (text, _) = enc.decode_without_bom_handling(bytes);
+    // Valid UTF-8 is used as validated above instead of being validated a second time.
+    let text = match utf8 {
+        Some(valid) if enc == UTF_8 => std::borrow::Cow::Borrowed(valid),
+        _ => enc.decode_without_bom_handling(bytes).0,
+    };
     let prolog_is_utf8 = prolog
         .as_deref()
         .is_none_or(|p| p.eq_ignore_ascii_case("utf-8") || p.eq_ignore_ascii_case("utf8"));
@@ -104,10 +109,9 @@ pub fn to_utf8(bytes: &[u8], content_type: Option<&str>) -> (String, Option<Stri
 /// Windows-1252 ("smart quotes" written as \x92 etc.).
 fn demoronize(text: String) -> String {
     // U+0080..U+009F are encoded as C2 80..C2 9F: a byte scan is enough to rule them out.
-    if !text
-        .as_bytes()
-        .windows(2)
-        .any(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))
+    let bytes = text.as_bytes();
+    if !memchr::memchr_iter(0xC2, bytes)
+        .any(|i| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9F).contains(b)))
     {
         return text;
     }

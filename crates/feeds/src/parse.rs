@@ -457,7 +457,7 @@ fn repair_xml(doc: &str, warnings: &mut Vec<String>) -> String {
         }
     }
     out = repair_namespaces(out, warnings);
-    if rss_tag.is_match(&out) && !out.contains("<channel") {
+    if rss_tag.is_match(&out) && !has(&out, "<channel") {
         if let Some(pos) = out.rfind("</rss>") {
             out.insert_str(pos, "<channel></channel>");
         }
@@ -470,7 +470,7 @@ fn repair_xml(doc: &str, warnings: &mut Vec<String>) -> String {
 /// Netscape namespace to RSS 1.0; RSS 1.0 items without `<link>` get theirs from `rdf:about`
 /// (feed-rs drops link-less RSS 1.0 items).
 fn repair_namespaces(mut doc: String, warnings: &mut Vec<String>) -> String {
-    if doc.contains("http://purl.org/atom/ns#") {
+    if has(&doc, "http://purl.org/atom/ns#") {
         doc = doc.replace("http://purl.org/atom/ns#", "http://www.w3.org/2005/Atom");
         for (old, new) in [("issued", "published"), ("modified", "updated")] {
             doc = doc
@@ -483,17 +483,17 @@ fn repair_namespaces(mut doc: String, warnings: &mut Vec<String>) -> String {
         "xmlns=\"http://backend.userland.com/rss2\"",
         "xmlns=\"http://backend.userland.com/rss\"",
     ] {
-        if doc.contains(userland) {
+        if has(&doc, userland) {
             doc = doc.replacen(userland, "", 1);
         }
     }
-    if doc.contains("http://my.netscape.com/rdf/simple/0.9/") {
+    if has(&doc, "http://my.netscape.com/rdf/simple/0.9/") {
         doc = doc.replace(
             "http://my.netscape.com/rdf/simple/0.9/",
             "http://purl.org/rss/1.0/",
         );
     }
-    if doc.contains("rdf:about") {
+    if has(&doc, "rdf:about") {
         static ITEM: OnceLock<Regex> = OnceLock::new();
         let item = re(
             &ITEM,
@@ -611,8 +611,7 @@ fn wrap_raw_html(doc: &str, warnings: &mut Vec<String>) -> String {
         let open = format!("<{name}");
         let close = format!("</{name}>");
         let mut pos = 0;
-        while let Some(rel) = doc[pos..].find(&open) {
-            let tag_start = pos + rel;
+        while let Some(tag_start) = find_from(doc, &open, pos) {
             let after = tag_start + open.len();
             pos = after;
             let Some(next) = doc[after..].chars().next() else {
@@ -628,10 +627,9 @@ fn wrap_raw_html(doc: &str, warnings: &mut Vec<String>) -> String {
             if doc[..inner_start].ends_with("/>") {
                 continue;
             }
-            let Some(end_rel) = doc[inner_start..].find(&close) else {
+            let Some(inner_end) = find_from(doc, &close, inner_start) else {
                 break;
             };
-            let inner_end = inner_start + end_rel;
             pos = inner_end + close.len();
             let inner = &doc[inner_start..inner_end];
             if inner.contains('<') && !inner.trim_start().starts_with("<![CDATA[") {
@@ -705,44 +703,110 @@ fn find_root_name(doc: &str) -> Option<String> {
 }
 
 fn scan_entry_extras(doc: &str) -> Vec<RawEntryExtras> {
-    static BLOCK: OnceLock<Regex> = OnceLock::new();
-    static GUID: OnceLock<Regex> = OnceLock::new();
-    static ORIG: OnceLock<Regex> = OnceLock::new();
-    let block = re(&BLOCK, r"(?s)<(item|entry)[\s>].*?</(item|entry)>");
-    let guid = re(
-        &GUID,
-        r#"(?s)<guid(\s[^>]*)?>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</guid>"#,
-    );
-    let orig = re(
-        &ORIG,
-        r"(?s)<feedburner:origLink>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</feedburner:origLink>",
-    );
     // Only needed for `isPermaLink="false"` and `feedburner:origLink`: without either, a guid
     // that is a URL is a permalink (the RSS default), which `normalise` assumes.
-    if !doc.contains("isPermaLink") && !doc.contains("ispermalink") && !doc.contains("origLink") {
+    if !has(doc, "isPermaLink") && !has(doc, "ispermalink") && !has(doc, "origLink") {
         return Vec::new();
     }
-    block
-        .find_iter(doc)
-        .map(|m| {
-            let b = m.as_str();
+    // Hand-written scans (a lazy regex over the whole document was a tenth of the parse time).
+    entry_blocks(doc)
+        .map(|b| {
             let mut x = RawEntryExtras::default();
-            if let Some(g) = guid.captures(b) {
-                let attrs = g.get(1).map(|a| a.as_str()).unwrap_or("");
-                x.guid = g
-                    .get(2)
-                    .map(|v| crate::text::decode_entities(v.as_str().trim()));
-                x.guid_is_permalink = !attrs.to_ascii_lowercase().contains("ispermalink=\"false\"")
-                    && !attrs.to_ascii_lowercase().contains("ispermalink='false'");
+            if let Some((attrs, value)) = element_text(b, "<guid", true) {
+                x.guid = Some(crate::text::decode_entities(value));
+                let attrs = attrs.to_ascii_lowercase();
+                x.guid_is_permalink = !attrs.contains("ispermalink=\"false\"")
+                    && !attrs.contains("ispermalink='false'");
             }
-            if let Some(o) = orig.captures(b) {
-                x.orig_link = o
-                    .get(1)
-                    .map(|v| crate::text::decode_entities(v.as_str().trim()));
+            if let Some((_, value)) = element_text(b, "<feedburner:origLink>", false) {
+                x.orig_link = Some(crate::text::decode_entities(value));
             }
             x
         })
         .collect()
+}
+
+/// Each `<item>` / `<entry>` block: from its start tag to the first `</item>` or `</entry>`
+/// after it.
+fn entry_blocks(doc: &str) -> impl Iterator<Item = &str> {
+    let mut pos = 0;
+    // The last search result of each needle (None: no more), reused while it is still ahead,
+    // so that a needle the document lacks is searched for once, not once per block.
+    let needles = ["<item", "<entry", "</item>", "</entry>"];
+    let mut next: [Option<usize>; 4] = [None; 4];
+    let mut known = [false; 4];
+    let mut find = move |k: usize, from: usize| -> Option<usize> {
+        if known[k] && next[k].is_none_or(|at| at >= from) {
+            return next[k];
+        }
+        next[k] = find_from(doc, needles[k], from);
+        known[k] = true;
+        next[k]
+    };
+    std::iter::from_fn(move || {
+        let mut start = None;
+        for (k, open) in needles.iter().enumerate().take(2) {
+            let mut from = pos;
+            while let Some(at) = find(k, from) {
+                let after = at + open.len();
+                match doc[after..].chars().next() {
+                    Some(c) if c == '>' || c.is_whitespace() => {
+                        let cand = (at, after + c.len_utf8());
+                        start = Some(start.map_or(cand, |s: (usize, usize)| s.min(cand)));
+                        break;
+                    }
+                    _ => from = after,
+                }
+            }
+        }
+        let (at, body) = start?;
+        let end = (2..4)
+            .filter_map(|k| find(k, body).map(|r| r + needles[k].len()))
+            .min()?;
+        pos = end;
+        Some(&doc[at..end])
+    })
+}
+
+/// The attributes and trimmed text (CDATA markers removed) of the first element opened by
+/// `open` that has an end tag. With `attrs`, `open` is a name prefix (`<guid`) that must be
+/// followed by whitespace and attributes or `>`; without, it is the whole start tag.
+fn element_text<'a>(block: &'a str, open: &str, attrs: bool) -> Option<(&'a str, &'a str)> {
+    let name = open.trim_start_matches('<').trim_end_matches('>');
+    let close = format!("</{name}>");
+    let mut from = 0;
+    loop {
+        let at = from + block[from..].find(open)?;
+        let after = at + open.len();
+        from = after;
+        let (attr_text, inner_start) = if attrs {
+            match block[after..].chars().next() {
+                Some('>') => ("", after + 1),
+                Some(c) if c.is_whitespace() => {
+                    let gt = after + block[after..].find('>')?;
+                    (&block[after..gt], gt + 1)
+                }
+                _ => continue,
+            }
+        } else {
+            ("", after)
+        };
+        let inner_end = inner_start + block[inner_start..].find(&close)?;
+        let inner = block[inner_start..inner_end].trim_start();
+        let inner = inner.strip_prefix("<![CDATA[").unwrap_or(inner).trim_end();
+        let inner = inner.strip_suffix("]]>").unwrap_or(inner);
+        return Some((attr_text, inner.trim()));
+    }
+}
+
+/// Whether `hay` contains `needle` (memchr's SIMD search: these run over whole documents).
+fn has(hay: &str, needle: &str) -> bool {
+    memchr::memmem::find(hay.as_bytes(), needle.as_bytes()).is_some()
+}
+
+/// The first `needle` in `hay` at or after `from`.
+fn find_from(hay: &str, needle: &str, from: usize) -> Option<usize> {
+    memchr::memmem::find(hay.as_bytes().get(from..)?, needle.as_bytes()).map(|r| from + r)
 }
 
 fn format_name(t: &FeedType) -> &'static str {
@@ -926,7 +990,12 @@ fn normalise(
         ));
     }
     // Learn clutter inside this document: short paragraphs repeated across many entries.
-    let learnt = repeated_paragraphs(&bodies);
+    // Each short paragraph's key, computed once for learning and for filtering.
+    let keys: Vec<Vec<Option<u64>>> = bodies
+        .iter()
+        .map(|body| body.iter().map(|p| candidate_key(p)).collect())
+        .collect();
+    let learnt = repeated_paragraphs(&keys);
     if !learnt.is_empty() {
         warnings.push(format!(
             "dropped {} paragraphs repeated across entries as clutter",
@@ -934,20 +1003,22 @@ fn normalise(
         ));
     }
     let mut doc_lang: Option<String> = None;
-    for (entry, paras) in entries.iter_mut().zip(bodies) {
+    for ((entry, paras), keys) in entries.iter_mut().zip(bodies).zip(keys) {
         let kept: Vec<String> = if learnt.is_empty() {
             paras
         } else {
             paras
                 .into_iter()
-                .filter(|p| !learnt.contains(&paragraph_key(p)))
+                .zip(keys)
+                .filter(|(_, k)| !k.is_some_and(|k| learnt.contains(&k)))
+                .map(|(p, _)| p)
                 .collect()
         };
         entry.text = kept.join("\n\n");
         if let (Some(s), false) = (&entry.summary, learnt.is_empty()) {
             let kept: Vec<&str> = s
                 .split("\n\n")
-                .filter(|p| !learnt.contains(&paragraph_key(p)))
+                .filter(|p| !candidate_key(p).is_some_and(|k| learnt.contains(&k)))
                 .collect();
             entry.summary = Some(kept.join("\n\n")).filter(|s| !s.is_empty());
         }
@@ -977,24 +1048,25 @@ fn normalise(
     }
 }
 
+/// The key of a paragraph that could be learnt clutter (a short one); long ones are not hashed.
+fn candidate_key(p: &str) -> Option<u64> {
+    is_clutter_candidate(p).then(|| paragraph_key(p))
+}
+
 fn strip_rules(paras: Vec<String>) -> Vec<String> {
     paras.into_iter().filter(|p| !is_clutter(p)).collect()
 }
 
 /// Keys of short paragraphs that occur in at least 3 entries and at least half of them.
-fn repeated_paragraphs(bodies: &[Vec<String>]) -> HashSet<u64> {
-    let n = bodies.len();
+fn repeated_paragraphs(keys: &[Vec<Option<u64>>]) -> HashSet<u64> {
+    let n = keys.len();
     if n < 4 {
         return HashSet::new();
     }
     let mut counts: HashMap<u64, usize> = HashMap::new();
-    for body in bodies {
-        let keys: HashSet<u64> = body
-            .iter()
-            .filter(|p| is_clutter_candidate(p))
-            .map(|p| paragraph_key(p))
-            .collect();
-        for k in keys {
+    for body in keys {
+        let distinct: HashSet<u64> = body.iter().flatten().copied().collect();
+        for k in distinct {
             *counts.entry(k).or_default() += 1;
         }
     }
@@ -1085,35 +1157,25 @@ const FUNCTION_WORDS: &[(&str, &[&str])] = &[
 /// Whether the first words of the text use the declared language's function words clearly more
 /// than any other listed language's (at least 12% of words, 1.5 times the runner-up).
 fn function_words_confirm(declared: &str, title: &str, text: &str) -> bool {
-    if !FUNCTION_WORDS.iter().any(|(l, _)| *l == declared) {
+    let Some(idx) = FUNCTION_WORDS.iter().position(|(l, _)| *l == declared) else {
         return false;
-    }
-    let mut counts = [0usize; 7];
+    };
+    let mut counts = [0usize; FUNCTION_WORDS.len()];
     let mut words = 0usize;
-    for w in title
-        .split_whitespace()
-        .chain(text.split_whitespace())
-        .take(120)
-    {
-        let w = w
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase();
+    for w in words_of(title).chain(words_of(text)).take(120) {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
         if w.is_empty() {
             continue;
         }
         words += 1;
-        for (i, (_, list)) in FUNCTION_WORDS.iter().enumerate() {
-            if list.contains(&w.as_str()) {
-                counts[i] += 1;
-            }
+        let mask = function_word_languages(w);
+        for (i, count) in counts.iter_mut().enumerate() {
+            *count += usize::from(mask & (1 << i) != 0);
         }
     }
     if words < 20 {
         return false;
     }
-    let Some(idx) = FUNCTION_WORDS.iter().position(|(l, _)| *l == declared) else {
-        return false;
-    };
     let mine = counts[idx];
     let best_other = counts
         .iter()
@@ -1123,6 +1185,106 @@ fn function_words_confirm(declared: &str, title: &str, text: &str) -> bool {
         .max()
         .unwrap_or(0);
     mine * 100 >= words * 12 && mine * 2 >= best_other * 3
+}
+
+/// The whitespace-separated words of `s` (as `split_whitespace`, with a byte scan).
+fn words_of(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || loop {
+        if rest.is_empty() {
+            return None;
+        }
+        match crate::text::next_whitespace(rest, 0) {
+            None => return Some(std::mem::take(&mut rest)),
+            Some((at, len)) => {
+                let word = &rest[..at];
+                rest = &rest[at + len..];
+                if !word.is_empty() {
+                    return Some(word);
+                }
+            }
+        }
+    })
+}
+
+/// A word of at most 8 bytes as a number (zero-padded; words hold no NUL).
+fn pack_word(w: &[u8]) -> Option<u64> {
+    let mut buf = [0u8; 8];
+    buf.get_mut(..w.len())?.copy_from_slice(w);
+    Some(u64::from_be_bytes(buf))
+}
+
+/// The languages (bit i: `FUNCTION_WORDS[i]`) that have `word`, compared lower-cased, as a
+/// function word. Words packed into numbers and an open-addressing table: this runs for every
+/// word of every entry's opening, and string hashing or a binary search was a tenth of the
+/// parse time.
+fn function_word_languages(word: &str) -> u8 {
+    let key = if word.is_ascii() {
+        if word.len() > 8 {
+            return 0;
+        }
+        let mut buf = [0u8; 8];
+        buf[..word.len()].copy_from_slice(word.as_bytes());
+        buf.make_ascii_lowercase();
+        u64::from_be_bytes(buf)
+    } else {
+        // Lower-casing shrinks a character to no less than a third of its bytes (Kelvin sign).
+        if word.len() > 24 {
+            return 0;
+        }
+        match pack_word(word.to_lowercase().as_bytes()) {
+            Some(k) => k,
+            None => return 0,
+        }
+    };
+    function_word_table().get(key)
+}
+
+/// Packed function words and their language bits, by linear probing (0 marks a free slot:
+/// a packed word is never 0).
+struct WordTable {
+    slots: Vec<(u64, u8)>,
+}
+
+impl WordTable {
+    const BITS: u32 = 10;
+
+    fn slot(key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize
+    }
+
+    fn get(&self, key: u64) -> u8 {
+        let mask = self.slots.len() - 1;
+        let mut i = Self::slot(key);
+        loop {
+            match self.slots[i] {
+                (0, _) => return 0,
+                (k, langs) if k == key => return langs,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+}
+
+fn function_word_table() -> &'static WordTable {
+    static TABLE: OnceLock<WordTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = WordTable {
+            slots: vec![(0, 0); 1 << WordTable::BITS],
+        };
+        let mask = t.slots.len() - 1;
+        for (lang, (_, list)) in FUNCTION_WORDS.iter().enumerate() {
+            for key in list.iter().filter_map(|w| pack_word(w.as_bytes())) {
+                let mut i = WordTable::slot(key);
+                while t.slots[i].0 != 0 && t.slots[i].0 != key {
+                    i = (i + 1) & mask;
+                }
+                t.slots[i].0 = key;
+                t.slots[i].1 |= 1 << lang;
+            }
+        }
+        t
+    })
 }
 
 /// Detected ISO 639-1 language and whether the detection is reliable.
@@ -1222,4 +1384,46 @@ fn iso639_1(code3: &str) -> Option<&'static str> {
 /// Plain text of an HTML fragment, for callers outside the crate that only need one field.
 pub fn text_of(html: &str) -> String {
     html_to_text(html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_like_split_whitespace() {
+        for s in [
+            "",
+            "  ",
+            "one",
+            " The  cat\tsat\n",
+            "a\u{a0}b\u{3000}c\u{200b}d",
+            "è\u{2003}più  ",
+        ] {
+            let ours: Vec<&str> = words_of(s).collect();
+            let std: Vec<&str> = s.split_whitespace().collect();
+            assert_eq!(ours, std, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn function_words_are_found_in_any_case() {
+        let en = 1
+            << FUNCTION_WORDS
+                .iter()
+                .position(|(l, _)| *l == "en")
+                .unwrap_or(0);
+        assert_eq!(function_word_languages("The") & en, en);
+        assert_eq!(function_word_languages("WOULD") & en, en);
+        assert_eq!(function_word_languages("thesaurus"), 0);
+        let pt = 1
+            << FUNCTION_WORDS
+                .iter()
+                .position(|(l, _)| *l == "pt")
+                .unwrap_or(0);
+        assert_eq!(function_word_languages("NÃO") & pt, pt);
+        // "is" is English and Dutch; "die" German and Dutch.
+        assert_eq!(function_word_languages("is").count_ones(), 2);
+        assert_eq!(function_word_languages("Die").count_ones(), 2);
+    }
 }
