@@ -1,7 +1,8 @@
 //! A key/value table kept in a compacted topic: the latest value of each key.
 //!
-//! - Opening reads every partition from its beginning up to the high watermark seen at open
-//!   (partitions assigned directly: no consumer group, no committed offsets). The last record
+//! - Opening reads every partition from its beginning to its end of log, at least up to the
+//!   high watermark seen at open (partitions assigned directly: no consumer group, no committed
+//!   offsets). The last record
 //!   of a key wins; a record without payload (a tombstone) deletes the key.
 //! - [`KafkaTable::put`] does not block: the value waits in a pending map that one writer task
 //!   sends through the idempotent `acks=all` producer. A newer put of a key replaces an unsent
@@ -365,24 +366,26 @@ fn read_table(
             .map_err(|e| fail(&e))?;
     }
     consumer.assign(&tpl).map_err(|e| fail(&e))?;
+    // Next offset to read per partition. A partition is done at its end of log (EOF), once
+    // that is at least the high watermark seen at open: some brokers (Tansu 0.6) report a
+    // high watermark below records they already acknowledged, so EOF decides, not the mark.
+    let mut next: HashMap<i32, i64> = HashMap::new();
     let mut last_progress = Instant::now();
     while !remaining.is_empty() {
         match consumer.poll(Duration::from_millis(200)) {
             None => {}
             Some(Err(KafkaError::PartitionEOF(p))) => {
-                remaining.remove(&p);
+                let at = next.get(&p).copied().unwrap_or(0);
+                if remaining.get(&p).is_some_and(|high| at >= *high) {
+                    remaining.remove(&p);
+                }
             }
             Some(Err(err)) => tracing::debug!(topic, error = %err, "reading table"),
             Some(Ok(m)) => {
                 last_progress = Instant::now();
                 contents.records += 1;
                 let partition = m.partition();
-                if remaining
-                    .get(&partition)
-                    .is_some_and(|h| m.offset() + 1 >= *h)
-                {
-                    remaining.remove(&partition);
-                }
+                next.insert(partition, m.offset() + 1);
                 match m.key().map(std::str::from_utf8) {
                     Some(Ok(key)) if keep(key) => latest.apply(
                         key,
@@ -412,8 +415,24 @@ fn read_table(
 /// Low and high watermark of a partition.
 type Watermarks = (i64, i64);
 
-/// Low and high watermark of every partition of `topic`.
+/// Low and high watermark of every partition of `topic`, asking again until `timeout`: a topic
+/// created a moment ago may not be in every broker's metadata yet.
 fn end_offsets(
+    consumer: &BaseConsumer,
+    topic: &str,
+    timeout: Duration,
+) -> Result<Vec<(i32, Watermarks)>, String> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match try_end_offsets(consumer, topic, left.max(Duration::from_millis(100))) {
+            Err(_) if !left.is_zero() => std::thread::sleep(Duration::from_millis(250)),
+            done => return done,
+        }
+    }
+}
+
+fn try_end_offsets(
     consumer: &BaseConsumer,
     topic: &str,
     timeout: Duration,
