@@ -12,6 +12,7 @@ mod enriched;
 pub mod id;
 pub mod schema;
 pub mod topics;
+pub mod wire;
 
 pub use article::Article;
 pub use enriched::{

@@ -58,26 +58,12 @@ pub fn decode_enriched(record: &Record) -> Result<EnrichedArticle, DecodeError> 
 }
 
 fn decode<T: serde::de::DeserializeOwned>(record: &Record, schema: &str) -> Result<T, DecodeError> {
-    if let Some(found) = record.header(headers::SCHEMA) {
-        if found != schema {
-            return Err(DecodeError {
-                code: "schema_version",
-                message: format!("expected schema {schema}, record says {found}"),
-            });
-        }
-    }
-    let text = std::str::from_utf8(&record.payload).map_err(|e| DecodeError {
-        code: "invalid_utf8",
-        message: format!("payload is not UTF-8: {e}"),
-    })?;
-    serde_json::from_str(text).map_err(|e| DecodeError {
-        code: if e.is_syntax() || e.is_eof() {
-            "invalid_json"
-        } else {
-            "schema_violation"
+    newswire_model::wire::decode(record.header(headers::SCHEMA), schema, &record.payload).map_err(
+        |e| DecodeError {
+            code: e.code,
+            message: e.message,
         },
-        message: e.to_string(),
-    })
+    )
 }
 
 #[cfg(test)]
