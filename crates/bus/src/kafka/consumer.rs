@@ -47,6 +47,11 @@ impl Default for ConsumerOptions {
     }
 }
 
+/// How often the poll loop stores acknowledged offsets and rewinds nacked partitions. Doing it
+/// per record costs a lock, a scan of every partition and a librdkafka call each time; offsets
+/// are committed only every `auto.commit.interval.ms` anyway.
+const SERVICE_EVERY: Duration = Duration::from_millis(5);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Pending,
@@ -406,8 +411,12 @@ impl Poller {
 
     fn run(self) {
         let mut last_error: Option<(String, Instant)> = None;
+        let mut serviced: Option<Instant> = None;
         'poll: while !self.stopping() {
-            self.service();
+            if serviced.is_none_or(|at| at.elapsed() >= SERVICE_EVERY) {
+                self.service();
+                serviced = Some(Instant::now());
+            }
             let message = match self.consumer.poll(Duration::from_millis(100)) {
                 None => continue,
                 Some(Err(err)) => {
