@@ -13,6 +13,8 @@ use newswire_model::Article;
 use regex::Regex;
 use serde::Serialize;
 
+mod json_probe;
+
 use crate::text::{
     html_to_text, inline_text, is_clutter, is_clutter_candidate, paragraph_key, paragraphs,
 };
@@ -196,13 +198,8 @@ fn one_line(s: &str) -> String {
 }
 
 fn parse_json(doc: &str) -> Result<Feed, ParseError> {
-    let value: serde_json::Value = serde_json::from_str(doc)
+    let is_json_feed = json_probe::is_json_feed(doc)
         .map_err(|e| ParseError::Malformed(format!("invalid JSON: {e}")))?;
-    let is_json_feed = value
-        .get("version")
-        .and_then(|v| v.as_str())
-        .is_some_and(|v| v.contains("jsonfeed.org"))
-        || value.get("items").is_some_and(|v| v.is_array());
     if !is_json_feed {
         return Err(ParseError::NotAFeed(
             "JSON document is not a JSON Feed".into(),
