@@ -604,11 +604,12 @@ fn xml_reference_len(s: &str) -> Option<usize> {
 fn wrap_raw_html(doc: &str, warnings: &mut Vec<String>) -> String {
     // A hand-written scan: a capturing regex over whole documents was the parser's hot spot.
     let mut ranges: Vec<(usize, usize)> = Vec::new();
-    for name in ["description", "content:encoded"] {
-        let open = format!("<{name}");
-        let close = format!("</{name}>");
+    for (open, close) in [
+        ("<description", "</description>"),
+        ("<content:encoded", "</content:encoded>"),
+    ] {
         let mut pos = 0;
-        while let Some(tag_start) = find_from(doc, &open, pos) {
+        while let Some(tag_start) = find_from(doc, open, pos) {
             let after = tag_start + open.len();
             pos = after;
             let Some(next) = doc[after..].chars().next() else {
@@ -624,7 +625,7 @@ fn wrap_raw_html(doc: &str, warnings: &mut Vec<String>) -> String {
             if doc[..inner_start].ends_with("/>") {
                 continue;
             }
-            let Some(inner_end) = find_from(doc, &close, inner_start) else {
+            let Some(inner_end) = find_from(doc, close, inner_start) else {
                 break;
             };
             pos = inner_end + close.len();
@@ -796,14 +797,49 @@ fn element_text<'a>(block: &'a str, open: &str, attrs: bool) -> Option<(&'a str,
     }
 }
 
-/// Whether `hay` contains `needle` (memchr's SIMD search: these run over whole documents).
+/// Needles searched for in whole documents. Their memchr searchers are built once: building
+/// one per search cost more than the search itself on small documents.
+const NEEDLES: &[&str] = &[
+    "<channel",
+    "http://purl.org/atom/ns#",
+    "xmlns=\"http://backend.userland.com/rss2\"",
+    "xmlns=\"http://backend.userland.com/rss\"",
+    "http://my.netscape.com/rdf/simple/0.9/",
+    "rdf:about",
+    "<description",
+    "</description>",
+    "<content:encoded",
+    "</content:encoded>",
+    "isPermaLink",
+    "ispermalink",
+    "origLink",
+    "<item",
+    "<entry",
+    "</item>",
+    "</entry>",
+];
+
+/// Whether `hay` contains `needle`.
 fn has(hay: &str, needle: &str) -> bool {
-    memchr::memmem::find(hay.as_bytes(), needle.as_bytes()).is_some()
+    find_from(hay, needle, 0).is_some()
 }
 
-/// The first `needle` in `hay` at or after `from`.
+/// The first `needle` in `hay` at or after byte `from`.
 fn find_from(hay: &str, needle: &str, from: usize) -> Option<usize> {
-    memchr::memmem::find(hay.as_bytes().get(from..)?, needle.as_bytes()).map(|r| from + r)
+    type Finders = HashMap<&'static str, memchr::memmem::Finder<'static>>;
+    static FINDERS: OnceLock<Finders> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        NEEDLES
+            .iter()
+            .map(|n| (*n, memchr::memmem::Finder::new(n.as_bytes())))
+            .collect()
+    });
+    let rest = hay.as_bytes().get(from..)?;
+    match finders.get(needle) {
+        Some(f) => f.find(rest),
+        None => memchr::memmem::find(rest, needle.as_bytes()),
+    }
+    .map(|r| from + r)
 }
 
 fn format_name(t: &FeedType) -> &'static str {
