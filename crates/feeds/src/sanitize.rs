@@ -40,9 +40,26 @@ fn is_removed(c: char, keep_newline: bool) -> bool {
     (c.is_control() && !(keep_newline && c == '\n')) || is_invisible(c)
 }
 
+/// Whether `s` holds a character [`is_removed`] drops. Scans bytes and decodes a character
+/// only at the lead bytes those characters can start with (most text is clean, and this runs
+/// on every field of every entry).
+fn needs_cleaning(s: &str, keep_newline: bool) -> bool {
+    s.bytes().enumerate().any(|(i, b)| match b {
+        b'\n' => !keep_newline,
+        0x00..=0x1f | 0x7f => true,
+        // Lead bytes of C1 controls and U+00AD, U+061C, U+180E, U+2000-U+206F, U+FEFF: always
+        // the start of a character, so slicing at `i` is on a boundary.
+        0xc2 | 0xd8 | 0xe1 | 0xe2 | 0xef => s[i..]
+            .chars()
+            .next()
+            .is_some_and(|c| is_removed(c, keep_newline)),
+        _ => false,
+    })
+}
+
 /// A one-line field without controls or invisible characters, whitespace collapsed.
 pub fn clean_inline(s: &str) -> String {
-    if !s.chars().any(|c| is_removed(c, false)) {
+    if !needs_cleaning(s, false) {
         return s.to_string();
     }
     let kept: String = s.chars().filter(|c| !is_removed(*c, false)).collect();
@@ -51,7 +68,7 @@ pub fn clean_inline(s: &str) -> String {
 
 /// Paragraph text (paragraphs separated by a blank line) cleaned the same way.
 pub fn clean_paragraphs(s: &str) -> String {
-    if !s.chars().any(|c| is_removed(c, true)) {
+    if !needs_cleaning(s, true) {
         return s.to_string();
     }
     s.split("\n\n")
@@ -243,6 +260,21 @@ mod tests {
             clean_paragraphs("one\u{7}\n\n\u{200F}\n\ntwo \u{85}three"),
             "one\n\ntwo three"
         );
+    }
+
+    #[test]
+    fn byte_scan_agrees_with_the_character_rule_on_every_character() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            for keep in [false, true] {
+                assert_eq!(
+                    needs_cleaning(&s, keep),
+                    s.chars().any(|c| is_removed(c, keep)),
+                    "U+{:04X}",
+                    c as u32
+                );
+            }
+        }
     }
 
     #[test]
