@@ -155,9 +155,7 @@ fn linear_paragraphs(html: &str) -> Vec<String> {
                     .collect::<String>()
                     .to_ascii_lowercase();
                 if !closing && SKIPPED.contains(&name.as_str()) && !tag.ends_with('/') {
-                    let close = format!("</{name}");
-                    let lower = rest.to_ascii_lowercase();
-                    rest = match lower.find(&close) {
+                    rest = match find_close_tag(rest, &name) {
                         Some(i) => rest[i..]
                             .find('>')
                             .map(|e| &rest[i + e + 1..])
@@ -172,6 +170,17 @@ fn linear_paragraphs(html: &str) -> Vec<String> {
     }
     flush(&mut current, &mut out);
     out
+}
+
+/// Byte offset of the first `</name` in `html`, the name matched without regard to ASCII case.
+/// Scans only up to the match, so skipping many elements stays linear in the document (a
+/// lower-cased copy of the rest per element made it quadratic).
+fn find_close_tag(html: &str, name: &str) -> Option<usize> {
+    html.match_indices("</").map(|(i, _)| i).find(|&i| {
+        html.as_bytes()
+            .get(i + 2..i + 2 + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+    })
 }
 
 /// A text field that must be one line (titles, author names): tags removed, entities decoded,
@@ -687,5 +696,13 @@ mod tests {
         // The linear path and the tree path agree on ordinary markup.
         let small = "<p>One &amp; two</p><script>var x=1;</script><div>Three<br>Four</div>";
         assert_eq!(linear_paragraphs(small), paragraphs(small));
+    }
+
+    #[test]
+    fn skipped_elements_close_whatever_the_case() {
+        let html = "<p>a</p><SCRIPT>x</Script><p>b</p><style>y</STYLE><p>c</p><script>no end";
+        assert_eq!(linear_paragraphs(html), ["a", "b", "c"]);
+        assert_eq!(find_close_tag("x</scrip</SCRIPT>", "script"), Some(8));
+        assert_eq!(find_close_tag("x</", "script"), None);
     }
 }
