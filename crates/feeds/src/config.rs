@@ -64,6 +64,9 @@ pub struct FetchConfig {
     /// SimHash (64-bit) Hamming distance at or under which two texts are near-duplicates.
     /// Unrelated texts sit around 32; one inserted word in a 60-word story moves about 4.
     pub near_dup_max_distance: u32,
+    /// At most this many recent articles in the near-duplicate index (the oldest go first when
+    /// the window holds more): bounds the poller's memory and the saved index at high rates.
+    pub near_dup_max_entries: usize,
     /// A paragraph seen in this many distinct articles of one feed is learnt as clutter.
     pub clutter_min_articles: u32,
     /// Dates further than this in the future are clamped to the fetch time.
@@ -97,6 +100,7 @@ impl Default for FetchConfig {
             seen_max_per_feed: 5000,
             near_dup_window_hours: 72,
             near_dup_max_distance: 6,
+            near_dup_max_entries: 200_000,
             clutter_min_articles: 3,
             future_tolerance_secs: 600,
         }
@@ -175,6 +179,9 @@ impl FetchConfig {
         }
         if self.redirect_min_sightings == 0 {
             return bad("redirect_min_sightings", "must be at least 1");
+        }
+        if self.near_dup_max_entries == 0 {
+            return bad("near_dup_max_entries", "must be at least 1");
         }
         if self.near_dup_max_distance > 32 {
             return bad("near_dup_max_distance", "must be at most 32");

@@ -83,7 +83,8 @@ pub struct IndexEntry {
     pub at: DateTime<Utc>,
 }
 
-/// Recent articles of all feeds, oldest first.
+/// Recent articles of all feeds, oldest first, with lookups by id, canonical URL and SimHash
+/// band (the bands make a near-duplicate check look at a few buckets instead of every entry).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DedupIndex {
     entries: VecDeque<IndexEntry>,
@@ -91,17 +92,96 @@ pub struct DedupIndex {
     by_url: HashMap<String, String>,
     #[serde(skip)]
     ids: HashSet<String>,
+    #[serde(skip)]
+    near: BandIndex,
+    /// Sequence number of `entries[0]`; entries are numbered as they are added.
+    #[serde(skip)]
+    front_seq: u64,
+    /// Entries dropped since the band buckets were last rebuilt (their numbers linger there).
+    #[serde(skip)]
+    stale: usize,
+}
+
+/// SimHash buckets for one distance bound `d`: the 64 bits cut into `d + 1` bands, so two
+/// hashes within distance `d` agree on at least one whole band (pigeonhole) and share a bucket.
+#[derive(Debug, Clone, Default)]
+struct BandIndex {
+    max_distance: Option<u32>,
+    /// (shift, width) of each band.
+    bands: Vec<(u32, u32)>,
+    /// One map per band: band value -> sequence numbers of the entries holding it.
+    buckets: Vec<HashMap<u64, Vec<u64>>>,
+}
+
+impl BandIndex {
+    fn new(max_distance: u32) -> BandIndex {
+        let n = (max_distance + 1).min(64);
+        let mut bands = Vec::with_capacity(n as usize);
+        let mut shift = 0;
+        for i in 0..n {
+            let width = 64 / n + u32::from(i < 64 % n);
+            bands.push((shift, width));
+            shift += width;
+        }
+        BandIndex {
+            max_distance: Some(max_distance),
+            buckets: vec![HashMap::new(); bands.len()],
+            bands,
+        }
+    }
+
+    fn keys(&self, hash: u64) -> impl Iterator<Item = u64> + '_ {
+        self.bands.iter().map(move |&(shift, width)| {
+            let mask = if width >= 64 {
+                u64::MAX
+            } else {
+                (1 << width) - 1
+            };
+            hash >> shift & mask
+        })
+    }
+
+    fn insert(&mut self, hash: u64, seq: u64) {
+        let keys: Vec<u64> = self.keys(hash).collect();
+        for (bucket, key) in self.buckets.iter_mut().zip(keys) {
+            bucket.entry(key).or_default().push(seq);
+        }
+    }
+
+    /// Sequence numbers sharing a band with `hash` (may repeat, may be stale).
+    fn candidates(&self, hash: u64) -> impl Iterator<Item = u64> + '_ {
+        self.buckets
+            .iter()
+            .zip(self.keys(hash))
+            .filter_map(|(bucket, key)| bucket.get(&key))
+            .flatten()
+            .copied()
+    }
 }
 
 impl DedupIndex {
-    /// Rebuilds the URL map after loading.
+    /// Rebuilds the lookups after loading or dropping entries. The first article of a URL wins.
     pub fn reindex(&mut self) {
-        self.by_url = self
-            .entries
-            .iter()
-            .filter_map(|e| e.canonical_url.clone().map(|u| (u, e.id.clone())))
-            .collect();
+        self.by_url.clear();
+        for e in &self.entries {
+            if let Some(u) = &e.canonical_url {
+                self.by_url.entry(u.clone()).or_insert_with(|| e.id.clone());
+            }
+        }
         self.ids = self.entries.iter().map(|e| e.id.clone()).collect();
+        self.rebuild_bands(self.near.max_distance);
+    }
+
+    fn rebuild_bands(&mut self, max_distance: Option<u32>) {
+        self.near = max_distance.map(BandIndex::new).unwrap_or_default();
+        if self.near.max_distance.is_some() {
+            for (i, e) in self.entries.iter().enumerate() {
+                if let Some(h) = e.simhash {
+                    self.near.insert(h, self.front_seq + i as u64);
+                }
+            }
+        }
+        self.stale = 0;
     }
 
     pub fn len(&self) -> usize {
@@ -117,7 +197,7 @@ impl DedupIndex {
         let cutoff = now - window;
         let mut changed = false;
         while self.entries.front().is_some_and(|e| e.at < cutoff) {
-            self.entries.pop_front();
+            self.pop_oldest();
             changed = true;
         }
         if changed {
@@ -125,7 +205,42 @@ impl DedupIndex {
         }
     }
 
-    /// Checks an article against the index, then adds it. Returns the duplicate record if any.
+    /// Drops the oldest entry from the entries and the id and URL lookups; its band bucket
+    /// numbers go stale and are skipped until the next rebuild.
+    fn pop_oldest(&mut self) {
+        let Some(e) = self.entries.pop_front() else {
+            return;
+        };
+        self.front_seq += 1;
+        self.stale += 1;
+        self.ids.remove(&e.id);
+        if let Some(u) = &e.canonical_url {
+            if self.by_url.get(u) == Some(&e.id) {
+                self.by_url.remove(u);
+            }
+        }
+    }
+
+    /// The closest earlier entry within `max_distance` of `hash` (oldest first among equals).
+    fn nearest(&mut self, hash: u64, max_distance: u32) -> Option<(u64, u32)> {
+        if self.near.max_distance != Some(max_distance) {
+            self.rebuild_bands(Some(max_distance));
+        }
+        let front = self.front_seq;
+        self.near
+            .candidates(hash)
+            .filter(|seq| *seq >= front)
+            .filter_map(|seq| {
+                let eh = self.entries.get((seq - front) as usize)?.simhash?;
+                Some((seq, (eh ^ hash).count_ones()))
+            })
+            .filter(|(_, d)| *d <= max_distance)
+            .min_by_key(|(seq, d)| (*d, *seq))
+    }
+
+    /// Checks an article against the index, then adds it, keeping at most `max_entries` (the
+    /// oldest go first). Returns the duplicate record if any.
+    #[allow(clippy::too_many_arguments)]
     pub fn check_and_add(
         &mut self,
         id: &str,
@@ -134,6 +249,7 @@ impl DedupIndex {
         text: &str,
         at: DateTime<Utc>,
         max_distance: u32,
+        max_entries: usize,
     ) -> Option<Duplicate> {
         if self.ids.contains(id) {
             return None;
@@ -153,20 +269,33 @@ impl DedupIndex {
             }
         }
         if found.is_none() {
-            if let Some(h) = hash {
-                found = self
-                    .entries
-                    .iter()
-                    .filter_map(|e| e.simhash.map(|eh| (e, (eh ^ h).count_ones())))
-                    .filter(|(_, d)| *d <= max_distance)
-                    .min_by_key(|(_, d)| *d)
-                    .map(|(e, d)| Duplicate {
-                        id: id.into(),
-                        duplicate_of: e.id.clone(),
-                        kind: DuplicateKind::Near,
-                        distance: d,
-                    });
+            if let Some((seq, d)) = hash.and_then(|h| self.nearest(h, max_distance)) {
+                found = Some(Duplicate {
+                    id: id.into(),
+                    duplicate_of: self.entries[(seq - self.front_seq) as usize].id.clone(),
+                    kind: DuplicateKind::Near,
+                    distance: d,
+                });
             }
+        }
+        self.add(id, feed_id, canonical_url, hash, at, max_entries);
+        found
+    }
+
+    fn add(
+        &mut self,
+        id: &str,
+        feed_id: &str,
+        canonical_url: Option<&str>,
+        hash: Option<u64>,
+        at: DateTime<Utc>,
+        max_entries: usize,
+    ) {
+        while self.entries.len() >= max_entries.max(1) {
+            self.pop_oldest();
+        }
+        if self.stale > self.entries.len().max(1024) {
+            self.rebuild_bands(self.near.max_distance);
         }
         if let Some(url) = canonical_url {
             self.by_url
@@ -174,6 +303,12 @@ impl DedupIndex {
                 .or_insert_with(|| id.to_string());
         }
         self.ids.insert(id.to_string());
+        if let Some(h) = hash {
+            if self.near.max_distance.is_some() {
+                self.near
+                    .insert(h, self.front_seq + self.entries.len() as u64);
+            }
+        }
         self.entries.push_back(IndexEntry {
             id: id.into(),
             feed_id: feed_id.into(),
@@ -181,7 +316,6 @@ impl DedupIndex {
             simhash: hash,
             at,
         });
-        found
     }
 }
 
@@ -256,21 +390,81 @@ mod tests {
         let now = Utc::now();
         let mut idx = DedupIndex::default();
         assert!(idx
-            .check_and_add("a", "f1", Some("https://x/1"), STORY, now, 3)
+            .check_and_add("a", "f1", Some("https://x/1"), STORY, now, 3, 100)
             .is_none());
         let d = idx
-            .check_and_add("b", "f2", Some("https://x/1"), "short", now, 3)
+            .check_and_add("b", "f2", Some("https://x/1"), "short", now, 3, 100)
             .unwrap();
         assert_eq!(
             (d.kind, d.duplicate_of.as_str()),
             (DuplicateKind::Exact, "a")
         );
         let d = idx
-            .check_and_add("c", "f3", Some("https://y/2"), STORY, now, 3)
+            .check_and_add("c", "f3", Some("https://y/2"), STORY, now, 3, 100)
             .unwrap();
         assert_eq!((d.kind, d.distance), (DuplicateKind::Near, 0));
         idx.prune(now + Duration::hours(100), Duration::hours(72));
         assert!(idx.is_empty());
+    }
+
+    /// The band lookup finds exactly what a scan of every entry finds, for every bound, also
+    /// after the cap has dropped entries.
+    #[test]
+    fn band_lookup_agrees_with_a_full_scan() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        for max_distance in [0, 3, 6, 11, 32] {
+            let mut idx = DedupIndex::default();
+            let mut hashes: Vec<u64> = Vec::new();
+            for i in 0..3000u64 {
+                // Half the hashes are an earlier one with a few bits flipped.
+                let h = match hashes.len() {
+                    n if n > 0 && next() % 2 == 0 => {
+                        let mut h = hashes[(next() % n as u64) as usize];
+                        for _ in 0..next() % 9 {
+                            h ^= 1 << (next() % 64);
+                        }
+                        h
+                    }
+                    _ => next(),
+                };
+                hashes.push(h);
+                let expected = idx
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, e)| Some((k, (e.simhash? ^ h).count_ones())))
+                    .filter(|(_, d)| *d <= max_distance)
+                    .min_by_key(|(k, d)| (*d, *k))
+                    .map(|(k, d)| (idx.entries[k].id.clone(), d));
+                let got = idx
+                    .nearest(h, max_distance)
+                    .map(|(seq, d)| (idx.entries[(seq - idx.front_seq) as usize].id.clone(), d));
+                assert_eq!(got, expected, "hash {i}, bound {max_distance}");
+                idx.add(&format!("id{i}"), "f", None, Some(h), Utc::now(), 500);
+            }
+            assert_eq!(idx.len(), 500);
+            assert_eq!(idx.ids.len(), 500);
+        }
+    }
+
+    #[test]
+    fn the_cap_forgets_the_oldest() {
+        let now = Utc::now();
+        let mut idx = DedupIndex::default();
+        idx.check_and_add("a", "f", Some("https://x/1"), STORY, now, 3, 2);
+        idx.check_and_add("b", "f", Some("https://x/2"), "short", now, 3, 2);
+        idx.check_and_add("c", "f", Some("https://x/3"), "short", now, 3, 2);
+        assert_eq!(idx.len(), 2);
+        // "a" is gone: neither its URL nor its text match any more.
+        assert!(idx
+            .check_and_add("d", "f", Some("https://x/1"), STORY, now, 3, 2)
+            .is_none());
     }
 
     #[test]

@@ -739,6 +739,7 @@ fn select_new(
             &article.body,
             now,
             cfg.near_dup_max_distance,
+            cfg.near_dup_max_entries,
         ) {
             // Recorded on the article, never dropped: consumers decide what to do with it.
             article.duplicate_of = Some(d.duplicate_of.clone());
