@@ -143,7 +143,10 @@ async fn full_queue_is_backpressure_not_failure() {
         .await
         .unwrap();
     let producer = KafkaProducer::new(&settings).unwrap();
+    // 2,000 sends into a queue of 10: every send succeeds (it waits for room instead of
+    // failing), and the queue was full while they ran, so the waiting did happen.
     let mut receipts = Vec::new();
+    let mut most_queued = 0;
     for i in 0..2000 {
         receipts.push(
             producer
@@ -151,7 +154,12 @@ async fn full_queue_is_backpressure_not_failure() {
                 .await
                 .unwrap(),
         );
+        most_queued = most_queued.max(producer.in_flight());
     }
+    assert!(
+        most_queued >= 10,
+        "the queue of 10 never filled (at most {most_queued} queued): nothing was tested"
+    );
     for r in receipts {
         r.wait().await.unwrap();
     }
