@@ -13,7 +13,7 @@
 //!   and the US sanctioned Russia and Belarus" is four rows sharing `event_index`. An event
 //!   with no imposer (or no target) has rows with `imposer` (or `target`) NULL.
 //!
-//! See `migrations/0001_initial.sql` for the columns and README "Querying" for queries.
+//! See `migrations/0001_initial.sql` for the columns and docs/querying.md for queries.
 //!
 //! # Writes
 //!
