@@ -10,6 +10,7 @@ use crate::Article;
 /// sit beside `countries`, `weapons`, `weapon_classes` and `sanctions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EnrichedArticle {
+    /// The article as polled; its fields sit at the top level of the JSON.
     #[serde(flatten)]
     pub article: Article,
     /// Countries the article mentions, most salient first.
@@ -20,6 +21,7 @@ pub struct EnrichedArticle {
     pub weapon_classes: Vec<WeaponClassTag>,
     /// Sanctions events, in text order.
     pub sanctions: Vec<SanctionsEvent>,
+    /// Which engine and gazetteers produced this record, and how long it took.
     pub enrichment: EnrichmentMeta,
 }
 
@@ -29,7 +31,9 @@ pub struct EnrichedArticle {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
+    /// The article's `title`.
     Title,
+    /// The article's `body`.
     Body,
 }
 
@@ -64,11 +68,13 @@ pub enum MentionKind {
 pub struct Mention {
     /// The text as it appears in the article.
     pub text: String,
+    /// Which field the offsets point into.
     pub field: Field,
     /// Byte offset of the first byte in the field.
     pub start: usize,
     /// Byte offset one past the last byte in the field.
     pub end: usize,
+    /// How the text refers to the entity.
     pub kind: MentionKind,
 }
 
@@ -83,6 +89,7 @@ pub struct CountryTag {
     pub salience: f64,
     /// The article is about this country.
     pub primary: bool,
+    /// Every place the article names the country, in text order.
     pub mentions: Vec<Mention>,
 }
 
@@ -95,8 +102,10 @@ pub struct WeaponTag {
     pub category: String,
     /// ISO2 of the country that builds it.
     pub origin: Option<String>,
+    /// The company that builds it, when known.
     #[serde(default)]
     pub manufacturer: Option<String>,
+    /// Every place the article names the system, in text order.
     pub mentions: Vec<Mention>,
 }
 
@@ -105,6 +114,7 @@ pub struct WeaponTag {
 pub struct WeaponClassTag {
     /// Canonical class name.
     pub name: String,
+    /// Every place the article names the class, in text order.
     pub mentions: Vec<Mention>,
 }
 
@@ -112,18 +122,26 @@ pub struct WeaponClassTag {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SanctionAction {
+    /// Sanctions are imposed or extended.
     Impose,
+    /// Sanctions are threatened or prepared.
     Threaten,
+    /// Sanctions are lifted, suspended or eased.
     Lift,
+    /// Sanctions are evaded or circumvented.
     Evade,
+    /// Someone refuses to join, condemns or resists sanctions.
     Oppose,
 }
 
 /// Where in the article the evidence for a fact is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Evidence {
+    /// Which field the offsets point into.
     pub field: Field,
+    /// Byte offset of the first byte of the evidence in the field.
     pub start: usize,
+    /// Byte offset one past the last byte of the evidence in the field.
     pub end: usize,
 }
 
@@ -139,6 +157,7 @@ pub struct SanctionsEvent {
     pub imposers: Vec<String>,
     /// ISO2 codes.
     pub targets: Vec<String>,
+    /// What the event does.
     pub action: SanctionAction,
     /// The text says it did not or will not happen ("has not joined", "will not impose").
     pub negated: bool,
@@ -146,6 +165,7 @@ pub struct SanctionsEvent {
     pub sectors: Vec<String>,
     /// Named laws and programmes ("CAATSA", "EU Regulation 833/2014").
     pub programs: Vec<String>,
+    /// The sentence the event was read from.
     pub evidence: Evidence,
 }
 

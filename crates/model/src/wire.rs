@@ -21,6 +21,7 @@ pub const SCHEMA_VIOLATION: &str = "schema_violation";
 pub struct DecodeError {
     /// One of [`SCHEMA_VERSION`], [`INVALID_UTF8`], [`INVALID_JSON`], [`SCHEMA_VIOLATION`].
     pub code: &'static str,
+    /// What was wrong, for logs and the DLQ's error-message header.
     pub message: String,
 }
 

@@ -18,8 +18,11 @@ use super::error::{is_retryable, PostgresError};
 /// One schema migration.
 #[derive(Debug, Clone, Copy)]
 pub struct Migration {
+    /// Ordinal recorded in `newswire_schema_migrations`; applied in ascending order.
     pub version: i32,
+    /// Short name of the migration ("initial"), for logs and errors.
     pub name: &'static str,
+    /// The SQL, embedded from `migrations/`.
     pub sql: &'static str,
 }
 
