@@ -27,7 +27,7 @@ use super::serve::{flush, Service};
 
 #[derive(clap::Args, Debug)]
 pub struct PollArgs {
-    /// The config file (TOML): feeds, fetch settings, [kafka]. Optional with --feed.
+    /// The config file (TOML): feeds, fetch settings, the kafka section. Optional with --feed.
     #[arg(long, short, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// An ad-hoc feed URL (http(s):// or file://), in addition to the config's; repeatable.

@@ -12,7 +12,7 @@ use crate::pipeline::sink::{SinkOverrides, SinkSet};
 
 #[derive(clap::Args, Debug)]
 pub struct SinkArgs {
-    /// The config file (TOML): [sinks], [kafka].
+    /// The config file (TOML): the sinks and kafka sections.
     #[arg(long, short, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Kafka bootstrap servers.
