@@ -102,7 +102,7 @@ pub struct Metrics {
     pub records_sent: Family<StageLabels, Counter>,
     /// Records a stage could not process, by error code.
     pub records_errors: Family<ErrorLabels, Counter>,
-    /// Records dropped on purpose (duplicates), by stage.
+    /// Records skipped on purpose, by stage (poll: entries an earlier poll delivered).
     pub records_discarded: Family<StageLabels, Counter>,
     /// Records sent to the dead-letter topic, by error code.
     pub dlq_records: Family<ErrorLabels, Counter>,
@@ -187,7 +187,7 @@ impl Metrics {
         );
         registry.register(
             "newswire_records_discarded",
-            "Records dropped on purpose (duplicates)",
+            "Records skipped on purpose (poll: entries an earlier poll delivered)",
             m.records_discarded.clone(),
         );
         registry.register(
@@ -213,7 +213,7 @@ impl Metrics {
         );
         registry.register(
             "newswire_feed_duplicates",
-            "Duplicate articles the poller noticed",
+            "Duplicate articles the poller noticed (still emitted, with duplicate_of)",
             m.feed_duplicates.clone(),
         );
         registry.register_with_unit(
