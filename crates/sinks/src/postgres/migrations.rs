@@ -24,11 +24,18 @@ pub struct Migration {
 }
 
 /// Every migration this binary knows, in version order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("../../migrations/0001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("../../migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "sanctions_target_entities",
+        sql: include_str!("../../migrations/0002_sanctions_target_entities.sql"),
+    },
+];
 
 /// Table that records applied migrations.
 pub const MIGRATIONS_TABLE: &str = "newswire_schema_migrations";
