@@ -5,7 +5,7 @@
 //! `[metrics] per_feed = false` folds into `feed="all"` for deployments with many feeds.
 //! Every family is registered at start; a labelled family shows samples from its first event
 //! on (the per-stage counters are created at zero at start).
-//! README "Deploy" documents what each means and which alerts to set.
+//! docs/operations.md (Metrics, Alerts) documents what each means and which alerts to set.
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;

@@ -1,4 +1,4 @@
-//! The SQL in `README.md (section "Querying")`, run as written against articles written by the sink, with the
+//! The SQL in `docs/querying.md`, run as written against articles written by the sink, with the
 //! answers checked; and the indexes those queries are meant to use, checked with EXPLAIN.
 
 mod common;
@@ -12,14 +12,14 @@ use newswire_model::{
 use newswire_sinks::postgres::PostgresSink;
 use tokio_postgres::Client;
 
-const QUERYING: &str = include_str!("../../../README.md");
+const QUERYING: &str = include_str!("../../../docs/querying.md");
 
-/// The ```sql block of README.md whose first line is `-- query: NAME`.
+/// The ```sql block of docs/querying.md whose first line is `-- query: NAME`.
 fn query(name: &str) -> String {
     let mut blocks = QUERYING.split("```sql\n").skip(1);
     let block = blocks
         .find(|b| b.lines().next().map(str::trim) == Some(&format!("-- query: {name}")))
-        .unwrap_or_else(|| panic!("README.md has no query {name}"));
+        .unwrap_or_else(|| panic!("docs/querying.md has no query {name}"));
     block
         .split("```")
         .next()

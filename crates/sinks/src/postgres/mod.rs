@@ -16,7 +16,7 @@
 //!   `sanctions[].target_entities[]`), keyed by the event's `event_index` and the entity's
 //!   position: text as written, kind, country, and where the mention is.
 //!
-//! See `migrations/` for the columns and the querying docs for queries.
+//! See `migrations/` for the columns and docs/querying.md for queries.
 //!
 //! # Writes
 //!
