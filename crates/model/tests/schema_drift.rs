@@ -116,5 +116,8 @@ fn target_entities_are_optional_for_older_records() {
     assert!(validator.is_valid(&rec));
     let mut bad = record_with_parties(&["US"], &["RU"]);
     bad["sanctions"][0]["target_entities"][0]["kind"] = "ship".into();
-    assert!(!validator.is_valid(&bad), "an unknown entity kind is refused");
+    assert!(
+        !validator.is_valid(&bad),
+        "an unknown entity kind is refused"
+    );
 }

@@ -64,8 +64,10 @@ fn row_count(records: &[EnrichedArticle]) -> usize {
 
 async fn truncate(client: &Client) {
     client
-        .batch_execute("TRUNCATE articles, article_countries, article_weapons, sanctions_events, \
-             sanctions_target_entities")
+        .batch_execute(
+            "TRUNCATE articles, article_countries, article_weapons, sanctions_events, \
+             sanctions_target_entities",
+        )
         .await
         .expect("truncate");
     client

@@ -616,19 +616,25 @@ async fn copy_target_entities(
         T::INT8,
         T::INT8,
     ];
-    copy_rows(tx, COPY_TARGET_ENTITIES, &types, &rows.target_entities, |r| {
-        vec![
-            &r.article_id,
-            &r.event_index,
-            &r.entity_index,
-            &r.text,
-            &r.kind,
-            &r.country,
-            &r.mention_field,
-            &r.mention_start,
-            &r.mention_end,
-        ]
-    })
+    copy_rows(
+        tx,
+        COPY_TARGET_ENTITIES,
+        &types,
+        &rows.target_entities,
+        |r| {
+            vec![
+                &r.article_id,
+                &r.event_index,
+                &r.entity_index,
+                &r.text,
+                &r.kind,
+                &r.country,
+                &r.mention_field,
+                &r.mention_start,
+                &r.mention_end,
+            ]
+        },
+    )
     .await
 }
 

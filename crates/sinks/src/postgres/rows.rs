@@ -226,7 +226,11 @@ fn validate(index: usize, rec: &EnrichedArticle) -> Result<(), PostgresError> {
         }
     }
     for (i, ev) in rec.sanctions.iter().enumerate() {
-        if ev.target_entities.iter().any(|e| e.text.len() > MAX_CHILD_KEY_BYTES) {
+        if ev
+            .target_entities
+            .iter()
+            .any(|e| e.text.len() > MAX_CHILD_KEY_BYTES)
+        {
             return Err(invalid(format!(
                 "a target entity of sanctions[{i}] is longer than {MAX_CHILD_KEY_BYTES} bytes"
             )));
@@ -592,7 +596,8 @@ mod tests {
     #[test]
     fn each_target_entity_is_one_row_under_its_event() {
         let rows = build_rows(&[record("a")]).unwrap();
-        let got: Vec<(i32, i32, &str, &str, Option<&str>, &str, i64, i64)> = rows
+        type Row<'a> = (i32, i32, &'a str, &'a str, Option<&'a str>, &'a str, i64, i64);
+        let got: Vec<Row> = rows
             .target_entities
             .iter()
             .map(|r| {

@@ -111,7 +111,11 @@ const ENTITIES: &[(&str, EntityKind, Option<&str>)] = &[
     ("Rosoboronexport", EntityKind::Company, Some("RU")),
     ("Ramzan Kadyrov", EntityKind::Person, Some("RU")),
     ("Adrian Darya 1", EntityKind::Vessel, Some("IR")),
-    ("Islamic Revolutionary Guard Corps", EntityKind::Agency, Some("IR")),
+    (
+        "Islamic Revolutionary Guard Corps",
+        EntityKind::Agency,
+        Some("IR"),
+    ),
     ("Hezbollah", EntityKind::Group, Some("LB")),
     ("Babylon Navigation DMCC", EntityKind::Company, None),
     ("Türk \"Şirket\" A.Ş.", EntityKind::Company, Some("TR")),
