@@ -28,6 +28,7 @@
 //! 5. Events with the same roles, action and negation are merged (sectors and programs united;
 //!    the first evidence kept).
 
+pub mod entities;
 mod lexicon;
 mod tokens;
 

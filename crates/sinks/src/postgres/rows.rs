@@ -596,7 +596,16 @@ mod tests {
     #[test]
     fn each_target_entity_is_one_row_under_its_event() {
         let rows = build_rows(&[record("a")]).unwrap();
-        type Row<'a> = (i32, i32, &'a str, &'a str, Option<&'a str>, &'a str, i64, i64);
+        type Row<'a> = (
+            i32,
+            i32,
+            &'a str,
+            &'a str,
+            Option<&'a str>,
+            &'a str,
+            i64,
+            i64,
+        );
         let got: Vec<Row> = rows
             .target_entities
             .iter()
