@@ -288,8 +288,8 @@ fn is_word_char(c: char) -> bool {
 
 /// Splits `text` into words and punctuation. A possessive "'s" is a token of its own, a
 /// hyphenated lower-case tail after a capitalised word ("UAE-based") is split off with its
-/// hyphen, and a full stop stays on a word only when it abbreviates: a cue word ("Co.", "Mr.")
-/// or a word with a full stop inside ("U.S.", "S.A.").
+/// hyphen, and a full stop stays on a word only when it abbreviates: a cue word ("Co.", "Mr."),
+/// an initial ("Bradley T. Smith") or a word with a full stop inside ("U.S.", "S.A.").
 fn tokenize(text: &str, cues: &HashMap<String, Cue>) -> Vec<Tok> {
     let mut out = Vec::new();
     let mut chars = text.char_indices().peekable();
@@ -330,7 +330,9 @@ fn push_word(
     loop {
         let w = &text[start..end];
         let last = w.chars().next_back().unwrap_or(' ');
-        let abbreviation = last == '.' && (w[..w.len() - 1].contains('.') || cues.contains_key(w));
+        let initial = w.len() == 2 && w.starts_with(|c: char| c.is_ascii_uppercase());
+        let abbreviation =
+            last == '.' && (initial || w[..w.len() - 1].contains('.') || cues.contains_key(w));
         if matches!(last, '\'' | '\u{2019}' | '-') || (last == '.' && !abbreviation) {
             let n = last.len_utf8();
             trailing.push(Tok {
@@ -348,9 +350,10 @@ fn push_word(
     }
     if end > start {
         let w = &text[start..end];
+        // "People's" in "People's Liberation Army" is part of the name, not a possessive.
         let possessive = ["'s", "\u{2019}s"]
             .iter()
-            .find(|p| w.len() > p.len() && w.ends_with(*p));
+            .find(|p| w.len() > p.len() && w.ends_with(*p) && !w.starts_with("People"));
         let stem_end = possessive.map_or(end, |p| end - p.len());
         split_hyphen_tail(text, start, stem_end, out);
         if stem_end < end {
@@ -516,6 +519,7 @@ impl EntityRecognizer {
         for c in cands.iter_mut().filter(|c| c.country.is_none()) {
             c.country = self.country_around(&s, c);
         }
+        self.country_from_employer(&s, &mut cands);
         drop_parenthesised_acronyms(&s, &mut cands);
         cands
             .into_iter()
@@ -574,7 +578,11 @@ impl EntityRecognizer {
                 continue;
             };
             let last = i + k.tokens.len() - 1;
-            if self.inside_longer_name(s, i, last) {
+            let org_follows = {
+                let cue = self.cue(s.word(last + 1));
+                s.is_cap(last + 1) && (cue.suffix || cue.head.is_some())
+            };
+            if self.inside_longer_name(s, i, last) || (k.kind.is_none() && org_follows) {
                 i += 1;
                 continue;
             }
@@ -675,13 +683,21 @@ impl EntityRecognizer {
         loop {
             let next = last + 1;
             let w = s.word(next);
+            if self.cue(s.word(last)).suffix && !self.ends_in_suffixes(s, next) {
+                return last;
+            }
             // A word between two parts of one name: "de", "&", "and" inside a name, the comma
             // of "Co., Ltd.".
             let bridge = self.cue(w).particle
                 || w == "&"
                 || (w == "and" && self.joins_and(s, first, last, after_of))
                 || (w == "," && self.cue(s.word(next + 1)).suffix);
-            if free_cap(next) {
+            let mid_stop = self.cue(w).stop && w != "May";
+            // "the Netzah Yehuda battalion": a lower-case unit word ends the name.
+            if w.starts_with(char::is_lowercase) && self.cue(w).head.is_some() {
+                return next;
+            }
+            if free_cap(next) && !mid_stop {
                 last = next;
             } else if bridge && free_cap(next + 1) {
                 last = next + 1;
@@ -700,14 +716,24 @@ impl EntityRecognizer {
         }
     }
 
-    /// "of"/"for" (optionally "of the") joins after an organisation word, unless a company is
-    /// followed by its country ("Sepehr Energy of Iran").
+    /// After a legal form only more legal forms continue a name ("Co., Ltd.", "Holding AG"):
+    /// whether the tokens from `i` are a comma or a legal form.
+    fn ends_in_suffixes(&self, s: &Sentence, i: usize) -> bool {
+        let w = s.word(i);
+        self.cue(w).suffix || (w == "," && self.cue(s.word(i + 1)).suffix)
+    }
+
+    /// "of"/"for" (optionally "of the") joins after an organisation word or a title ("Secretary
+    /// of State"), unless a company is followed by its country ("Sepehr Energy of Iran").
     fn joins_of(&self, s: &Sentence, left: usize, right: usize) -> bool {
         let right = self.skip_the(s, right);
         if !s.is_cap(right) || s.taken[right] {
             return false;
         }
         let cue = self.cue(s.word(left));
+        if cue.title {
+            return true;
+        }
         let org = cue.head.or(cue.lead);
         match org {
             None => false,
@@ -730,6 +756,11 @@ impl EntityRecognizer {
         if after_of {
             return true;
         }
+        // Leading stop and country words do not count: "The U.S. Securities and Exchange
+        // Commission".
+        let first = (first..=last)
+            .find(|&i| s.country[i].is_none() && !self.cue(s.word(i)).stop)
+            .unwrap_or(first);
         let single_bare = first == last && {
             let cue = self.cue(s.word(first));
             !cue.given && cue.head.is_none() && !cue.suffix && s.country[first].is_none()
@@ -847,8 +878,11 @@ impl EntityRecognizer {
     /// else waits for a descriptor or a list to tell its kind.
     fn plain_name(&self, s: &Sentence, first: usize, last: usize) -> Option<Cand> {
         let start = (first..=last).find(|&i| s.country[i].is_none() && s.is_word(i))?;
+        // "ambassador to Russia John Sullivan": the country is the preposition's object.
+        let governed = first > 0 && is_preposition(s.word(first - 1));
         let country = (first..start)
             .find_map(|i| s.country[i])
+            .filter(|_| !governed)
             .map(str::to_string);
         let first_cue = self.cue(s.word(start));
         let words = (start..=last).filter(|&i| s.is_word(i)).count();
@@ -873,56 +907,99 @@ fn single_word_bank(w: &str) -> bool {
 // Context: descriptors, lists, countries
 
 impl EntityRecognizer {
-    /// A descriptor right before ("the tanker X", "lender X") or in an apposition after
-    /// ("X, a Dubai-based shipping firm") gives the kind of a name that has none; a vessel
-    /// descriptor right before wins over other cues.
+    /// Kinds from the context: a descriptor before the name ("the tanker X", "lender X", "a
+    /// company called X", "the deputy minister, X"), a hyphenated place cue ("Turkey-based X" is
+    /// a company), or an apposition after it ("X, a Dubai-based shipping firm"). A vessel
+    /// descriptor right before wins over other cues; the others only fill a missing kind.
     fn apply_descriptors(&self, s: &Sentence, cands: &mut [Cand]) {
-        for c in cands.iter_mut() {
-            if c.fixed {
-                continue;
-            }
-            let before = c
-                .first
-                .checked_sub(1)
+        for c in cands.iter_mut().filter(|c| !c.fixed) {
+            let before = self
+                .descriptor_before(s, c.first)
                 .and_then(|i| self.cue(s.word(i)).descriptor);
-            if before == Some(EntityKind::Vessel) {
+            // "the tanker Pacific Energy", "ambassador Qin Gang": a ship or a person, whatever
+            // the name's own words suggest.
+            if matches!(before, Some(EntityKind::Vessel | EntityKind::Person)) {
                 c.kind = before;
                 continue;
             }
             if c.kind.is_none() {
-                c.kind = before.or_else(|| self.apposition(s, c.last).0);
+                let located = c.first > 0 && self.cue(s.word(c.first - 1)).located;
+                c.kind = before
+                    .or_else(|| self.apposition(s, c.last).0)
+                    .or(located.then_some(EntityKind::Company));
             }
         }
     }
 
-    /// The kind and country an apposition after token `last` gives: ", a/an/the ... <noun>"
-    /// up to the next comma or the sentence end, or ", who".
+    /// The token of the descriptor that names the name starting at `first`, if any: right
+    /// before it (past a "the"), before "called"/"named"/"known as", or before a comma when it
+    /// names a person or a vessel.
+    fn descriptor_before(&self, s: &Sentence, first: usize) -> Option<usize> {
+        let mut i = first.checked_sub(1)?;
+        if s.word(i) == "the" {
+            i = i.checked_sub(1)?;
+        }
+        let mut after_comma = false;
+        if matches!(s.word(i), "called" | "named" | "dubbed") {
+            i = i.checked_sub(1)?;
+        } else if s.word(i) == "as" && i > 0 && s.word(i - 1) == "known" {
+            i = i.checked_sub(2)?;
+        } else if s.word(i) == "," {
+            i = i.checked_sub(1)?;
+            after_comma = true;
+        }
+        let kind = self.cue(s.word(i)).descriptor?;
+        let close = !after_comma || matches!(kind, EntityKind::Person | EntityKind::Vessel);
+        close.then_some(i)
+    }
+
+    /// The kind and country an apposition after token `last` gives: ", who ...", or a comma and
+    /// a lower-case phrase up to the next punctuation that holds a descriptor (the first one
+    /// names the kind: ", director of information at Japan's foreign ministry" is a person).
+    /// The country is the one nearest before that descriptor (", a U.S.-designated Russian
+    /// firm" is Russian), or a possessive after it ("at Japan's foreign ministry").
     fn apposition(&self, s: &Sentence, last: usize) -> (Option<EntityKind>, Option<String>) {
+        let start = last + 2;
         if s.word(last + 1) != "," {
             return (None, None);
         }
-        let opener = s.word(last + 2);
-        if opener == "who" {
+        if s.word(start) == "who" {
             return (Some(EntityKind::Person), None);
         }
-        if !matches!(opener, "a" | "an" | "the") {
+        // ", a ...", ", the ...", ", director of ...", ", former legislator": not ", while ..."
+        // or ", along with ...".
+        // A bare descriptor opens one only as a noun phrase (", director of ...", ", adviser
+        // and ..."), not as a subject (", officials said").
+        let noun_at = |i: usize| {
+            self.cue(s.word(i)).descriptor.is_some()
+                && (matches!(s.word(i + 1), "of" | "at" | "for" | "to" | "and")
+                    || !s.is_word(i + 1))
+        };
+        let opens = matches!(s.word(start), "a" | "an" | "the")
+            || noun_at(start)
+            || (is_plain_lower(s.word(start)) && noun_at(start + 1));
+        if !opens {
             return (None, None);
         }
-        let end = (last + 3..s.toks.len())
-            .take(8)
-            .find(|&i| !s.is_word(i))
-            .unwrap_or(s.toks.len().min(last + 11));
-        let kind = (last + 3..end)
-            .rev()
-            .find_map(|i| self.cue(s.word(i)).descriptor);
-        let country = (last + 3..end)
-            .find_map(|i| s.country[i])
-            .map(str::to_string);
-        (kind, country)
+        let end = (start..s.toks.len())
+            .take(10)
+            .find(|&i| !s.is_word(i) && !matches!(s.word(i), "'s" | "\u{2019}s" | "."))
+            .unwrap_or(s.toks.len().min(start + 10));
+        let Some(d) = (start..end).find(|&i| self.cue(s.word(i)).descriptor.is_some()) else {
+            return (None, None);
+        };
+        let kind = self.cue(s.word(d)).descriptor;
+        let before = (start..d).rev().find_map(|i| s.country[i]);
+        let possessive_after = (d..end)
+            .find(|&i| s.country[i].is_some() && matches!(s.word(i + 1), "'s" | "\u{2019}s"))
+            .and_then(|i| s.country[i]);
+        (kind, before.or(possessive_after).map(str::to_string))
     }
 
-    /// Names in one list ("A, B and C", "A and B") share the kind known for them, and a
-    /// country that premodifies the whole list ("Chinese firms A, B and C").
+    /// Lists and what introduces them: names in one list ("A, B and C") share the kind known
+    /// for them; a list (or a single name) after an introducer ("four Kyrgyz companies --
+    /// A, B", "seven Russian citizens: A", "firms including A") takes its descriptor's kind
+    /// and country, and so does a list premodified as a whole ("Chinese firms A, B and C").
     fn share_across_lists(&self, s: &Sentence, cands: &mut [Cand]) {
         let mut start = 0;
         while start < cands.len() {
@@ -930,20 +1007,24 @@ impl EntityRecognizer {
             while end + 1 < cands.len() && listed_together(s, &cands[end], &cands[end + 1]) {
                 end += 1;
             }
-            if end > start {
-                self.share(s, &mut cands[start..=end]);
-            }
+            self.share(s, &mut cands[start..=end]);
             start = end + 1;
         }
     }
 
     fn share(&self, s: &Sentence, list: &mut [Cand]) {
         let known: Vec<EntityKind> = list.iter().filter_map(|c| c.kind).collect();
-        let shared_kind = known
+        let mut shared_kind = known
             .first()
             .copied()
-            .filter(|k| known.iter().all(|x| x == k));
-        let shared_country = self.premodifier_country(s, list[0].first);
+            .filter(|k| list.len() > 1 && known.iter().all(|x| x == k));
+        let mut shared_country = (list.len() > 1)
+            .then(|| self.premodifier_country(s, list[0].first))
+            .flatten();
+        if let Some(intro) = self.introducer(s, list[0].first) {
+            shared_kind = shared_kind.or(self.cue(s.word(intro)).descriptor);
+            shared_country = shared_country.or_else(|| self.premodifier_country(s, intro + 1));
+        }
         for c in list.iter_mut() {
             if c.kind.is_none() {
                 c.kind = shared_kind;
@@ -954,34 +1035,98 @@ impl EntityRecognizer {
         }
     }
 
-    /// The country of a name from its context: a premodifier, or an apposition after.
+    /// The last token of the phrase that introduces a list starting at `first`: a descriptor
+    /// before a colon, a dash or "including"/"such as"/"namely" ("four Kyrgyz companies --"),
+    /// or a plural one before a comma ("three Belarusian potash companies, A, B and C").
+    fn introducer(&self, s: &Sentence, first: usize) -> Option<usize> {
+        let mut i = first;
+        let (mut marked, mut comma) = (false, false);
+        for _ in 0..4 {
+            i = i.checked_sub(1)?;
+            match s.word(i) {
+                ":" | "-" | "\u{2014}" | "\u{2013}" | "including" | "include" | "includes"
+                | "namely" => marked = true,
+                "," => comma = true,
+                "such" | "as" | "are" | "were" | "the" => {}
+                w => {
+                    let plural = comma && w.ends_with('s');
+                    let introduces = marked || plural;
+                    return (introduces && self.cue(w).descriptor.is_some()).then_some(i);
+                }
+            }
+        }
+        None
+    }
+
+    /// The country of a name from its context: a premodifier, an apposition after, or a place
+    /// named right after it.
     fn country_around(&self, s: &Sentence, c: &Cand) -> Option<String> {
         self.premodifier_country(s, c.first)
             .or_else(|| self.apposition(s, c.last).1)
             .or_else(|| self.based_in(s, c.last))
     }
 
-    /// "Iranian firm X", "Russia's X", "UAE-based X", "Panama-flagged tanker X": a country
-    /// right before the name, or before it with a descriptor, a hyphenated cue or "'s" between
-    /// (and other lower-case words: "Iranian oil firm X").
+    /// "Iranian firm X", "Russia's X", "UAE-based X", "Panama-flagged tanker X", "Russian X": a
+    /// country right before the name (not the object of a preposition: "ambassador to Russia
+    /// X"), or before it with a descriptor, a hyphenated place cue or "'s" between; one more
+    /// lower-case word may stand before a descriptor ("Iranian oil firm X").
     fn premodifier_country(&self, s: &Sentence, first: usize) -> Option<String> {
         let mut i = first;
-        let mut cued = false;
-        for distance in 1..=4 {
+        let (mut marked, mut descriptor, mut others) = (false, false, 0);
+        for distance in 1..=5 {
             i = i.checked_sub(1)?;
             if let Some(code) = s.country[i] {
-                return (distance == 1 || cued).then(|| code.to_string());
+                let mut run = i;
+                while run > 0 && s.country[run - 1] == Some(code) {
+                    run -= 1;
+                }
+                let governed = run > 0 && is_preposition(s.word(run - 1));
+                let ok = if distance == 1 { !governed } else { marked };
+                return ok.then(|| code.to_string());
             }
             let w = s.word(i);
             let cue = self.cue(w);
-            let marked = cue.located || cue.descriptor.is_some() || matches!(w, "'s" | "\u{2019}s");
-            cued |= marked;
-            let other = s.is_word(i) && w.starts_with(char::is_lowercase) && !is_function_word(w);
-            if !marked && !other {
+            if cue.descriptor.is_some() {
+                descriptor = true;
+                marked = true;
+            } else if cue.located
+                || matches!(
+                    w,
+                    "'s" | "\u{2019}s" | "state" | "state-owned" | "state-run"
+                )
+            {
+                marked = true;
+            } else if descriptor && others == 0 && s.is_word(i) && is_plain_lower(w) {
+                others += 1;
+            } else {
                 return None;
             }
         }
         None
+    }
+
+    /// "Rosneft chief executive Igor Sechin", "Lockheed Martin executive X": a person right
+    /// after an organisation and one or two descriptor words takes the organisation's country.
+    fn country_from_employer(&self, s: &Sentence, cands: &mut [Cand]) {
+        for k in 0..cands.len() {
+            if cands[k].kind != Some(EntityKind::Person) || cands[k].country.is_some() {
+                continue;
+            }
+            let first = cands[k].first;
+            let words = (1..=2)
+                .take_while(|&n| n <= first)
+                .take_while(|&n| self.cue(s.word(first - n)).descriptor.is_some())
+                .count();
+            if words == 0 || words >= first {
+                continue;
+            }
+            let employer_last = first - words - 1;
+            let country = cands
+                .iter()
+                .find(|e| e.last == employer_last && e.kind != Some(EntityKind::Person))
+                .and_then(|e| e.country.clone());
+            cands[k].country = country;
+        }
     }
 
     /// "X, based in Dubai", "X (Iran)", "X of China" right after the name.
@@ -1000,6 +1145,34 @@ impl EntityRecognizer {
         }
         s.country.get(i).copied().flatten().map(str::to_string)
     }
+}
+
+/// A lower-case word that may modify a descriptor ("oil" in "oil firm"), not a pronoun or a
+/// word that starts another phrase.
+fn is_plain_lower(w: &str) -> bool {
+    w.starts_with(char::is_lowercase)
+        && !is_function_word(w)
+        && !matches!(w, "his" | "her" | "its" | "their" | "our" | "my" | "your")
+}
+
+/// Prepositions whose object is not a premodifier ("ambassador to Russia John Sullivan").
+fn is_preposition(w: &str) -> bool {
+    matches!(
+        w,
+        "to" | "in"
+            | "from"
+            | "of"
+            | "on"
+            | "against"
+            | "with"
+            | "for"
+            | "by"
+            | "at"
+            | "into"
+            | "over"
+            | "across"
+            | "near"
+    )
 }
 
 /// Words a premodifier search does not walk past: they start another phrase.
@@ -1417,6 +1590,117 @@ mod tests {
         let body = "Markets fell. The US sanctioned Sberbank.";
         let all = r.find_all(body, Field::Body, &[]);
         assert_eq!(&body[all[0].span.clone()], "Sberbank");
+    }
+
+    #[test]
+    fn initials_and_peoples_stay_inside_names() {
+        assert_eq!(
+            found("Minister S. Jaishankar met Michael T. Smith.", &[]),
+            vec![
+                one("S. Jaishankar", Person, None),
+                one("Michael T. Smith", Person, None)
+            ]
+        );
+        assert_eq!(
+            found("It named units of the People's Liberation Army.", &[]),
+            vec![one("People's Liberation Army", Agency, None)]
+        );
+    }
+
+    #[test]
+    fn a_list_takes_the_kind_and_country_of_what_introduces_it() {
+        assert_eq!(
+            found(
+                "It hit four Kyrgyz companies -- Orion Trade, Kelvix and Marbury.",
+                &[("Kyrgyz", "KG")]
+            ),
+            vec![
+                one("Orion Trade", Company, Some("KG")),
+                one("Kelvix", Company, Some("KG")),
+                one("Marbury", Company, Some("KG"))
+            ]
+        );
+        assert_eq!(
+            found(
+                "It eased curbs on two Belarusian firms, Zorkat and Velmir.",
+                &[("Belarusian", "BY")]
+            ),
+            vec![
+                one("Zorkat", Company, Some("BY")),
+                one("Velmir", Company, Some("BY"))
+            ]
+        );
+    }
+
+    #[test]
+    fn an_apposition_gives_its_nearest_country_and_only_as_a_noun_phrase() {
+        assert_eq!(
+            found(
+                "It named Tarvex, a U.S.-designated Russian procurement firm.",
+                &[("U.S.", "US"), ("Russian", "RU")]
+            ),
+            vec![one("Tarvex", Company, Some("RU"))]
+        );
+        assert_eq!(
+            found("In 2022, Kolvar, officials said, was listed.", &[]),
+            vec![],
+            "', officials said' is no apposition"
+        );
+        assert_eq!(
+            found(
+                "It named Hamid Zarvi, director of trade at Iran's oil ministry.",
+                &[("Iran", "IR")]
+            ),
+            vec![one("Hamid Zarvi", Person, Some("IR"))]
+        );
+    }
+
+    #[test]
+    fn a_person_takes_the_country_of_the_organisation_before_them() {
+        assert_eq!(
+            found("It listed Rosneft chief executive Vadim Orlov.", &[]),
+            vec![
+                one("Rosneft", Company, Some("RU")),
+                one("Vadim Orlov", Person, Some("RU"))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_country_governed_by_a_preposition_is_not_a_premodifier() {
+        assert_eq!(
+            found(
+                "It banned ambassador to Russia John Sullivan.",
+                &[("Russia", "RU")]
+            ),
+            vec![one("John Sullivan", Person, None)]
+        );
+    }
+
+    #[test]
+    fn a_place_or_unit_word_can_be_part_of_a_name() {
+        assert_eq!(
+            found(
+                "Australia listed the Black Sea Bank.",
+                &[("Australia", "AU")]
+            ),
+            vec![one("Black Sea Bank", Bank, None)]
+        );
+        assert_eq!(
+            found(
+                "Washington weighed sanctions on the Netzah Yehuda battalion.",
+                &[("Washington", "US")]
+            ),
+            vec![one("Netzah Yehuda battalion", Agency, None)]
+        );
+        assert_eq!(
+            found(
+                "Former Chinese ambassador Qin Gang spoke.",
+                &[("Chinese", "CN")]
+            ),
+            vec![one("Qin Gang", Person, Some("CN"))],
+            "a person descriptor wins over the head word Gang"
+        );
     }
 
     #[test]
