@@ -27,6 +27,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -53,6 +54,31 @@ pub struct EntityMention {
     /// ISO 3166-1 alpha-2 code of the entity's country (seat, nationality, flag), if known.
     pub country: Option<String>,
 }
+
+/// FNV-1a: every token is looked up in two word tables, and SipHash's resistance to chosen keys
+/// buys nothing for tables compiled into the binary.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type WordMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
 
 /// A row of a data file the loader refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,9 +131,9 @@ struct Known {
 /// Finds target entities in sentences. See the [module documentation](self).
 #[derive(Debug)]
 pub struct EntityRecognizer {
-    cues: HashMap<String, Cue>,
+    cues: WordMap<Cue>,
     /// Gazetteer names by first token, longest first.
-    known: HashMap<String, Vec<Known>>,
+    known: WordMap<Vec<Known>>,
 }
 
 impl Default for EntityRecognizer {
@@ -144,8 +170,8 @@ fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
         .map(|(i, l)| (i, l.split('\t').collect()))
 }
 
-fn load_cues(file: &str, text: &str) -> Result<HashMap<String, Cue>, LoadError> {
-    let mut cues: HashMap<String, Cue> = HashMap::new();
+fn load_cues(file: &str, text: &str) -> Result<WordMap<Cue>, LoadError> {
+    let mut cues: WordMap<Cue> = WordMap::default();
     for (line, cols) in rows(text) {
         let err = |field, reason: String| LoadError {
             file: file.to_string(),
@@ -195,9 +221,9 @@ fn load_cues(file: &str, text: &str) -> Result<HashMap<String, Cue>, LoadError> 
 fn load_known(
     file: &str,
     text: &str,
-    cues: &HashMap<String, Cue>,
-) -> Result<HashMap<String, Vec<Known>>, LoadError> {
-    let mut known: HashMap<String, Vec<Known>> = HashMap::new();
+    cues: &WordMap<Cue>,
+) -> Result<WordMap<Vec<Known>>, LoadError> {
+    let mut known: WordMap<Vec<Known>> = WordMap::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (line, cols) in rows(text) {
         let err = |field, reason: String| LoadError {
@@ -290,7 +316,7 @@ fn is_word_char(c: char) -> bool {
 /// hyphenated lower-case tail after a capitalised word ("UAE-based") is split off with its
 /// hyphen, and a full stop stays on a word only when it abbreviates: a cue word ("Co.", "Mr."),
 /// an initial ("Bradley T. Smith") or a word with a full stop inside ("U.S.", "S.A.").
-fn tokenize(text: &str, cues: &HashMap<String, Cue>) -> Vec<Tok> {
+fn tokenize(text: &str, cues: &WordMap<Cue>) -> Vec<Tok> {
     let mut out = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -318,13 +344,7 @@ fn tokenize(text: &str, cues: &HashMap<String, Cue>) -> Vec<Tok> {
     out
 }
 
-fn push_word(
-    text: &str,
-    start: usize,
-    mut end: usize,
-    cues: &HashMap<String, Cue>,
-    out: &mut Vec<Tok>,
-) {
+fn push_word(text: &str, start: usize, mut end: usize, cues: &WordMap<Cue>, out: &mut Vec<Tok>) {
     let mut trailing = Vec::new();
     // Trailing quote marks, hyphens and a full stop that ends the sentence are punctuation.
     loop {
@@ -405,6 +425,8 @@ struct Sentence<'a> {
     toks: Vec<Tok>,
     /// The country code of the mention each token lies in.
     country: Vec<Option<&'a str>>,
+    /// The cues of each token, looked up once.
+    cues: Vec<Cue>,
     /// Tokens already taken by a gazetteer name or an earlier candidate.
     taken: Vec<bool>,
     /// Every capitalised word is capitalised (a headline): only strong cues count.
@@ -416,7 +438,7 @@ impl<'a> Sentence<'a> {
         text: &'a str,
         base: usize,
         countries: &[(Range<usize>, &'a str)],
-        cues: &HashMap<String, Cue>,
+        cues: &WordMap<Cue>,
     ) -> Self {
         let toks = tokenize(text, cues);
         let country = toks
@@ -430,10 +452,15 @@ impl<'a> Sentence<'a> {
             })
             .collect();
         let taken = vec![false; toks.len()];
+        let token_cues = toks
+            .iter()
+            .map(|t| cues.get(&text[t.start..t.end]).copied().unwrap_or_default())
+            .collect();
         let mut s = Sentence {
             text,
             toks,
             country,
+            cues: token_cues,
             taken,
             title_case: false,
         };
@@ -443,6 +470,11 @@ impl<'a> Sentence<'a> {
 
     fn word(&self, i: usize) -> &'a str {
         self.toks.get(i).map_or("", |t| &self.text[t.start..t.end])
+    }
+
+    /// The cues of token `i` (none past the end).
+    fn cue(&self, i: usize) -> Cue {
+        self.cues.get(i).copied().unwrap_or_default()
     }
 
     fn is_word(&self, i: usize) -> bool {
@@ -579,7 +611,7 @@ impl EntityRecognizer {
             };
             let last = i + k.tokens.len() - 1;
             let org_follows = {
-                let cue = self.cue(s.word(last + 1));
+                let cue = s.cue(last + 1);
                 s.is_cap(last + 1) && (cue.suffix || cue.head.is_some())
             };
             if self.inside_longer_name(s, i, last) || (k.kind.is_none() && org_follows) {
@@ -622,7 +654,7 @@ impl EntityRecognizer {
     /// word nor an organisation word makes `[first, last]` part of a longer name.
     fn inside_longer_name(&self, s: &Sentence, first: usize, last: usize) -> bool {
         let name_word = |i: usize| {
-            let cue = self.cue(s.word(i));
+            let cue = s.cue(i);
             s.is_cap(i)
                 && s.country[i].is_none()
                 && !cue.title
@@ -640,7 +672,7 @@ impl EntityRecognizer {
         let mut j = last + 1;
         let mut end = last;
         while s.is_cap(j) && j <= last + 4 {
-            let cue = self.cue(s.word(j));
+            let cue = s.cue(j);
             if cue.title {
                 break;
             }
@@ -683,7 +715,7 @@ impl EntityRecognizer {
         loop {
             let next = last + 1;
             let w = s.word(next);
-            if self.cue(s.word(last)).suffix && !self.ends_in_suffixes(s, next) {
+            if s.cue(last).suffix && !self.ends_in_suffixes(s, next) {
                 return last;
             }
             // A word between two parts of one name: "de", "&", "and" inside a name, the comma
@@ -691,7 +723,7 @@ impl EntityRecognizer {
             let bridge = self.cue(w).particle
                 || w == "&"
                 || (w == "and" && self.joins_and(s, first, last, after_of))
-                || (w == "," && self.cue(s.word(next + 1)).suffix);
+                || (w == "," && s.cue(next + 1).suffix);
             let mid_stop = self.cue(w).stop && w != "May";
             // "the Netzah Yehuda battalion": a lower-case unit word ends the name.
             if w.starts_with(char::is_lowercase) && self.cue(w).head.is_some() {
@@ -720,7 +752,7 @@ impl EntityRecognizer {
     /// whether the tokens from `i` are a comma or a legal form.
     fn ends_in_suffixes(&self, s: &Sentence, i: usize) -> bool {
         let w = s.word(i);
-        self.cue(w).suffix || (w == "," && self.cue(s.word(i + 1)).suffix)
+        self.cue(w).suffix || (w == "," && s.cue(i + 1).suffix)
     }
 
     /// "of"/"for" (optionally "of the") joins after an organisation word or a title ("Secretary
@@ -730,7 +762,7 @@ impl EntityRecognizer {
         if !s.is_cap(right) || s.taken[right] {
             return false;
         }
-        let cue = self.cue(s.word(left));
+        let cue = s.cue(left);
         if cue.title {
             return true;
         }
@@ -759,10 +791,10 @@ impl EntityRecognizer {
         // Leading stop and country words do not count: "The U.S. Securities and Exchange
         // Commission".
         let first = (first..=last)
-            .find(|&i| s.country[i].is_none() && !self.cue(s.word(i)).stop)
+            .find(|&i| s.country[i].is_none() && !s.cue(i).stop)
             .unwrap_or(first);
         let single_bare = first == last && {
-            let cue = self.cue(s.word(first));
+            let cue = s.cue(first);
             !cue.given && cue.head.is_none() && !cue.suffix && s.country[first].is_none()
         };
         if !single_bare {
@@ -772,16 +804,16 @@ impl EntityRecognizer {
         while s.is_cap(j + 1) && !s.taken[j + 1] {
             j += 1;
         }
-        self.cue(s.word(j)).head.is_some()
+        s.cue(j).head.is_some()
     }
 
     fn vessel_before(&self, s: &Sentence, first: usize) -> bool {
-        first > 0 && self.cue(s.word(first - 1)).descriptor == Some(EntityKind::Vessel)
+        first > 0 && s.cue(first - 1).descriptor == Some(EntityKind::Vessel)
     }
 
     /// Decides what the chunk `[first, last]` names, if anything it can tell.
     fn classify(&self, s: &Sentence, first: usize, last: usize) -> Option<Cand> {
-        let first = (first..=last).find(|&i| !self.cue(s.word(i)).stop)?;
+        let first = (first..=last).find(|&i| !s.cue(i).stop)?;
         if (first..=last).all(|i| s.country[i].is_some() || !s.is_word(i)) {
             return None;
         }
@@ -799,9 +831,9 @@ impl EntityRecognizer {
 
     /// A name ending in a legal form or an organisation word, or led by one ("Banco de ...").
     fn organisation(&self, s: &Sentence, first: usize, last: usize) -> Option<Cand> {
-        let suffix = self.cue(s.word(last)).suffix;
+        let suffix = s.cue(last).suffix;
         let kind = if suffix {
-            let bank = (first..last).any(|i| self.cue(s.word(i)).head == Some(EntityKind::Bank));
+            let bank = (first..last).any(|i| s.cue(i).head == Some(EntityKind::Bank));
             Some(if bank {
                 EntityKind::Bank
             } else {
@@ -836,28 +868,28 @@ impl EntityRecognizer {
         if first == last && single_word_bank(s.word(first)) {
             return Some(EntityKind::Bank);
         }
-        if let Some(k) = self.cue(s.word(last)).head {
+        if let Some(k) = s.cue(last).head {
             return Some(k);
         }
         let before_of = (first..last).find(|&i| {
             let next = s.word(i + 1);
             matches!(next, "of" | "for") || self.cue(next).particle
         });
-        if let Some(k) = before_of.and_then(|i| self.cue(s.word(i)).head) {
+        if let Some(k) = before_of.and_then(|i| s.cue(i).head) {
             return Some(k);
         }
-        self.cue(s.word(first)).lead
+        s.cue(first).lead
     }
 
     /// "Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"; "Treasury Secretary" alone is
     /// nothing (`Some(None)`); `None` when the chunk has no title.
     fn titled_person(&self, s: &Sentence, first: usize, last: usize) -> Option<Option<Cand>> {
-        let t = (first..=last).rev().find(|&i| self.cue(s.word(i)).title)?;
+        let t = (first..=last).rev().find(|&i| s.cue(i).title)?;
         let mut name = t + 1;
         if s.word(name) == "of" {
             name += 2;
         }
-        while name <= last && self.cue(s.word(name)).title {
+        while name <= last && s.cue(name).title {
             name += 1;
         }
         if name > last {
@@ -884,7 +916,7 @@ impl EntityRecognizer {
             .find_map(|i| s.country[i])
             .filter(|_| !governed)
             .map(str::to_string);
-        let first_cue = self.cue(s.word(start));
+        let first_cue = s.cue(start);
         let words = (start..=last).filter(|&i| s.is_word(i)).count();
         let person = (first_cue.given && (2..=5).contains(&words))
             || (first_cue.noble && (2..=3).contains(&words));
@@ -915,7 +947,7 @@ impl EntityRecognizer {
         for c in cands.iter_mut().filter(|c| !c.fixed) {
             let before = self
                 .descriptor_before(s, c.first)
-                .and_then(|i| self.cue(s.word(i)).descriptor);
+                .and_then(|i| s.cue(i).descriptor);
             // "the tanker Pacific Energy", "ambassador Qin Gang": a ship or a person, whatever
             // the name's own words suggest.
             if matches!(before, Some(EntityKind::Vessel | EntityKind::Person)) {
@@ -923,7 +955,7 @@ impl EntityRecognizer {
                 continue;
             }
             if c.kind.is_none() {
-                let located = c.first > 0 && self.cue(s.word(c.first - 1)).located;
+                let located = c.first > 0 && s.cue(c.first - 1).located;
                 c.kind = before
                     .or_else(|| self.apposition(s, c.last).0)
                     .or(located.then_some(EntityKind::Company));
@@ -948,7 +980,7 @@ impl EntityRecognizer {
             i = i.checked_sub(1)?;
             after_comma = true;
         }
-        let kind = self.cue(s.word(i)).descriptor?;
+        let kind = s.cue(i).descriptor?;
         let close = !after_comma || matches!(kind, EntityKind::Person | EntityKind::Vessel);
         close.then_some(i)
     }
@@ -971,7 +1003,7 @@ impl EntityRecognizer {
         // A bare descriptor opens one only as a noun phrase (", director of ...", ", adviser
         // and ..."), not as a subject (", officials said").
         let noun_at = |i: usize| {
-            self.cue(s.word(i)).descriptor.is_some()
+            s.cue(i).descriptor.is_some()
                 && (matches!(s.word(i + 1), "of" | "at" | "for" | "to" | "and")
                     || !s.is_word(i + 1))
         };
@@ -985,10 +1017,10 @@ impl EntityRecognizer {
             .take(10)
             .find(|&i| !s.is_word(i) && !matches!(s.word(i), "'s" | "\u{2019}s" | "."))
             .unwrap_or(s.toks.len().min(start + 10));
-        let Some(d) = (start..end).find(|&i| self.cue(s.word(i)).descriptor.is_some()) else {
+        let Some(d) = (start..end).find(|&i| s.cue(i).descriptor.is_some()) else {
             return (None, None);
         };
-        let kind = self.cue(s.word(d)).descriptor;
+        let kind = s.cue(d).descriptor;
         let before = (start..d).rev().find_map(|i| s.country[i]);
         let possessive_after = (d..end)
             .find(|&i| s.country[i].is_some() && matches!(s.word(i + 1), "'s" | "\u{2019}s"))
@@ -1022,7 +1054,7 @@ impl EntityRecognizer {
             .then(|| self.premodifier_country(s, list[0].first))
             .flatten();
         if let Some(intro) = self.introducer(s, list[0].first) {
-            shared_kind = shared_kind.or(self.cue(s.word(intro)).descriptor);
+            shared_kind = shared_kind.or(s.cue(intro).descriptor);
             shared_country = shared_country.or_else(|| self.premodifier_country(s, intro + 1));
         }
         for c in list.iter_mut() {
@@ -1115,7 +1147,7 @@ impl EntityRecognizer {
             let first = cands[k].first;
             let words = (1..=2)
                 .take_while(|&n| n <= first)
-                .take_while(|&n| self.cue(s.word(first - n)).descriptor.is_some())
+                .take_while(|&n| s.cue(first - n).descriptor.is_some())
                 .count();
             if words == 0 || words >= first {
                 continue;
