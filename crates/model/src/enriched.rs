@@ -210,6 +210,7 @@ pub enum EntityKind {
 pub struct TargetEntity {
     /// The name as it appears in the article ("Adrian Darya 1", "Sberbank").
     pub text: String,
+    /// What the entity is.
     pub kind: EntityKind,
     /// ISO2 code of the entity's country (seat, nationality, flag), if known.
     pub country: Option<String>,
