@@ -1755,5 +1755,23 @@ mod tests {
         ] {
             let _ = r.find(s, 0, &[(0..1, "XX"), (5..500, "YY")]);
         }
+        // Random sentences over the characters the rules look at, with country ranges that
+        // fall anywhere (also inside characters).
+        let alphabet: Vec<char> = "aZ É-'\u{2019}.,&:()0 ofandtheBankCo.Ltd\u{201d}ş-based"
+            .chars()
+            .collect();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(x % 40) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                text.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            let a = (x % 7) as usize;
+            let _ = r.find(&text, 3, &[(a..a + 3, "XX")]);
+            let _ = r.find_all(&text, Field::Title, &[]);
+        }
     }
 }
