@@ -86,6 +86,7 @@ fn gazetteer_version() -> String {
         countries::DATA_FILES,
         weapons::DATA_FILES,
         sanctions::DATA_FILES,
+        sanctions::entities::DATA_FILES,
     ] {
         for (name, contents) in files {
             hasher.update(name.as_bytes());

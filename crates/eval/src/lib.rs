@@ -11,10 +11,13 @@
 //! - [`sanctions`]: sanctions relations against the same hand-written files (regression set).
 //! - [`sanctions_news`]: sanctions events against `sanctions-news/batch-*.jsonl`, passages
 //!   modelled on real published news.
+//! - [`entities`]: the target-entity recogniser against the `target_entities` of the same
+//!   batches.
 
 use std::path::PathBuf;
 
 pub mod countries;
+pub mod entities;
 pub mod sanctions;
 pub mod sanctions_news;
 pub mod weapons;

@@ -1,4 +1,4 @@
-use schemars::JsonSchema;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
 use crate::Article;
@@ -153,9 +153,13 @@ pub struct Evidence {
 /// target of the sanctions in question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SanctionsEvent {
-    /// ISO2 codes, or a bloc: EU, UN, G7, WEST, ECOWAS, AU.
+    /// The imposing side (for evade and oppose see above): ISO 3166-1 alpha-2 codes (plus XK
+    /// for Kosovo), or a bloc: EU, UN, G7, WEST, ECOWAS, AFRICAN_UNION.
+    #[schemars(schema_with = "party_codes_schema")]
     pub imposers: Vec<String>,
-    /// ISO2 codes.
+    /// The targeted side (for evade and oppose see above): ISO 3166-1 alpha-2 codes (plus XK
+    /// for Kosovo), or a bloc as for `imposers`.
+    #[schemars(schema_with = "party_codes_schema")]
     pub targets: Vec<String>,
     /// What the event does.
     pub action: SanctionAction,
@@ -167,6 +171,75 @@ pub struct SanctionsEvent {
     pub programs: Vec<String>,
     /// The sentence the event was read from.
     pub evidence: Evidence,
+    /// Named companies, banks, people, vessels, agencies and groups the event targets, in
+    /// order of first mention. Absent in records written before the field existed (read as
+    /// empty).
+    #[serde(default)]
+    pub target_entities: Vec<TargetEntity>,
+}
+
+/// The codes of the blocs that can impose or be targeted, none of which can be mistaken for an
+/// ISO 3166-1 alpha-2 country code: `EU` and `UN` are reserved by ISO 3166-1 for exactly these
+/// bodies, the others are not two letters.
+///
+/// Engines before `target_entities` existed wrote the African Union as `AU`, which is
+/// Australia's code; the schema evolution notes in the docs say how to migrate.
+pub const BLOC_CODES: &[&str] = &["EU", "UN", "G7", "WEST", "ECOWAS", "AFRICAN_UNION"];
+
+/// Whether `code` may stand in `imposers` or `targets`: two upper-case ASCII letters (an ISO2
+/// code) or one of [`BLOC_CODES`].
+pub fn is_party_code(code: &str) -> bool {
+    (code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())) || BLOC_CODES.contains(&code)
+}
+
+/// JSON Schema of `imposers` and `targets`: each item an ISO2 code or a bloc code.
+fn party_codes_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "array",
+        "items": {
+            "anyOf": [
+                {"type": "string", "pattern": "^[A-Z]{2}$",
+                 "description": "ISO 3166-1 alpha-2 code (XK for Kosovo)."},
+                {"type": "string", "enum": BLOC_CODES,
+                 "description": "A bloc: EU, UN, G7, WEST (\"the West\", \"Western\"), ECOWAS, AFRICAN_UNION."}
+            ]
+        }
+    })
+}
+
+/// What kind of thing a targeted entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    /// A firm that is not a bank ("Northrop Grumman", "Sepehr Energy", "Babylon Navigation DMCC").
+    Company,
+    /// A bank or other lender ("Sberbank", "VTB Bank").
+    Bank,
+    /// A named person ("Ramzan Kadyrov").
+    Person,
+    /// A named ship ("Adrian Darya 1").
+    Vessel,
+    /// A state body: ministry, military unit, intelligence service ("the IRGC").
+    Agency,
+    /// An armed, political or criminal organisation ("Hezbollah").
+    Group,
+}
+
+/// A named entity a sanctions event targets, as first written in the article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TargetEntity {
+    /// The name as it appears in the article ("Adrian Darya 1", "Sberbank").
+    pub text: String,
+    /// What the entity is.
+    pub kind: EntityKind,
+    /// ISO2 code of the entity's country (seat, nationality, flag), if known.
+    pub country: Option<String>,
+    /// The field of the mention `text` was taken from.
+    pub field: Field,
+    /// Byte offset of the mention's first byte in the field.
+    pub start: usize,
+    /// Byte offset one past the mention's last byte in the field.
+    pub end: usize,
 }
 
 /// How and when the record was enriched.

@@ -80,6 +80,22 @@ mod tests {
     }
 
     #[test]
+    fn a_record_written_before_target_entities_still_decodes() {
+        use crate::topics::ENRICHED_SCHEMA;
+        use crate::EnrichedArticle;
+        let old = br#"{"id": "a", "feed_id": "f", "feed_url": "u", "title": "t", "body": "b",
+            "fetched_at": "2022-08-16T00:00:00Z", "countries": [], "weapons": [],
+            "weapon_classes": [], "enrichment": {"engine_version": "0.1.0",
+            "gazetteer_version": "g", "took_us": 1},
+            "sanctions": [{"imposers": ["US"], "targets": ["TR"], "action": "impose",
+                "negated": false, "sectors": [], "programs": [],
+                "evidence": {"field": "body", "start": 0, "end": 1}}]}"#;
+        let rec: EnrichedArticle = decode(Some(ENRICHED_SCHEMA), ENRICHED_SCHEMA, old).unwrap();
+        assert!(rec.sanctions[0].target_entities.is_empty());
+        assert_eq!(rec.sanctions[0].targets, vec!["TR"]);
+    }
+
+    #[test]
     fn decodes_with_or_without_the_header() {
         let article = Article::from_text("id1", "t", "b");
         let json = serde_json::to_vec(&article).unwrap();
