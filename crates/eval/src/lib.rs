@@ -11,13 +11,19 @@
 //! - [`sanctions`]: sanctions relations against the same hand-written files (regression set).
 //! - [`sanctions_news`]: sanctions events against `sanctions-news/batch-*.jsonl`, passages
 //!   modelled on real published news.
+//! - [`weapons_news`]: named systems against `weapons-news/batch-*.jsonl` (modelled on real
+//!   published text), and false alarms on business and sports copy in `weapons-false-alarms/`.
+//! - [`countries_news`]: countries, primaries and salience order against
+//!   `countries-news/batch-*.jsonl`.
 
 use std::path::PathBuf;
 
 pub mod countries;
+pub mod countries_news;
 pub mod sanctions;
 pub mod sanctions_news;
 pub mod weapons;
+pub mod weapons_news;
 
 /// The labelled dev sets of the enrich crate.
 pub fn dev_dir() -> PathBuf {

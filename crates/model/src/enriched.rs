@@ -97,6 +97,10 @@ pub struct WeaponTag {
     pub origin: Option<String>,
     #[serde(default)]
     pub manufacturer: Option<String>,
+    /// The design this system is a variant, export version, licensed build or copy of, by its
+    /// canonical name ("Geran-2" has family "Shahed-136"); `null` for an original design.
+    #[serde(default)]
+    pub family: Option<String>,
     pub mentions: Vec<Mention>,
 }
 

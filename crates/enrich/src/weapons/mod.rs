@@ -347,6 +347,7 @@ impl WeaponMatcher {
                     category: s.category.clone(),
                     origin: s.origin.clone(),
                     manufacturer: s.manufacturer.clone(),
+                    family: None,
                     mentions,
                 }
             })

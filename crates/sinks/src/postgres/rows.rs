@@ -441,6 +441,7 @@ mod tests {
                 category: "air_defence".into(),
                 origin: Some("RU".into()),
                 manufacturer: None,
+                family: None,
                 mentions: vec![mention("S-400")],
             }],
             weapon_classes: vec![],

@@ -287,6 +287,7 @@ pub fn article(seed: u64, index: u64, now: DateTime<Utc>) -> EnrichedArticle {
             category: category.to_string(),
             origin: origin.map(str::to_string),
             manufacturer: manufacturer.map(str::to_string),
+            family: None,
             mentions: mentions(&mut rng, name, title.len(), body.len()),
         })
         .collect();
