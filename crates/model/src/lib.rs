@@ -17,5 +17,5 @@ pub mod wire;
 pub use article::Article;
 pub use enriched::{
     CountryTag, EnrichedArticle, EnrichmentMeta, Evidence, Field, Mention, MentionKind,
-    SanctionAction, SanctionsEvent, WeaponClassTag, WeaponTag,
+    SanctionAction, SanctionsEvent, WeaponClassTag, WeaponTag, WEAPON_CATEGORIES,
 };
