@@ -24,11 +24,18 @@ pub struct Migration {
 }
 
 /// Every migration this binary knows, in version order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("../../migrations/0001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("../../migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "weapon_family",
+        sql: include_str!("../../migrations/0002_weapon_family.sql"),
+    },
+];
 
 /// Table that records applied migrations.
 pub const MIGRATIONS_TABLE: &str = "newswire_schema_migrations";
@@ -232,9 +239,11 @@ mod tests {
             name: m.name.to_string(),
             checksum: m.checksum(),
         };
-        assert!(compare(std::slice::from_ref(&good), "t")
-            .unwrap()
-            .is_empty());
+        // Only the first applied: the rest are missing.
+        assert_eq!(
+            compare(std::slice::from_ref(&good), "t").unwrap().len(),
+            MIGRATIONS.len() - 1
+        );
         assert_eq!(compare(&[], "t").unwrap().len(), MIGRATIONS.len());
         let altered = Applied {
             checksum: "0".into(),

@@ -79,6 +79,7 @@ pub(crate) struct WeaponRow {
     pub category: String,
     pub origin: Option<String>,
     pub manufacturer: Option<String>,
+    pub family: Option<String>,
     pub mention_count: i32,
 }
 
@@ -294,6 +295,7 @@ fn push_record(
             category: clean(&w.category).into_owned(),
             origin: w.origin.as_deref().map(|s| clean(s).into_owned()),
             manufacturer: w.manufacturer.as_deref().map(|s| clean(s).into_owned()),
+            family: w.family.as_deref().map(|s| clean(s).into_owned()),
             mention_count: mentions,
         });
     }
