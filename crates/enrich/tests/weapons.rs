@@ -436,3 +436,24 @@ fn matchers_are_shareable_across_threads() {
     assert_send_sync::<WeaponMatcher>();
     assert_send_sync::<newswire_enrich::sanctions::SanctionsExtractor>();
 }
+
+#[test]
+fn categories_and_class_names_are_words_of_the_vocabulary() {
+    use newswire_model::WEAPON_CATEGORIES;
+    for s in matcher().systems() {
+        assert!(
+            WEAPON_CATEGORIES.contains(&s.category.as_str()),
+            "{}: category {} is not in the vocabulary",
+            s.name,
+            s.category
+        );
+    }
+    for c in matcher().class_names() {
+        assert!(WEAPON_CATEGORIES.contains(&c.as_str()), "class {c}");
+    }
+    // The vocabulary has no duplicates.
+    let mut v = WEAPON_CATEGORIES.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    assert_eq!(v.len(), WEAPON_CATEGORIES.len());
+}
