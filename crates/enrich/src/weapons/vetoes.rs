@@ -3,7 +3,7 @@
 //!
 //! | rule | example | applies to |
 //! |---|---|---|
-//! | ticker | "(NYSE: HOT)", "<XON>" | every named system |
+//! | ticker | `(NYSE: HOT)`, `<XON>` | every named system |
 //! | credit rating | "rated B-2 by Moody's", "cut to B1" | grade-shaped designations ("B-2", "P-3", "F2") in a sentence about ratings |
 //! | ship's name | "USS Patriot", "HMS Tiger", "the frigate Hetman" | every named system after a ship prefix; ambiguous names after a ship type |
 //! | team | "the Patriots' defense", "Raptors 112, Rockets 108" | capitalised plurals of ambiguous names in an article about sport |
@@ -31,7 +31,7 @@ const EXCHANGES: &[&str] = &[
     "NSE:",
 ];
 
-/// A ticker: "<XON>", or a symbol right after an exchange prefix ("NYSE: RTX").
+/// A ticker: `<XON>`, or a symbol right after an exchange prefix (`NYSE: RTX`).
 pub(crate) fn ticker_at(text: &str, start: usize, end: usize) -> bool {
     let bytes = text.as_bytes();
     let bracketed =
