@@ -165,6 +165,8 @@ struct Hit {
     sentence: usize,
     /// The match was extended by a plural `s` ("Patriots").
     plural: bool,
+    /// Not a weapon whatever the context: a ticker, a credit grade, a ship's name...
+    rejected: bool,
 }
 
 impl WeaponMatcher {
@@ -346,17 +348,20 @@ impl WeaponMatcher {
         let text_of = |field: Field| if field == Field::Title { title } else { body };
         let mut confirmed = vec![false; self.systems.len()];
         let mut accepted = vec![false; hits.len()];
+        // Team names ("the Patriots' defense") are looked for only in articles about sport.
         let mut sport: Option<bool> = None;
-        let mut not_weapon = |field: Field, hit: &Hit| {
-            let text = text_of(field);
-            self.not_a_weapon(text, hit)
-                || (hit.needs_context
-                    && vetoes::team_shaped(text.get(hit.start..hit.end).unwrap_or(""), hit.plural)
-                    && *sport.get_or_insert_with(|| self.contexts.about_sport(title, body)))
-        };
-        let rejected: Vec<bool> = hits.iter().map(|(f, h)| not_weapon(*f, h)).collect();
+        for (field, hit) in hits.iter_mut() {
+            let text = text_of(*field);
+            if !hit.rejected
+                && hit.needs_context
+                && vetoes::team_shaped(text.get(hit.start..hit.end).unwrap_or(""), hit.plural)
+                && *sport.get_or_insert_with(|| self.contexts.about_sport(title, body))
+            {
+                hit.rejected = true;
+            }
+        }
         for (i, (field, hit)) in hits.iter().enumerate() {
-            if rejected[i]
+            if hit.rejected
                 || (hit.needs_context && self.vetoed(text_of(*field), hit.start, hit.end))
             {
                 continue;
@@ -373,7 +378,7 @@ impl WeaponMatcher {
         }
         for (i, (field, hit)) in hits.iter().enumerate() {
             if !accepted[i]
-                && !rejected[i]
+                && !hit.rejected
                 && confirmed[hit.system]
                 && !self.vetoed(text_of(*field), hit.start, hit.end)
             {
@@ -383,15 +388,19 @@ impl WeaponMatcher {
 
         // Group by system and by class, in order of first mention.
         let mut by_system: Vec<(usize, Vec<Mention>)> = Vec::new();
-        let mut strong = vec![false; self.systems.len()];
         for (i, (field, hit)) in hits.iter().enumerate() {
             if accepted[i] {
-                strong[hit.system] |= !hit.needs_context;
                 let m = mention(text_of(*field), *field, hit.start, hit.end, hit.kind);
                 group(&mut by_system, hit.system, m);
             }
         }
-        self.fold_into_variants(&mut by_system, &strong);
+        // A design named strongly somewhere in the article stays itself.
+        let strong = |system: usize| {
+            hits.iter()
+                .zip(&accepted)
+                .any(|((_, h), a)| *a && h.system == system && !h.needs_context)
+        };
+        self.fold_into_variants(&mut by_system, strong);
         let weapons = by_system
             .into_iter()
             .map(|(si, mentions)| {
@@ -487,29 +496,37 @@ impl WeaponMatcher {
             return;
         };
         let plural = end > pattern_end && text.as_bytes().get(end - 1) == Some(&b's');
-        hits.push((
-            field,
-            Hit {
-                system: form.system,
-                kind: form.kind,
-                needs_context: form.needs_context,
-                start,
-                end: form.name_len.map_or(end, |n| start + n),
-                sentence: 0,
-                plural,
-            },
-        ));
+        let mut hit = Hit {
+            system: form.system,
+            kind: form.kind,
+            needs_context: form.needs_context,
+            start,
+            end: form.name_len.map_or(end, |n| start + n),
+            sentence: 0,
+            plural,
+            rejected: false,
+        };
+        hit.rejected = self.not_a_weapon(text, &hit);
+        hits.push((field, hit));
     }
 
     /// A design named only by an ambiguous short form ("K-9 howitzers") in an article that
     /// names one of its variants ("K-9 Vajra") means that variant: its mentions move there.
-    fn fold_into_variants(&self, groups: &mut Vec<(usize, Vec<Mention>)>, strong: &[bool]) {
+    fn fold_into_variants(
+        &self,
+        groups: &mut Vec<(usize, Vec<Mention>)>,
+        strong: impl Fn(usize) -> bool,
+    ) {
+        let has_family = |k: &usize| self.family_of.get(*k).is_some_and(Option::is_some);
+        if !groups.iter().any(|(k, _)| has_family(k)) {
+            return;
+        }
         let present: Vec<usize> = groups.iter().map(|(k, _)| *k).collect();
         for &child in &present {
             let Some(parent) = self.family_of.get(child).copied().flatten() else {
                 continue;
             };
-            if strong.get(parent).copied().unwrap_or(true) {
+            if strong(parent) {
                 continue;
             }
             let Some(pos) = groups.iter().position(|(k, _)| *k == parent) else {

@@ -77,8 +77,15 @@ fn word_before(text: &str, start: usize) -> Option<&str> {
 /// After a ship prefix ("USS"), any name is a ship's; after a ship type ("the cruiser"), an
 /// ambiguous one is.
 pub(crate) fn ship_name_at(text: &str, start: usize, ambiguous: bool) -> bool {
-    word_before(text, start)
-        .is_some_and(|w| SHIP_PREFIXES.contains(&w) || (ambiguous && SHIP_TYPES.contains(&w)))
+    let Some(w) = word_before(text, start) else {
+        return false;
+    };
+    // Prefixes are short and start and end with a capital: other words skip the look-up.
+    let b = w.as_bytes();
+    let prefix_shaped = b.len() <= 5
+        && b.first().is_some_and(u8::is_ascii_uppercase)
+        && b.last().is_some_and(u8::is_ascii_uppercase);
+    (prefix_shaped && SHIP_PREFIXES.contains(&w)) || (ambiguous && SHIP_TYPES.contains(&w))
 }
 
 /// A designation shaped like a credit grade: a capital, maybe a small letter, maybe a hyphen,
