@@ -62,26 +62,33 @@ fn floors_on_the_held_out_batch() {
 }
 
 /// Business and sports copy names no weapon: every system or class found is a false alarm.
+/// `business-sports.jsonl` was tuned on (no alarm left); `business-sports-02.jsonl` was written
+/// after tuning and never tuned on: its floor is its first scoring (one alarm, "GMC Yukon AT4").
 #[test]
 fn business_and_sports_copy_raises_no_alarm() {
-    let files = jsonl_files(&newswire_eval::dev_dir().join(FALSE_ALARM_DIR)).unwrap();
-    assert!(!files.is_empty());
+    let dir = newswire_eval::dev_dir().join(FALSE_ALARM_DIR);
+    let files = jsonl_files(&dir).unwrap();
+    assert!(files.len() >= 2);
     let enricher = Enricher::new();
-    let (mut passages, mut sentences, mut alarms) = (0, 0, Vec::new());
+    let (mut passages, mut sentences) = (0, 0);
     for path in files {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&path).unwrap();
         let quiet = parse_quiet(&name, &text).unwrap();
         passages += quiet.len();
         sentences += sentence_count(&quiet);
-        alarms.extend(false_alarms(&enricher, &quiet));
+        let alarms = false_alarms(&enricher, &quiet);
+        let weapons = alarms.iter().filter(|a| a.kind == "weapon").count();
+        let classes = alarms.iter().filter(|a| a.kind == "class").count();
+        let (max_weapons, max_classes) = match name.as_str() {
+            "business-sports.jsonl" => (0, 0),
+            _ => (1, 0),
+        };
+        assert!(weapons <= max_weapons, "{name}: {alarms:?}");
+        assert!(classes <= max_classes, "{name}: {alarms:?}");
     }
     assert!(
-        passages >= 40 && sentences >= 250,
+        passages >= 60 && sentences >= 350,
         "{passages} passages, {sentences} sentences"
     );
-    let weapons = alarms.iter().filter(|a| a.kind == "weapon").count();
-    let classes = alarms.iter().filter(|a| a.kind == "class").count();
-    assert_eq!(weapons, 0, "{alarms:?}");
-    assert_eq!(classes, 0, "{alarms:?}");
 }
