@@ -375,6 +375,10 @@ fn ship_classes_are_systems_and_single_ships_are_not() {
         vec!["Type 055"]
     );
     assert_eq!(names("The Type 052 destroyer Qingdao."), vec!["Type 052"]);
+    assert_eq!(
+        names("China commissioned another Type-055 destroyer."),
+        vec!["Type 055"]
+    );
     for text in [
         "HMS Defender sailed past Crimea.",
         "The missile cruiser Varyag visited Maizuru.",

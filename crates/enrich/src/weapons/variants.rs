@@ -6,7 +6,8 @@
 //! * A variant is *weak* when it is a short prefix and a short number run together or spaced
 //!   ("A10", "Mi 8", "K9"): such strings are often phone models, roads or dog units, so the
 //!   matcher accepts them only in military context.
-//! * Ship classes written "Kilo-class" also match "Kilo class".
+//! * Ship classes written "Kilo-class" also match "Kilo class", and Chinese and other type
+//!   numbers written "Type 055" also match "Type-055".
 //! * Soviet and Russian design-bureau designations are also written with the bureau's name
 //!   ("Su-35" as "Sukhoi-35", "Ka-52" as "Kamov-52", "Tu-160" as "Tupolev-160"); the spaced
 //!   form ("Sukhoi 35") is weak. ("Sukhoi Su-35" and "Mikoyan MiG-29" need no rule: the
@@ -143,6 +144,11 @@ pub(crate) fn variants(name: &str) -> Vec<Variant> {
         }
     }
     acc.extend(maker_forms(name));
+    if let Some(rest) = name.strip_prefix("Type ") {
+        if rest.starts_with(|c: char| c.is_ascii_digit()) {
+            acc.push((format!("Type-{rest}"), false));
+        }
+    }
     let mut out: Vec<Variant> = Vec::new();
     for (text, weak) in acc {
         push_unique(&mut out, text.clone(), weak);
@@ -286,6 +292,15 @@ mod tests {
         assert_eq!(ext("T-72"), Some("T-72B3M"));
         assert_eq!(ext("Buk"), Some("Buk-M2"));
         assert_eq!(ext("F-15"), None);
+    }
+
+    #[test]
+    fn type_numbers_take_a_hyphen() {
+        assert!(texts("Type 055").contains(&"Type-055".to_string()));
+        assert!(texts("Type 052D destroyer").contains(&"Type-052D destroyer".to_string()));
+        assert!(!texts("Typhoon-class")
+            .iter()
+            .any(|t| t.starts_with("Type-")));
     }
 
     #[test]
