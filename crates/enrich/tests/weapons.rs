@@ -461,3 +461,21 @@ fn categories_and_class_names_are_words_of_the_vocabulary() {
     v.dedup();
     assert_eq!(v.len(), WEAPON_CATEGORIES.len());
 }
+
+#[test]
+fn storms_people_and_old_rating_styles_are_not_weapons() {
+    for text in [
+        "Typhoon Haiyan hit the Philippines and the navy sent ships to help.",
+        "Tornado Alley saw storms as troops helped clear roads.",
+        "Senator Bill Bradley said defense spending would rise.",
+        "Moody's Investors Service Inc said it lowered to B-2 from B-1 the company's \
+         subordinated debentures.",
+        "Standard and Poor's Corp said it cut the preferred stock to B-3.",
+    ] {
+        assert!(names(text).is_empty(), "{text}: {:?}", names(text));
+    }
+    assert_eq!(
+        names("RAF Typhoon jets intercepted the Russian bombers."),
+        vec!["Eurofighter Typhoon"]
+    );
+}

@@ -554,6 +554,7 @@ impl WeaponMatcher {
         let after_ampersand = before == Some(&b'&');
         after_ampersand
             || vetoes::ticker_at(text, hit.start, hit.end)
+            || (hit.needs_context && vetoes::storm_at(text, hit.start, hit.end))
             || vetoes::ship_name_at(text, hit.start, hit.needs_context)
             || (hit.needs_context && after_slash)
             || (vetoes::grade_shaped(mention)

@@ -105,6 +105,16 @@ const RATING_WORDS: &[&str] = &[
     "Fitch",
     "S&P",
     "Standard & Poor's",
+    "Standard and Poor's",
+    "S and P",
+    "Duff and Phelps",
+    "Duff & Phelps",
+    "debentures",
+    "commercial paper",
+    "preferred stock",
+    "subordinated",
+    "CreditWatch",
+    "creditwatch",
     "rating",
     "ratings",
     "rated",
@@ -208,6 +218,27 @@ impl Contexts {
     }
 }
 
+/// Weather words and titles that are also names of systems ("Typhoon", "Tornado", the Senator
+/// armoured vehicle).
+const STORMS: &[&str] = &["Typhoon", "Tornado", "Hurricane", "Cyclone", "Senator"];
+
+/// A storm's or a person's name: a weather word or title followed by a capitalised name
+/// ("Typhoon Haiyan", "Senator Bill Bradley").
+pub(crate) fn storm_at(text: &str, start: usize, end: usize) -> bool {
+    let word = text.get(start..end).unwrap_or("");
+    let next = text
+        .get(end..)
+        .and_then(|r| r.strip_prefix(' '))
+        .unwrap_or("");
+    let name: &str = next
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    STORMS.contains(&word)
+        && name.chars().next().is_some_and(char::is_uppercase)
+        && name.chars().skip(1).any(char::is_lowercase)
+}
+
 /// A mention that reads as a team's name: capitalised and made plural by the match ("Patriots"
 /// from "Patriot").
 pub(crate) fn team_shaped(mention: &str, plural: bool) -> bool {
@@ -249,6 +280,17 @@ mod tests {
         assert!(ship_name_at(t, 4, false));
         assert!(ship_name_at(t, t.find("Varyag").unwrap(), true));
         assert!(!ship_name_at(t, t.rfind("Patriot").unwrap(), true));
+    }
+
+    #[test]
+    fn storms() {
+        let t = "Typhoon Haiyan hit the Philippines; Typhoon FGR4 jets flew.";
+        assert!(storm_at(t, 0, 7));
+        assert!(!storm_at(
+            t,
+            t.rfind("Typhoon").unwrap(),
+            t.rfind("Typhoon").unwrap() + 7
+        ));
     }
 
     #[test]
