@@ -479,3 +479,18 @@ fn storms_people_and_old_rating_styles_are_not_weapons() {
         vec!["Eurofighter Typhoon"]
     );
 }
+
+#[test]
+fn ambiguous_names_that_continue_into_a_persons_or_clubs_name_are_not_weapons() {
+    for text in [
+        "Derby County's defence held firm in the war of attrition.",
+        "Spike Lee's new war film opened with a battle scene.",
+        "AC Milan's defence and attack were poor, the coach said.",
+    ] {
+        assert!(names(text).is_empty(), "{text}: {:?}", names(text));
+    }
+    assert_eq!(
+        names("The navy fired a Harpoon Block II missile."),
+        vec!["Harpoon"]
+    );
+}

@@ -506,7 +506,7 @@ impl WeaponMatcher {
             plural,
             rejected: false,
         };
-        hit.rejected = self.not_a_weapon(text, &hit);
+        hit.rejected = self.not_a_weapon(text, field, &hit);
         hits.push((field, hit));
     }
 
@@ -541,9 +541,11 @@ impl WeaponMatcher {
         groups.sort_by_key(|(_, list)| list.first().map(|m| (m.field, m.start)));
     }
 
-    /// A match that is a ticker, a credit grade in a sentence about ratings, a ship's name, or
-    /// an ambiguous name right after a slash ("MiG-29M/M2"): not a weapon whatever the context.
-    fn not_a_weapon(&self, text: &str, hit: &Hit) -> bool {
+    /// A match that is not a weapon whatever the context (`vetoes.rs`): a ticker, a credit
+    /// grade in a sentence about ratings, a ship's name, part of "S&P 500", or an ambiguous name
+    /// right after a slash ("MiG-29M/M2"), before a storm's or person's name ("Typhoon Haiyan",
+    /// "Senator Bill Bradley") or running into a person's or club's name ("Derby County").
+    fn not_a_weapon(&self, text: &str, field: Field, hit: &Hit) -> bool {
         let mention = text.get(hit.start..hit.end).unwrap_or("");
         let before = hit
             .start
@@ -555,6 +557,11 @@ impl WeaponMatcher {
         after_ampersand
             || vetoes::ticker_at(text, hit.start, hit.end)
             || (hit.needs_context && vetoes::storm_at(text, hit.start, hit.end))
+            // Titles are often capitalised throughout ("Ukraine Gets Patriot From Germany").
+            || (hit.needs_context
+                && field == Field::Body
+                && hit.kind == MentionKind::Name
+                && vetoes::name_continues_at(text, hit.start, hit.end))
             || vetoes::ship_name_at(text, hit.start, hit.needs_context)
             || (hit.needs_context && after_slash)
             || (vetoes::grade_shaped(mention)

@@ -239,6 +239,72 @@ pub(crate) fn storm_at(text: &str, start: usize, end: usize) -> bool {
         && name.chars().skip(1).any(char::is_lowercase)
 }
 
+/// Capitalised words that may follow a system's name without making it a person's or a
+/// club's ("Harpoon Block II", "Spike Mk 2", "Typhoon Tranche 3").
+const MODEL_WORDS: &[&str] = &[
+    "Block",
+    "Mk",
+    "Mark",
+    "Increment",
+    "Batch",
+    "Tranche",
+    "Variant",
+    "Series",
+    "Missile",
+    "Missiles",
+    "System",
+    "Systems",
+    "Tank",
+    "Tanks",
+    "Battery",
+    "Batteries",
+    "Launcher",
+    "Launchers",
+    "Drone",
+    "Drones",
+    "Helicopter",
+    "Helicopters",
+    "Jet",
+    "Jets",
+    "Fighter",
+    "Fighters",
+    "Air",
+    "Anti",
+    "Rocket",
+    "Rockets",
+    "Howitzer",
+    "Howitzers",
+    "Vehicle",
+    "Vehicles",
+    "Armoured",
+    "Armored",
+    "Infantry",
+    "Programme",
+    "Program",
+    "Interceptor",
+    "Interceptors",
+];
+
+/// An ambiguous one-word name followed by a capitalised word that is not a model word reads as
+/// a person's, club's or place's name ("Spike Lee", "Derby County", "Milan Kundera",
+/// "Prithvi Shaw").
+pub(crate) fn name_continues_at(text: &str, start: usize, end: usize) -> bool {
+    let word = text.get(start..end).unwrap_or("");
+    if !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
+    let Some(next) = text.get(end..).and_then(|r| r.strip_prefix(' ')) else {
+        return false;
+    };
+    let name = next
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    name.chars().next().is_some_and(char::is_uppercase)
+        && name.chars().skip(1).any(char::is_lowercase)
+        && !MODEL_WORDS.contains(&name)
+}
+
 /// A mention that reads as a team's name: capitalised and made plural by the match ("Patriots"
 /// from "Patriot").
 pub(crate) fn team_shaped(mention: &str, plural: bool) -> bool {
@@ -291,6 +357,18 @@ mod tests {
             t.rfind("Typhoon").unwrap(),
             t.rfind("Typhoon").unwrap() + 7
         ));
+    }
+
+    #[test]
+    fn names_that_continue() {
+        let t = "Spike Lee met Derby County fans; the Spike Block 2 and Spike missiles.";
+        assert!(name_continues_at(t, 0, 5));
+        let d = t.find("Derby").unwrap();
+        assert!(name_continues_at(t, d, d + 5));
+        let b = t.find("Spike Block").unwrap();
+        assert!(!name_continues_at(t, b, b + 5));
+        let m = t.rfind("Spike").unwrap();
+        assert!(!name_continues_at(t, m, m + 5));
     }
 
     #[test]
