@@ -216,3 +216,67 @@ fn pronoun_us_in_capitals() {
     assert_codes("The US and UK agreed.", &["GB", "US"]);
     assert_codes("Let us know what you think.", &[]);
 }
+
+#[test]
+fn given_names_in_people_contexts() {
+    // A given name seen once in a full name stays a name when used alone...
+    assert_codes(
+        "Jordan Henderson captained England. Jordan said the team would fight.",
+        &["GB"],
+    );
+    assert_codes(
+        "Chad Daybell went on trial in Idaho. Prosecutors say Chad killed his wife.",
+        &["US"],
+    );
+    // ... and after a word for a relative, friend or role.
+    assert_codes("She thanked her friend Jordan and her son Israel.", &[]);
+    // The countries themselves, named another way, are kept.
+    assert_codes(
+        "Israel Katz spoke in Jerusalem. Israel will respond, the Israeli minister said.",
+        &["IL"],
+    );
+    assert_codes(
+        "Troops from Chad and Niger crossed into Mali.",
+        &["ML", "NE", "TD"],
+    );
+}
+
+#[test]
+fn a_place_named_only_in_the_title_is_not_primary() {
+    let t = matcher().extract(
+        "Russian and Chinese warships hold joint patrol near Japan",
+        "Russian and Chinese warships held their first joint patrol in the western Pacific, \
+         the Russian defence ministry said.",
+    );
+    let jp = t
+        .iter()
+        .find(|c| c.code == "JP")
+        .expect("Japan is mentioned");
+    assert!(!jp.primary, "{t:?}");
+    assert!(t
+        .iter()
+        .filter(|c| c.primary)
+        .all(|c| c.code == "RU" || c.code == "CN"));
+    // Named as the subject of the title, the country is primary.
+    let t = matcher().extract("Japan protests joint patrol", "Tokyo lodged a protest.");
+    assert!(t.iter().any(|c| c.code == "JP" && c.primary));
+}
+
+#[test]
+fn the_host_city_of_talks_does_not_outrank_the_parties() {
+    let t = matcher().extract(
+        "Iran and Saudi Arabia agree to restore ties after talks in Beijing",
+        "Iran and Saudi Arabia agreed to restore relations after talks in Beijing, state media \
+         said. Tehran and Riyadh will reopen embassies within two months.",
+    );
+    let rank = |c: &str| t.iter().position(|x| x.code == c).unwrap();
+    assert!(rank("IR") < rank("CN") && rank("SA") < rank("CN"), "{t:?}");
+}
+
+#[test]
+fn ship_classes_named_after_places_are_not_the_places() {
+    assert_codes(
+        "Australia will buy Virginia-class submarines and a Kolkata-class destroyer visited.",
+        &["AU"],
+    );
+}

@@ -185,15 +185,15 @@ fn classes_are_separate_from_named_systems() {
     assert_eq!(names(text), vec!["S-400"]);
     assert_eq!(
         classes(text),
-        vec!["surface-to-air missile", "stealth fighter", "drone", "IED"]
+        vec!["air_defence", "fighter", "drone", "ied"]
     );
     assert_eq!(
         classes("Syria used chemical weapons."),
-        vec!["chemical weapons"]
+        vec!["chemical_weapon"]
     );
     assert_eq!(
         classes("Ukraine needs more air defense systems."),
-        vec!["air defence system"]
+        vec!["air_defence"]
     );
 }
 
@@ -275,10 +275,163 @@ fn reporting_names_and_export_designations_resolve() {
     );
     assert_eq!(
         names("Serbia bought the FK-3 air defence system."),
-        vec!["HQ-22"]
+        vec!["FK-3"]
     );
     assert_eq!(names("Pyongyang fired KN-23 missiles."), vec!["Hwasong-11"]);
-    assert_eq!(names("Russia launched Geran-2 drones."), vec!["Shahed-136"]);
+}
+
+#[test]
+fn copies_and_export_variants_are_systems_with_a_family() {
+    let (w, _) = matcher().extract("", "Russia launched Geran-2 drones and Mi-35 helicopters.");
+    let got: Vec<(&str, Option<&str>, Option<&str>)> = w
+        .iter()
+        .map(|t| (t.name.as_str(), t.family.as_deref(), t.origin.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Geran-2", Some("Shahed-136"), Some("RU")),
+            ("Mi-35", Some("Mi-24"), Some("RU"))
+        ]
+    );
+    let (w, _) = matcher().extract("", "HAL builds the Su-30MKI under licence.");
+    assert_eq!(w[0].origin.as_deref(), Some("IN"));
+    assert_eq!(w[0].family.as_deref(), Some("Su-30"));
+    // An original design has no family.
+    let (w, _) = matcher().extract("", "Iran supplied Shahed-136 drones.");
+    assert_eq!(w[0].family, None);
+}
+
+#[test]
+fn every_family_is_a_system_of_the_gazetteer() {
+    let systems = matcher().systems();
+    for s in systems {
+        if let Some(f) = &s.family {
+            assert_ne!(f, &s.name, "{} is its own family", s.name);
+            assert!(
+                systems.iter().any(|o| &o.name == f),
+                "{}: family {f} is not a system",
+                s.name
+            );
+        }
+    }
+    assert!(systems.iter().filter(|s| s.family.is_some()).count() >= 30);
+}
+
+#[test]
+fn a_bare_parent_designation_means_the_variant_named_beside_it() {
+    let (w, _) = matcher().extract(
+        "India orders 100 more K-9 howitzers",
+        "Larsen & Toubro will build 100 K-9 Vajra guns.",
+    );
+    let names: Vec<&str> = w.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, vec!["K9 Vajra"]);
+    assert_eq!(w[0].mentions.len(), 2);
+}
+
+#[test]
+fn bureau_names_and_maker_prefixes_resolve() {
+    assert_eq!(names("Turkey may buy Sukhoi-35 fighters."), vec!["Su-35"]);
+    assert_eq!(names("The Kamov-52 helicopter was hit."), vec!["Ka-52"]);
+    assert_eq!(
+        names("A Mikoyan MiG-29 and a Mil Mi-17 landed."),
+        vec!["MiG-29", "Mi-17"]
+    );
+    assert_eq!(names("HAL built the Sukhoi-30MKI jets."), vec!["Su-30MKI"]);
+}
+
+#[test]
+fn nato_names_with_numbers_are_not_folded_into_a_neighbour() {
+    assert_eq!(
+        names("The Kirov class carried P-700 Granit missiles."),
+        vec!["Kirov-class", "P-700 Granit"]
+    );
+    assert_eq!(
+        names("NATO calls it the SS-N-19 Shipwreck."),
+        vec!["P-700 Granit"]
+    );
+    assert_eq!(
+        names("Its 16 SS-N-12 Sandbox missiles."),
+        vec!["P-500 Bazalt"]
+    );
+    assert_eq!(
+        names("The ship has the Kinzhal 3K95 air defence system."),
+        vec!["3K95 Kinzhal"]
+    );
+    assert_eq!(
+        names("Russia fired Kinzhal hypersonic missiles."),
+        vec!["Kinzhal"]
+    );
+}
+
+#[test]
+fn ship_classes_are_systems_and_single_ships_are_not() {
+    assert_eq!(
+        names("INS Kolkata leads the Kolkata-class destroyers."),
+        vec!["Kolkata-class"]
+    );
+    assert_eq!(
+        names("The Type 055 destroyer Nanchang sailed."),
+        vec!["Type 055"]
+    );
+    assert_eq!(names("The Type 052 destroyer Qingdao."), vec!["Type 052"]);
+    assert_eq!(
+        names("China commissioned another Type-055 destroyer."),
+        vec!["Type 055"]
+    );
+    for text in [
+        "HMS Defender sailed past Crimea.",
+        "The missile cruiser Varyag visited Maizuru.",
+        "President Bush landed on the USS Abraham Lincoln after Air Force One.",
+        "The frigate Admiral Makarov left Sevastopol.",
+        "USS Patriot, a minehunter, sailed with HMS Tiger.",
+    ] {
+        assert!(names(text).is_empty(), "{text}: {:?}", names(text));
+    }
+    assert_eq!(
+        names("HMS Defender, a Type 45 destroyer, sailed."),
+        vec!["Type 45"]
+    );
+}
+
+#[test]
+fn tickers_ratings_and_product_codes_are_not_weapons() {
+    for text in [
+        "The notes were rated B-2 by Moody's, which cut the outlook.",
+        "Moody's cut the loan to B1 from Ba3 and the outlook to negative.",
+        "Starwood Hotels (NYSE: HOT) rose, as did Exxon <XON>.",
+        "The S&P 500 rose 0.8%.",
+        "MG showed the MG5 estate and the MG3 hybrid.",
+        "The LG G3 and the Moto G3 used Snapdragon chips.",
+        "The Pro models come with 16GB of RAM and a 4,700 mAh battery.",
+    ] {
+        assert!(names(text).is_empty(), "{text}: {:?}", names(text));
+    }
+    // The same designations in military copy still count.
+    assert_eq!(names("Two B-2 bombers flew to Guam."), vec!["B-2 Spirit"]);
+}
+
+#[test]
+fn team_names_in_sports_copy_are_not_weapons() {
+    let text = "The Patriots' defense held the Jets to 17 points. Brady threw two touchdowns \
+                and the Raptors beat the Warriors in overtime.";
+    assert!(names(text).is_empty(), "{:?}", names(text));
+    // The same plural in war news is the system.
+    assert_eq!(
+        names("Germany will send two more Patriots to Ukraine's air defence."),
+        vec!["Patriot"]
+    );
+}
+
+#[test]
+fn capitalised_class_words_in_running_text_are_names() {
+    assert!(classes("He bought a Chevrolet Corvette and cheered the Blue Bombers.").is_empty());
+    assert!(classes("Google will lay a submarine cable to Bude.").is_empty());
+    assert!(classes("He fired a 25-yard missile into the top corner.").is_empty());
+    assert_eq!(
+        classes("A Russian corvette fired missiles."),
+        vec!["warship", "missile"]
+    );
 }
 
 #[test]
@@ -286,4 +439,58 @@ fn matchers_are_shareable_across_threads() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<WeaponMatcher>();
     assert_send_sync::<newswire_enrich::sanctions::SanctionsExtractor>();
+}
+
+#[test]
+fn categories_and_class_names_are_words_of_the_vocabulary() {
+    use newswire_model::WEAPON_CATEGORIES;
+    for s in matcher().systems() {
+        assert!(
+            WEAPON_CATEGORIES.contains(&s.category.as_str()),
+            "{}: category {} is not in the vocabulary",
+            s.name,
+            s.category
+        );
+    }
+    for c in matcher().class_names() {
+        assert!(WEAPON_CATEGORIES.contains(&c.as_str()), "class {c}");
+    }
+    // The vocabulary has no duplicates.
+    let mut v = WEAPON_CATEGORIES.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    assert_eq!(v.len(), WEAPON_CATEGORIES.len());
+}
+
+#[test]
+fn storms_people_and_old_rating_styles_are_not_weapons() {
+    for text in [
+        "Typhoon Haiyan hit the Philippines and the navy sent ships to help.",
+        "Tornado Alley saw storms as troops helped clear roads.",
+        "Senator Bill Bradley said defense spending would rise.",
+        "Moody's Investors Service Inc said it lowered to B-2 from B-1 the company's \
+         subordinated debentures.",
+        "Standard and Poor's Corp said it cut the preferred stock to B-3.",
+    ] {
+        assert!(names(text).is_empty(), "{text}: {:?}", names(text));
+    }
+    assert_eq!(
+        names("RAF Typhoon jets intercepted the Russian bombers."),
+        vec!["Eurofighter Typhoon"]
+    );
+}
+
+#[test]
+fn ambiguous_names_that_continue_into_a_persons_or_clubs_name_are_not_weapons() {
+    for text in [
+        "Derby County's defence held firm in the war of attrition.",
+        "Spike Lee's new war film opened with a battle scene.",
+        "AC Milan's defence and attack were poor, the coach said.",
+    ] {
+        assert!(names(text).is_empty(), "{text}: {:?}", names(text));
+    }
+    assert_eq!(
+        names("The navy fired a Harpoon Block II missile."),
+        vec!["Harpoon"]
+    );
 }

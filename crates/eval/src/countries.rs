@@ -190,5 +190,6 @@ pub fn report(dev_dir: &Path) -> String {
             Err(e) => out.push_str(&format!("countries: {}: {e}\n", path.display())),
         }
     }
+    out.push_str(&super::countries_news::report(dev_dir, &matcher));
     out
 }

@@ -13,14 +13,20 @@
 //!   modelled on real published news.
 //! - [`entities`]: the target-entity recogniser against the `target_entities` of the same
 //!   batches.
+//! - [`weapons_news`]: named systems against `weapons-news/batch-*.jsonl` (modelled on real
+//!   published text), and false alarms on business and sports copy in `weapons-false-alarms/`.
+//! - [`countries_news`]: countries, primaries and salience order against
+//!   `countries-news/batch-*.jsonl`.
 
 use std::path::PathBuf;
 
 pub mod countries;
+pub mod countries_news;
 pub mod entities;
 pub mod sanctions;
 pub mod sanctions_news;
 pub mod weapons;
+pub mod weapons_news;
 
 /// The labelled dev sets of the enrich crate.
 pub fn dev_dir() -> PathBuf {

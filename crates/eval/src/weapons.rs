@@ -153,7 +153,8 @@ pub fn evaluate(enricher: &Enricher, passages: &[Passage]) -> Scores {
     score(passages, &outputs)
 }
 
-/// The printable report for `dev_dir`: the dev set, then the held-out set.
+/// The printable report for `dev_dir`: the dev set, the held-out set, then the realistic
+/// batches and the false alarms ([`super::weapons_news`]).
 pub fn report(dev_dir: &Path) -> String {
     let enricher = Enricher::new();
     let mut out = String::new();
@@ -182,5 +183,6 @@ pub fn report(dev_dir: &Path) -> String {
             ));
         }
     }
+    out.push_str(&super::weapons_news::report(dev_dir, &enricher));
     out
 }

@@ -62,8 +62,8 @@ fn held_out_floors() {
     let s = evaluate(&CountryMatcher::new(), &passages);
     let report = newswire_eval::countries::format_report(&s);
     assert!(s.mentions.f1() >= 0.99, "{report}");
-    assert!(s.primary.precision() >= 0.90, "{report}");
+    assert!(s.primary.precision() >= 0.92, "{report}");
     assert!(s.primary.recall() >= 0.98, "{report}");
-    assert!(s.primary.f1() >= 0.94, "{report}");
+    assert!(s.primary.f1() >= 0.95, "{report}");
     assert_eq!(s.trap_false_positives, 0, "{report}");
 }

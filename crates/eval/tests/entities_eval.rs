@@ -5,13 +5,24 @@ use newswire_enrich::sanctions::entities::EntityRecognizer;
 use newswire_eval::entities::{cues_only, score};
 use newswire_eval::sanctions_news::{batch_files, load, NewsPassage};
 
-fn passages() -> Vec<NewsPassage> {
+/// Batches 1-4, the ones the recogniser was tuned on; `all` adds the later batches.
+fn passages_of(all: bool) -> Vec<NewsPassage> {
     let dir = newswire_eval::dev_dir();
     batch_files(&dir)
         .expect("batch dir readable")
         .iter()
+        .filter(|f| {
+            all || f
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n < "batch-05")
+        })
         .flat_map(|f| load(f).unwrap_or_else(|e| panic!("{e}")))
         .collect()
+}
+
+fn passages() -> Vec<NewsPassage> {
+    passages_of(false)
 }
 
 #[test]
@@ -39,4 +50,17 @@ fn the_cues_alone_hold_their_floor() {
     // names listed in advance.
     let s = score(&cues_only(), &passages());
     assert!(s.recall() >= 0.89, "recall {:.3}", s.recall());
+}
+
+#[test]
+fn every_batch_holds_its_floor() {
+    // Batches 5 and 6 were written after the recogniser was tuned; their first scoring
+    // (recall 0.784 and 0.714) is in docs/quality.md.
+    let all = passages_of(true);
+    assert!(all.len() >= 240, "{} passages", all.len());
+    let s = score(EntityRecognizer::shared(), &all);
+    assert!(s.recall() >= 0.90, "recall {:.3}", s.recall());
+    assert!(s.kind_accuracy() >= 0.98, "kind {:.3}", s.kind_accuracy());
+    let cues = score(&cues_only(), &all);
+    assert!(cues.recall() >= 0.83, "cues-only recall {:.3}", cues.recall());
 }

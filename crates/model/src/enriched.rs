@@ -17,7 +17,7 @@ pub struct EnrichedArticle {
     pub countries: Vec<CountryTag>,
     /// Named weapons systems, in order of first mention.
     pub weapons: Vec<WeaponTag>,
-    /// Generic weapon classes ("air defence system", "drone"), in order of first mention.
+    /// Generic weapon classes ("air defence systems", "drones"), in order of first mention.
     pub weapon_classes: Vec<WeaponClassTag>,
     /// Sanctions events, in text order.
     pub sanctions: Vec<SanctionsEvent>,
@@ -93,26 +93,85 @@ pub struct CountryTag {
     pub mentions: Vec<Mention>,
 }
 
+/// The controlled vocabulary of weapon kinds: every `weapons[].category` and every
+/// `weapon_classes[].name` is one of these words, the same word for the same kind in both
+/// fields (meanings, and the map from the words used before, in docs/vocabulary.md).
+pub const WEAPON_CATEGORIES: &[&str] = &[
+    "fighter",
+    "attack_aircraft",
+    "bomber",
+    "transport_aircraft",
+    "special_mission_aircraft",
+    "helicopter",
+    "drone",
+    "naval_drone",
+    "loitering_munition",
+    "missile",
+    "air_defence",
+    "manpads",
+    "ballistic_missile",
+    "cruise_missile",
+    "hypersonic_missile",
+    "anti_ship_missile",
+    "anti_tank_missile",
+    "air_to_air_missile",
+    "air_to_surface_missile",
+    "guided_bomb",
+    "bomb",
+    "cluster_munition",
+    "rocket_artillery",
+    "artillery",
+    "mortar",
+    "ammunition",
+    "anti_aircraft_gun",
+    "anti_tank_weapon",
+    "tank",
+    "armoured_vehicle",
+    "warship",
+    "aircraft_carrier",
+    "submarine",
+    "torpedo",
+    "small_arms",
+    "grenade",
+    "landmine",
+    "ied",
+    "nuclear_weapon",
+    "chemical_weapon",
+    "biological_weapon",
+];
+
+/// The schema of a field that holds a word of [`WEAPON_CATEGORIES`].
+fn weapon_category_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "string", "enum": WEAPON_CATEGORIES})
+}
+
 /// A named weapons system the article mentions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WeaponTag {
     /// Canonical name ("S-400").
     pub name: String,
-    /// What it is ("air_defence", "fighter", ...).
+    /// What it is: a word of the controlled vocabulary ("air_defence", "fighter", ...).
+    #[schemars(schema_with = "weapon_category_schema")]
     pub category: String,
     /// ISO2 of the country that builds it.
     pub origin: Option<String>,
     /// The company that builds it, when known.
     #[serde(default)]
     pub manufacturer: Option<String>,
+    /// The design this system is a variant, export version, licensed build or copy of, by its
+    /// canonical name ("Geran-2" has family "Shahed-136"); `null` for an original design.
+    #[serde(default)]
+    pub family: Option<String>,
     /// Every place the article names the system, in text order.
     pub mentions: Vec<Mention>,
 }
 
-/// A generic class of weapon ("surface-to-air missile", "drone").
+/// A generic class of weapon ("surface-to-air missiles", "drones", "warplanes").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WeaponClassTag {
-    /// Canonical class name.
+    /// The kind, a word of the same controlled vocabulary as `weapons[].category` ("drone",
+    /// "air_defence", "fighter", ...).
+    #[schemars(schema_with = "weapon_category_schema")]
     pub name: String,
     /// Every place the article names the class, in text order.
     pub mentions: Vec<Mention>,

@@ -385,17 +385,24 @@ async fn assert_stored_exactly(client: &tokio_postgres::Client, rec: &EnrichedAr
     want.sort_by(|x, y| x.0.cmp(&y.0));
     assert_eq!(countries, want, "countries of {id}");
 
-    type WeaponRow = (String, String, Option<String>, Option<String>, i32);
+    type WeaponRow = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i32,
+    );
     let weapons: Vec<WeaponRow> = client
         .query(
-            "SELECT name, category, origin, manufacturer, mention_count FROM article_weapons \
-             WHERE article_id = $1 ORDER BY name",
+            "SELECT name, category, origin, manufacturer, family, mention_count \
+             FROM article_weapons WHERE article_id = $1 ORDER BY name",
             &[id],
         )
         .await
         .unwrap()
         .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
         .collect();
     let mut want: Vec<WeaponRow> = rec
         .weapons
@@ -406,6 +413,7 @@ async fn assert_stored_exactly(client: &tokio_postgres::Client, rec: &EnrichedAr
                 w.category.clone(),
                 w.origin.clone(),
                 w.manufacturer.clone(),
+                w.family.clone(),
                 w.mentions.len() as i32,
             )
         })

@@ -75,6 +75,7 @@ fn record(s: &Spec, fetched: DateTime<Utc>) -> EnrichedArticle {
                 category: "air_defence".into(),
                 origin: Some("RU".into()),
                 manufacturer: None,
+                family: None,
                 mentions: mentions(1),
             })
             .collect(),

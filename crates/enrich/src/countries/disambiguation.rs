@@ -4,7 +4,8 @@
 //!
 //! | rule | example | outcome |
 //! |---|---|---|
-//! | person names | "Michael Jordan", "Chad Smith", "Israel Katz"; then "Jordan scored" (a surname seen once is a surname everywhere; a first name is not) | dropped |
+//! | person names | "Michael Jordan", "Chad Smith", "Israel Katz"; then "Jordan scored" (a surname seen once is a surname everywhere; a first name too, unless the article names the country another way) | dropped |
+//! | people contexts | "his friend Chad", "her son Israel", "a boy named Jordan" | dropped |
 //! | Georgia, the US state | "Atlanta", "Ga.", "Gov. Brian Kemp", "state senator" | US (city) |
 //! | turkey, the bird | "roast Turkey", "Turkey sandwich", "Thanksgiving" and no Turkish cue | dropped |
 //! | china, the porcelain | "bone China", "China cabinet", "porcelain" and no Chinese cue | dropped |
@@ -135,6 +136,56 @@ pub struct Rules {
     cg: Option<usize>,
 }
 
+/// Words that, right before a name, make it a person's given name ("his friend Chad").
+const PEOPLE_BEFORE: &[&str] = &[
+    "friend",
+    "friends",
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "brother",
+    "sister",
+    "father",
+    "mother",
+    "dad",
+    "mum",
+    "mom",
+    "boyfriend",
+    "girlfriend",
+    "partner",
+    "fiance",
+    "fiancé",
+    "fiancee",
+    "fiancée",
+    "nephew",
+    "niece",
+    "cousin",
+    "uncle",
+    "aunt",
+    "grandson",
+    "granddaughter",
+    "grandmother",
+    "grandfather",
+    "baby",
+    "named",
+    "called",
+    "teammate",
+    "captain",
+    "skipper",
+    "midfielder",
+    "striker",
+    "defender",
+    "quarterback",
+    "forward",
+    "guard",
+    "pitcher",
+    "actor",
+    "actress",
+    "singer",
+    "rapper",
+];
+
 const TURKEY_BIRD_BEFORE: &[&str] = &[
     "wild",
     "roast",
@@ -263,6 +314,8 @@ impl Rules {
         let mut person_aliases: Vec<&str> = Vec::new();
         // Every name seen as part of a person's name, for the title below.
         let mut first_names: Vec<&str> = Vec::new();
+        // Names seen in the name of an office holder ("Defence Minister Israel Katz").
+        let mut officials: Vec<&str> = Vec::new();
         let mut keep = vec![true; found.len()];
         // "Does the article name this country in another way than `alias`?", computed once per
         // (country, alias) so that rules stay linear in the number of mentions.
@@ -291,6 +344,11 @@ impl Rules {
             if self.person_prone.get(f.pattern).copied().unwrap_or(false) && !in_title_case {
                 if let Some(part) = self.person_name_part(text, f.start, f.end) {
                     keep[i] = false;
+                    // "Defence Minister Israel Katz": an office holder's name keeps the country
+                    // in play, so the given name alone elsewhere may still be the country.
+                    if after_office(text, f.start) && !officials.contains(&alias) {
+                        officials.push(alias);
+                    }
                     // A surname is how the person is named again ("Michael Jordan ... Jordan
                     // scored"); a first name is not ("Israel Katz ... Katz said ... Israel").
                     if part == NamePart::Surname && !person_aliases.contains(&alias) {
@@ -395,10 +453,16 @@ impl Rules {
             }
         }
 
-        // A name seen as a person once is a person everywhere in the article ("Jordan scored").
-        if !person_aliases.is_empty() {
+        // A name seen as a person once is a person everywhere in the article ("Jordan scored");
+        // a given name too ("Chad Daybell ... Chad married"), unless the article names the
+        // country another way ("Israel Katz ... Israeli troops ... Israel").
+        if !person_aliases.is_empty() || !first_names.is_empty() {
             for (i, f) in found.iter().enumerate() {
-                if person_aliases.contains(&g.patterns[f.pattern].alias) {
+                let alias = g.patterns[f.pattern].alias;
+                let given = first_names.contains(&alias)
+                    && !officials.contains(&alias)
+                    && !names_otherwise(f.country, alias, found);
+                if person_aliases.contains(&alias) || given {
                     keep[i] = false;
                 }
             }
@@ -423,6 +487,9 @@ impl Rules {
         if let Some((s, e)) = prev_word(text, start) {
             let w = &text[s..e];
             let adjacent = text.get(e..start).is_some_and(|gap| gap == " ");
+            if adjacent && PEOPLE_BEFORE.contains(&w) {
+                return Some(NamePart::FirstName);
+            }
             // At the start of a sentence the word before may be an adverb or adjective
             // ("Landlocked Chad", "Meanwhile Jordan"), so only a plain word counts there.
             let plain = !at_sentence_start(text, s)
@@ -530,6 +597,42 @@ fn turkey_bird_nearby(text: &str, f: Found) -> bool {
 fn is_possessive(text: &str, end: usize) -> bool {
     text.get(end..)
         .is_some_and(|rest| rest.starts_with("'s") || rest.starts_with("’s"))
+}
+
+/// Titles of office that, right before a person's name, tie the person to a state.
+const OFFICES: &[&str] = &[
+    "Minister",
+    "President",
+    "Premier",
+    "Chancellor",
+    "Secretary",
+    "Ambassador",
+    "Envoy",
+    "General",
+    "Gen.",
+    "Commander",
+    "Chief",
+    "Spokesman",
+    "Spokeswoman",
+    "Speaker",
+    "Senator",
+    "Governor",
+    "King",
+    "Queen",
+    "Prince",
+    "Princess",
+    "Sheikh",
+    "Emir",
+    "Mayor",
+    "Justice",
+    "Judge",
+];
+
+/// A title of office right before the name ("Minister Israel Katz").
+fn after_office(text: &str, start: usize) -> bool {
+    prev_word(text, start).is_some_and(|(s, e)| {
+        text.get(e..start) == Some(" ") && text.get(s..e).is_some_and(|w| OFFICES.contains(&w))
+    })
 }
 
 /// "in Brussels", "at Brussels": the place, not the institution.

@@ -115,6 +115,7 @@ impl CountryMatcher {
                     end: f.end,
                     kind: f.kind,
                     venue: is_venue(text, f.kind, f.start),
+                    locative: f.field == Field::Title && is_locative(text, f.kind, f.start),
                 });
                 mentions.push(Mention {
                     text: text.get(f.start..f.end).unwrap_or_default().to_string(),
@@ -157,6 +158,23 @@ impl CountryMatcher {
         tags.sort_by(|a, b| b.0.total_cmp(&a.0));
         tags.into_iter().map(|(_, t)| t).collect()
     }
+}
+
+/// A title mention right after a preposition of nearness ("... near Japan", "... off
+/// Somalia"): the story happens beside the country, not in it. ("in" and
+/// "over" are left alone: "Earthquake in Turkey", "Tensions over Taiwan" are about the place.)
+fn is_locative(text: &str, kind: MentionKind, start: usize) -> bool {
+    const NEAR: &[&str] = &[
+        "near", "off", "outside", "beyond", "past", "toward", "towards", "Near", "Off",
+    ];
+    if !matches!(
+        kind,
+        MentionKind::Name | MentionKind::Abbreviation | MentionKind::FormerName
+    ) {
+        return false;
+    }
+    crate::text::prev_word(text, start)
+        .is_some_and(|(s, e)| text.get(e..start) == Some(" ") && NEAR.contains(&&text[s..e]))
 }
 
 /// A capital or city right after "in" or "at" names where something happened ("talks in

@@ -24,7 +24,9 @@
 //!    and salience of at least [`EARLY_MIN_SALIENCE`] (the inverted pyramid: what the story
 //!    brings up early and returns to is what it is about).
 //!
-//! A dateline alone never makes a country primary, nor do city mentions alone.
+//! A dateline alone never makes a country primary, nor do city mentions alone. A title mention
+//! after a place preposition ("Russia and China hold drills near Japan") is not strong: it says
+//! where, like a venue, so a country named only there is not primary by itself.
 
 use newswire_model::{Field, MentionKind};
 
@@ -127,12 +129,15 @@ pub struct Scored {
     pub kind: MentionKind,
     /// A capital or city used as a venue ("talks in Doha"): it says where, not who.
     pub venue: bool,
+    /// A title mention after a place preposition ("... near Japan", "... off Somalia").
+    pub locative: bool,
 }
 
 impl Scored {
-    /// Can make its country primary: not a city, dateline or venue.
+    /// Can make its country primary: not a city, dateline or venue, nor a place in the title
+    /// ("... near Japan").
     pub fn strong(&self) -> bool {
-        is_strong(self.kind) && !self.venue
+        is_strong(self.kind) && !self.venue && !(self.field == Field::Title && self.locative)
     }
 }
 
@@ -170,6 +175,7 @@ pub fn primaries(countries: &[Candidate<'_>], body: &str, lead_end: usize) -> Ve
                 // Only cities and regions: the article is about where it happens.
                 return c.salience >= 1.0;
             }
+
             if strong().any(|m| m.field == Field::Title) || subjects.contains(&i) {
                 return true;
             }
@@ -273,6 +279,7 @@ mod tests {
             end: 6,
             kind: MentionKind::Dateline,
             venue: false,
+            locative: false,
         }];
         let cand = |m| Candidate {
             mentions: m,
@@ -286,6 +293,7 @@ mod tests {
             end: 6,
             kind: MentionKind::City,
             venue: false,
+            locative: false,
         }];
         let other = [Scored {
             field: Field::Body,
@@ -293,6 +301,7 @@ mod tests {
             end: 8,
             kind: MentionKind::Name,
             venue: false,
+            locative: false,
         }];
         let both = [
             cand(&c),
@@ -317,6 +326,7 @@ mod tests {
             end: at(w) + w.len(),
             kind: MentionKind::Name,
             venue: false,
+            locative: false,
         };
         let (lt, lv, ee, ru) = (
             [m("Lithuania")],

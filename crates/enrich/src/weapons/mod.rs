@@ -14,8 +14,15 @@
 //! * **Weapon classes** ("air defence system", "drone", "IED") come from
 //!   `data/weapons/classes.tsv`, matched case-insensitively from word starts, with plural and
 //!   spelling variants by rule and per-class vetoes for what comes right before ("think tank", "suicide bomber").
+//!   Every class is a word of the controlled vocabulary ([`newswire_model::WEAPON_CATEGORIES`]),
+//!   the same words as the systems' categories.
+//! * **Not weapons** (`vetoes.rs`): tickers, credit grades, ships' names, team names in sports
+//!   copy, and class phrases capitalised as product or team names.
+//! * **Families**: a system that is a variant, export version, licensed build or copy of another
+//!   carries that design's name in `family` (`data/weapons/systems.tsv`, column 7).
 
 mod variants;
+mod vetoes;
 
 use std::collections::HashMap;
 
@@ -40,10 +47,16 @@ pub const DATA_FILES: &[(&str, &str)] = &[
 /// A named system from the gazetteer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct System {
+    /// Canonical name.
     pub name: String,
+    /// A word of the controlled vocabulary.
     pub category: String,
+    /// ISO2 of the builder's country.
     pub origin: Option<String>,
+    /// Who builds it.
     pub manufacturer: Option<String>,
+    /// The design it is a variant, export version, licensed build or copy of.
+    pub family: Option<String>,
     /// Every name it is written under: `(surface name, kind, needs context)`.
     pub names: Vec<(String, MentionKind, bool)>,
 }
@@ -120,6 +133,13 @@ pub struct WeaponMatcher {
     class_forms: Vec<ClassForm>,
     class_automaton: StartMatcher,
     cues: AhoCorasick,
+    /// Per system: index of its family's system, when it has one.
+    family_of: Vec<Option<usize>>,
+    /// Per cue word: written in lower case (then a capitalised occurrence mid-sentence, such as
+    /// the team "Jets", is not a cue).
+    cue_lowercase: Vec<bool>,
+    /// Rating and sports context words.
+    contexts: vetoes::Contexts,
     /// Words that veto an ambiguous match when they follow it ("Act" after "Patriot").
     veto_next: Vec<String>,
     /// Words that veto an ambiguous match when they precede it ("Stacey" before "Abrams").
@@ -143,13 +163,17 @@ struct Hit {
     start: usize,
     end: usize,
     sentence: usize,
+    /// The match was extended by a plural `s` ("Patriots").
+    plural: bool,
+    /// Not a weapon whatever the context: a ticker, a credit grade, a ship's name...
+    rejected: bool,
 }
 
 impl WeaponMatcher {
     /// Builds the automata from the gazetteers compiled into the crate.
     pub fn new() -> Self {
         let systems = parse_systems(SYSTEMS_TSV);
-        let mut forms = Vec::new();
+        let mut forms: Vec<Form> = Vec::new();
         let mut patterns: Vec<String> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut conflicts = Vec::new();
@@ -158,8 +182,13 @@ impl WeaponMatcher {
                 for v in variants::variants(name) {
                     match seen.get(&v.text) {
                         Some(&other) => {
-                            if forms.get(other).map(|f: &Form| f.system) != Some(si) {
-                                conflicts.push(v.text.clone());
+                            match forms.get_mut(other) {
+                                // The same system lists a weak spelling as a name of its own
+                                // ("K-9 Vajra" beside "K9 Vajra"): the listed name is strong.
+                                Some(f) if f.system == si => {
+                                    f.needs_context &= *ambiguous || v.weak;
+                                }
+                                _ => conflicts.push(v.text.clone()),
                             }
                             continue;
                         }
@@ -197,12 +226,24 @@ impl WeaponMatcher {
                 _ => {}
             }
         }
+        let cue_lowercase = cue_words
+            .iter()
+            .map(|w| w.chars().next().is_some_and(char::is_lowercase))
+            .collect();
         let cues = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
             .build(&cue_words)
             .expect("cue automaton builds");
+        let family_of = systems
+            .iter()
+            .map(|s| {
+                let f = s.family.as_deref()?;
+                systems.iter().position(|o| o.name == f)
+            })
+            .collect();
         WeaponMatcher {
+            family_of,
             systems,
             forms,
             automaton,
@@ -210,6 +251,8 @@ impl WeaponMatcher {
             class_forms,
             class_automaton,
             cues,
+            cue_lowercase,
+            contexts: vetoes::Contexts::new(),
             veto_next,
             veto_prev,
             conflicts,
@@ -231,6 +274,7 @@ impl WeaponMatcher {
         self.automaton.memory_usage()
             + self.class_automaton.memory_usage()
             + self.cues.memory_usage()
+            + self.contexts.memory_usage()
     }
 
     /// Surface forms claimed by two different systems (should be empty).
@@ -291,10 +335,7 @@ impl WeaponMatcher {
                     let Some(&(s, e)) = spans.get(hit.sentence) else {
                         continue;
                     };
-                    let found = self
-                        .cues
-                        .find_iter(&text[s..e])
-                        .any(|c| crate::text::on_word_boundaries(&text[s..e], c.start(), c.end()));
+                    let found = self.has_cue(text, s, e);
                     if found {
                         has_context[hit.sentence] = true;
                     }
@@ -307,8 +348,22 @@ impl WeaponMatcher {
         let text_of = |field: Field| if field == Field::Title { title } else { body };
         let mut confirmed = vec![false; self.systems.len()];
         let mut accepted = vec![false; hits.len()];
+        // Team names ("the Patriots' defense") are looked for only in articles about sport.
+        let mut sport: Option<bool> = None;
+        for (field, hit) in hits.iter_mut() {
+            let text = text_of(*field);
+            if !hit.rejected
+                && hit.needs_context
+                && vetoes::team_shaped(text.get(hit.start..hit.end).unwrap_or(""), hit.plural)
+                && *sport.get_or_insert_with(|| self.contexts.about_sport(title, body))
+            {
+                hit.rejected = true;
+            }
+        }
         for (i, (field, hit)) in hits.iter().enumerate() {
-            if hit.needs_context && self.vetoed(text_of(*field), hit.start, hit.end) {
+            if hit.rejected
+                || (hit.needs_context && self.vetoed(text_of(*field), hit.start, hit.end))
+            {
                 continue;
             }
             let in_context = context_sentences
@@ -323,6 +378,7 @@ impl WeaponMatcher {
         }
         for (i, (field, hit)) in hits.iter().enumerate() {
             if !accepted[i]
+                && !hit.rejected
                 && confirmed[hit.system]
                 && !self.vetoed(text_of(*field), hit.start, hit.end)
             {
@@ -338,6 +394,13 @@ impl WeaponMatcher {
                 group(&mut by_system, hit.system, m);
             }
         }
+        // A design named strongly somewhere in the article stays itself.
+        let strong = |system: usize| {
+            hits.iter()
+                .zip(&accepted)
+                .any(|((_, h), a)| *a && h.system == system && !h.needs_context)
+        };
+        self.fold_into_variants(&mut by_system, strong);
         let weapons = by_system
             .into_iter()
             .map(|(si, mentions)| {
@@ -347,6 +410,7 @@ impl WeaponMatcher {
                     category: s.category.clone(),
                     origin: s.origin.clone(),
                     manufacturer: s.manufacturer.clone(),
+                    family: s.family.clone(),
                     mentions,
                 }
             })
@@ -404,7 +468,10 @@ impl WeaponMatcher {
                         continue;
                     };
                     let ends_word = !char_at(text, end).is_some_and(is_word_char);
-                    if ends_word && !self.class_vetoed(cf, text, start, end) {
+                    // Titles are often capitalised throughout: the proper-name rule is for
+                    // running text only.
+                    let proper = field == Field::Body && vetoes::proper_name_at(text, start, end);
+                    if ends_word && !proper && !self.class_vetoed(cf, text, start, end) {
                         classes.push((field, cf.class, start, end));
                     }
                 }
@@ -423,21 +490,102 @@ impl WeaponMatcher {
         end: usize,
         hits: &mut Vec<(Field, Hit)>,
     ) {
+        let pattern_end = end;
         let (Some(end), Some(form)) = (variants::extend_match(text, end), self.forms.get(pattern))
         else {
             return;
         };
-        hits.push((
-            field,
-            Hit {
-                system: form.system,
-                kind: form.kind,
-                needs_context: form.needs_context,
-                start,
-                end: form.name_len.map_or(end, |n| start + n),
-                sentence: 0,
-            },
-        ));
+        let plural = end > pattern_end && text.as_bytes().get(end - 1) == Some(&b's');
+        let mut hit = Hit {
+            system: form.system,
+            kind: form.kind,
+            needs_context: form.needs_context,
+            start,
+            end: form.name_len.map_or(end, |n| start + n),
+            sentence: 0,
+            plural,
+            rejected: false,
+        };
+        hit.rejected = self.not_a_weapon(text, field, &hit);
+        hits.push((field, hit));
+    }
+
+    /// A design named only by an ambiguous short form ("K-9 howitzers") in an article that
+    /// names one of its variants ("K-9 Vajra") means that variant: its mentions move there.
+    fn fold_into_variants(
+        &self,
+        groups: &mut Vec<(usize, Vec<Mention>)>,
+        strong: impl Fn(usize) -> bool,
+    ) {
+        let has_family = |k: &usize| self.family_of.get(*k).is_some_and(Option::is_some);
+        if !groups.iter().any(|(k, _)| has_family(k)) {
+            return;
+        }
+        let present: Vec<usize> = groups.iter().map(|(k, _)| *k).collect();
+        for &child in &present {
+            let Some(parent) = self.family_of.get(child).copied().flatten() else {
+                continue;
+            };
+            if strong(parent) {
+                continue;
+            }
+            let Some(pos) = groups.iter().position(|(k, _)| *k == parent) else {
+                continue;
+            };
+            let (_, moved) = groups.remove(pos);
+            if let Some((_, list)) = groups.iter_mut().find(|(k, _)| *k == child) {
+                list.extend(moved);
+                list.sort_by_key(|m| (m.field, m.start));
+            }
+        }
+        groups.sort_by_key(|(_, list)| list.first().map(|m| (m.field, m.start)));
+    }
+
+    /// A match that is not a weapon whatever the context (`vetoes.rs`): a ticker, a credit
+    /// grade in a sentence about ratings, a ship's name, part of "S&P 500", or an ambiguous name
+    /// right after a slash ("MiG-29M/M2"), before a storm's or person's name ("Typhoon Haiyan",
+    /// "Senator Bill Bradley") or running into a person's or club's name ("Derby County").
+    fn not_a_weapon(&self, text: &str, field: Field, hit: &Hit) -> bool {
+        let mention = text.get(hit.start..hit.end).unwrap_or("");
+        let before = hit
+            .start
+            .checked_sub(1)
+            .and_then(|p| text.as_bytes().get(p));
+        let after_slash = before == Some(&b'/');
+        // "S&P 500", "AT&T": the name of a company or an index.
+        let after_ampersand = before == Some(&b'&');
+        after_ampersand
+            || vetoes::ticker_at(text, hit.start, hit.end)
+            || (hit.needs_context && vetoes::storm_at(text, hit.start, hit.end))
+            // Titles are often capitalised throughout ("Ukraine Gets Patriot From Germany").
+            || (hit.needs_context
+                && field == Field::Body
+                && hit.kind == MentionKind::Name
+                && vetoes::name_continues_at(text, hit.start, hit.end))
+            || vetoes::ship_name_at(text, hit.start, hit.needs_context)
+            || (hit.needs_context && after_slash)
+            || (vetoes::grade_shaped(mention)
+                && self.contexts.about_ratings(text, hit.start, hit.end))
+    }
+
+    /// The sentence `text[s..e]` holds a military cue word. A cue written in lower case in the
+    /// list but capitalised mid-sentence in the text is a name ("the Jets", "Rockets"), not a
+    /// cue.
+    fn has_cue(&self, text: &str, s: usize, e: usize) -> bool {
+        let sentence = &text[s..e];
+        self.cues.find_iter(sentence).any(|c| {
+            let lower = self
+                .cue_lowercase
+                .get(c.pattern().as_usize())
+                .copied()
+                .unwrap_or(false);
+            let capitalised = sentence[c.start()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase);
+            let name = lower && capitalised && !crate::text::at_sentence_start(sentence, c.start());
+            !name && crate::text::on_word_boundaries(sentence, c.start(), c.end())
+        })
     }
 
     fn class_vetoed(&self, cf: &ClassForm, text: &str, start: usize, end: usize) -> bool {
@@ -512,7 +660,7 @@ fn data_lines(tsv: &str) -> impl Iterator<Item = &str> {
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
 }
 
-/// `name  category  origin  manufacturer  aliases  reporting_names`, tab-separated; lists
+/// `name  category  origin  manufacturer  aliases  reporting_names  family`, tab-separated; lists
 /// separated by `|`; a leading `?` marks a name that needs military context.
 pub(crate) fn parse_systems(tsv: &str) -> Vec<System> {
     let mut out = Vec::new();
@@ -539,6 +687,7 @@ pub(crate) fn parse_systems(tsv: &str) -> Vec<System> {
             category: col(1).to_string(),
             origin: opt(col(2)),
             manufacturer: opt(col(3)),
+            family: opt(col(6)),
             names,
         });
     }
@@ -552,9 +701,10 @@ fn strip_marker(s: &str) -> (&str, bool) {
     }
 }
 
-/// `class  forms  not_after  not_before`: forms separated by `|`; each form also matches its
-/// plural and, for "defence"/"armoured", the American spelling; `not_after` lists words that
-/// veto a match when they come right before it, `not_before` words that veto it right after.
+/// `kind  forms  not_after  not_before`: `kind` a word of the controlled vocabulary, forms
+/// separated by `|`; each form also matches its plural and, for "defence"/"armoured", the
+/// American spelling; `not_after` lists words that veto a match when they come right before it,
+/// `not_before` words that veto it right after. Lines sharing a kind make one class.
 fn parse_classes(tsv: &str) -> (Vec<String>, Vec<ClassForm>, Vec<String>) {
     let mut classes = Vec::new();
     let mut forms = Vec::new();
@@ -564,8 +714,14 @@ fn parse_classes(tsv: &str) -> (Vec<String>, Vec<ClassForm>, Vec<String>) {
         let Some(name) = cols.first().map(|c| c.trim()).filter(|c| !c.is_empty()) else {
             continue;
         };
-        let ci = classes.len();
-        classes.push(name.to_string());
+        // Several lines may share a kind (their forms need different vetoes): one class each.
+        let ci = match classes.iter().position(|c| c == name) {
+            Some(i) => i,
+            None => {
+                classes.push(name.to_string());
+                classes.len() - 1
+            }
+        };
         let list = |i: usize| -> Vec<String> {
             cols.get(i)
                 .map(|c| {
@@ -578,7 +734,8 @@ fn parse_classes(tsv: &str) -> (Vec<String>, Vec<ClassForm>, Vec<String>) {
         };
         let not_after = list(2);
         let not_before = list(3);
-        let mut base: Vec<String> = vec![name.to_string()];
+        // The kind is a vocabulary word ("fighter"), not a form: every form is listed.
+        let mut base: Vec<String> = Vec::new();
         if let Some(list) = cols.get(1) {
             base.extend(
                 list.split('|')

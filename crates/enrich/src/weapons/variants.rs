@@ -6,7 +6,12 @@
 //! * A variant is *weak* when it is a short prefix and a short number run together or spaced
 //!   ("A10", "Mi 8", "K9"): such strings are often phone models, roads or dog units, so the
 //!   matcher accepts them only in military context.
-//! * Ship classes written "Kilo-class" also match "Kilo class".
+//! * Ship classes written "Kilo-class" also match "Kilo class", and Chinese and other type
+//!   numbers written "Type 055" also match "Type-055".
+//! * Soviet and Russian design-bureau designations are also written with the bureau's name
+//!   ("Su-35" as "Sukhoi-35", "Ka-52" as "Kamov-52", "Tu-160" as "Tupolev-160"); the spaced
+//!   form ("Sukhoi 35") is weak. ("Sukhoi Su-35" and "Mikoyan MiG-29" need no rule: the
+//!   designation itself matches.)
 //! * Suffixes and plurals ("S-400s", "F-35A", "Su-35S", "T-72B3", "Buk-M2") are not generated:
 //!   the matcher extends a match over them at run time (see [`extend_match`]).
 
@@ -86,6 +91,37 @@ fn token_variants(token: &str) -> Vec<(String, bool)> {
     out
 }
 
+/// Design bureaus whose name stands for their designation prefix.
+const MAKERS: &[(&str, &str)] = &[
+    ("Su", "Sukhoi"),
+    ("Ka", "Kamov"),
+    ("Tu", "Tupolev"),
+    ("Il", "Ilyushin"),
+    ("An", "Antonov"),
+    ("Yak", "Yakovlev"),
+    ("Be", "Beriev"),
+];
+
+/// "Sukhoi-35" (strong) and "Sukhoi 35" (weak) for a name that opens with "Su-35".
+fn maker_forms(name: &str) -> Vec<(String, bool)> {
+    let (first, rest) = name.split_once(' ').unwrap_or((name, ""));
+    let Some(d) = parse_designation(first).filter(|d| d.hyphen) else {
+        return Vec::new();
+    };
+    let Some(&(_, maker)) = MAKERS.iter().find(|(p, _)| *p == d.prefix) else {
+        return Vec::new();
+    };
+    let rest = if rest.is_empty() {
+        String::new()
+    } else {
+        format!(" {rest}")
+    };
+    [("-", false), (" ", true)]
+        .iter()
+        .map(|(sep, weak)| (format!("{maker}{sep}{}{}{rest}", d.digits, d.tail), *weak))
+        .collect()
+}
+
 /// Every surface form of a gazetteer name.
 pub(crate) fn variants(name: &str) -> Vec<Variant> {
     let mut acc: Vec<(String, bool)> = vec![(String::new(), false)];
@@ -105,6 +141,12 @@ pub(crate) fn variants(name: &str) -> Vec<Variant> {
         acc = next;
         if acc.len() > 64 {
             break;
+        }
+    }
+    acc.extend(maker_forms(name));
+    if let Some(rest) = name.strip_prefix("Type ") {
+        if rest.starts_with(|c: char| c.is_ascii_digit()) {
+            acc.push((format!("Type-{rest}"), false));
         }
     }
     let mut out: Vec<Variant> = Vec::new();
@@ -250,6 +292,27 @@ mod tests {
         assert_eq!(ext("T-72"), Some("T-72B3M"));
         assert_eq!(ext("Buk"), Some("Buk-M2"));
         assert_eq!(ext("F-15"), None);
+    }
+
+    #[test]
+    fn type_numbers_take_a_hyphen() {
+        assert!(texts("Type 055").contains(&"Type-055".to_string()));
+        assert!(texts("Type 052D destroyer").contains(&"Type-052D destroyer".to_string()));
+        assert!(!texts("Typhoon-class")
+            .iter()
+            .any(|t| t.starts_with("Type-")));
+    }
+
+    #[test]
+    fn bureau_names_stand_for_their_prefix() {
+        let v = variants("Su-35");
+        assert!(v.iter().any(|v| v.text == "Sukhoi-35" && !v.weak));
+        assert!(v.iter().any(|v| v.text == "Sukhoi 35" && v.weak));
+        assert!(texts("Ka-52 Alligator").contains(&"Kamov-52 Alligator".to_string()));
+        assert!(texts("Su-30MKI").contains(&"Sukhoi-30MKI".to_string()));
+        // Only the bureaus' own prefixes: "S-400" and "MiG-29" get no maker form.
+        assert!(!texts("S-400").iter().any(|t| t.contains("Sukhoi")));
+        assert_eq!(maker_forms("MiG-29"), Vec::new());
     }
 
     #[test]

@@ -38,6 +38,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "sanctions_target_entities",
         sql: include_str!("../../migrations/0002_sanctions_target_entities.sql"),
     },
+    Migration {
+        version: 3,
+        name: "weapon_family",
+        sql: include_str!("../../migrations/0003_weapon_family.sql"),
+    },
 ];
 
 /// Table that records applied migrations.

@@ -8,7 +8,7 @@
 //! - `article_countries`: one row per (article, country code): salience, `is_primary` (the
 //!   record's `primary`, renamed because `primary` is an SQL keyword), mention count.
 //! - `article_weapons`: one row per (article, weapon name): category, origin, manufacturer,
-//!   mention count.
+//!   family (the design a variant or copy derives from; migration 0002), mention count.
 //! - `sanctions_events`: one row per (imposer, target) pair of each sanctions event, so "the EU
 //!   and the US sanctioned Russia and Belarus" is four rows sharing `event_index`. An event
 //!   with no imposer (or no target) has rows with `imposer` (or `target`) NULL.
@@ -157,7 +157,8 @@ DELETE FROM sanctions_events WHERE article_id = ANY($1::text[])";
 const COPY_COUNTRIES: &str = "COPY article_countries \
     (article_id, code, name, salience, is_primary, mention_count) FROM STDIN (FORMAT binary)";
 const COPY_WEAPONS: &str = "COPY article_weapons \
-    (article_id, name, category, origin, manufacturer, mention_count) FROM STDIN (FORMAT binary)";
+    (article_id, name, category, origin, manufacturer, family, mention_count) \
+    FROM STDIN (FORMAT binary)";
 const COPY_SANCTIONS: &str = "COPY sanctions_events \
     (article_id, event_index, pair_index, imposer, target, action, negated, sectors, programs, \
      evidence_field, evidence_start, evidence_end) FROM STDIN (FORMAT binary)";
@@ -548,7 +549,15 @@ async fn copy_countries(
 
 async fn copy_weapons(tx: &Transaction<'_>, rows: &BatchRows) -> Result<(), tokio_postgres::Error> {
     use Type as T;
-    let types = [T::TEXT, T::TEXT, T::TEXT, T::TEXT, T::TEXT, T::INT4];
+    let types = [
+        T::TEXT,
+        T::TEXT,
+        T::TEXT,
+        T::TEXT,
+        T::TEXT,
+        T::TEXT,
+        T::INT4,
+    ];
     copy_rows(tx, COPY_WEAPONS, &types, &rows.weapons, |r| {
         vec![
             &r.article_id,
@@ -556,6 +565,7 @@ async fn copy_weapons(tx: &Transaction<'_>, rows: &BatchRows) -> Result<(), toki
             &r.category,
             &r.origin,
             &r.manufacturer,
+            &r.family,
             &r.mention_count,
         ]
     })

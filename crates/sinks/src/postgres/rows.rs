@@ -80,6 +80,7 @@ pub(crate) struct WeaponRow {
     pub category: String,
     pub origin: Option<String>,
     pub manufacturer: Option<String>,
+    pub family: Option<String>,
     pub mention_count: i32,
 }
 
@@ -325,6 +326,7 @@ fn push_record(
             category: clean(&w.category).into_owned(),
             origin: w.origin.as_deref().map(|s| clean(s).into_owned()),
             manufacturer: w.manufacturer.as_deref().map(|s| clean(s).into_owned()),
+            family: w.family.as_deref().map(|s| clean(s).into_owned()),
             mention_count: mentions,
         });
     }
@@ -505,6 +507,7 @@ mod tests {
                 category: "air_defence".into(),
                 origin: Some("RU".into()),
                 manufacturer: None,
+                family: None,
                 mentions: vec![mention("S-400")],
             }],
             weapon_classes: vec![],

@@ -301,6 +301,8 @@ pub fn article(seed: u64, index: u64, now: DateTime<Utc>) -> EnrichedArticle {
             category: category.to_string(),
             origin: origin.map(str::to_string),
             manufacturer: manufacturer.map(str::to_string),
+            // Some rows carry a family, so the column is written and read back.
+            family: (name.len() % 2 == 0).then(|| format!("{name} family")),
             mentions: mentions(&mut rng, name, title.len(), body.len()),
         })
         .collect();
