@@ -5,18 +5,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd;
-mod config;
 mod exit;
-mod feed_state;
-mod http;
-mod kafka;
-mod lag;
-mod logging;
-mod pipeline;
-mod shutdown;
-mod telemetry;
 
-use config::{Config, LogFormat};
+use newswire_pipeline::config::{Config, LogFormat};
+use newswire_pipeline::{logging, service};
 
 /// newswire polls RSS, Atom and JSON feeds, finds the countries, weapons systems and sanctions
 /// each article talks about, and writes enriched records as JSON Lines (and more sinks).
@@ -62,21 +54,26 @@ fn main() -> ExitCode {
     let log_format = cli.log_format;
     match cli.command {
         Command::Config(cmd) => cmd::config::run(cmd),
+        Command::Enrich(args) if args.serve => with_config(
+            service::load_config(args.config.as_deref()),
+            log_format,
+            |config| cmd::enrich::serve(args, config),
+        ),
         Command::Enrich(args) => {
             logging::init(log_format.unwrap_or(LogFormat::Human));
-            report(cmd::enrich::run(args))
+            report(cmd::enrich_lines::run(args))
         }
         Command::Feed(cmd) => {
             logging::init(log_format.unwrap_or(LogFormat::Human));
             report(runtime().and_then(|rt| rt.block_on(cmd::feed::run(cmd))))
         }
         Command::Poll(args) => with_config(
-            cmd::serve::load_config(args.config.as_deref()),
+            service::load_config(args.config.as_deref()),
             log_format,
             |config| cmd::poll::run(args, config),
         ),
         Command::Sink(args) => with_config(
-            cmd::serve::load_config(args.config.as_deref()),
+            service::load_config(args.config.as_deref()),
             log_format,
             |config| cmd::sink::run(args, config),
         ),

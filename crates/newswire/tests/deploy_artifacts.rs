@@ -188,13 +188,13 @@ impl Exposition {
     }
 }
 
-/// The metric families `crates/newswire/src/telemetry.rs` registers, with their type: the name
+/// The metric families `crates/pipeline/src/telemetry.rs` registers, with their type: the name
 /// literal of each `registry.register*` call (plus `_seconds` for `Unit::Seconds`), typed by the
 /// declaration of the `Metrics` field it registers. prometheus-client leaves a labelled family
 /// out of /metrics until its first series exists (no errors, no DLQ records, no Kafka lag in a
 /// clean in-memory run), so the live exposition alone cannot vouch for those.
 fn declared_families() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(repo().join("crates/newswire/src/telemetry.rs")).unwrap();
+    let text = std::fs::read_to_string(repo().join("crates/pipeline/src/telemetry.rs")).unwrap();
     let mut fields = BTreeMap::new();
     for line in text.lines() {
         if let Some(rest) = line.trim().strip_prefix("pub ") {

@@ -77,3 +77,35 @@ pub async fn ensure_topics(settings: &KafkaSettings, topics: &[TopicSpec]) -> Re
     }
     Ok(())
 }
+
+/// What a broker answered about the cluster: how many brokers and topics it knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClusterSummary {
+    /// Brokers in the metadata.
+    pub brokers: usize,
+    /// Topics in the metadata.
+    pub topics: usize,
+}
+
+/// Asks the bootstrap servers for the cluster's metadata (waits up to `timeout`): the check
+/// that the brokers can be reached at all.
+pub async fn describe_cluster(
+    settings: &KafkaSettings,
+    timeout: Duration,
+) -> Result<ClusterSummary, BusError> {
+    let admin: AdminClient<DefaultClientContext> =
+        settings.admin_config().create().map_err(transport)?;
+    let brokers = settings.brokers.clone();
+    tokio::task::spawn_blocking(move || {
+        admin
+            .inner()
+            .fetch_metadata(None, timeout)
+            .map(|m| ClusterSummary {
+                brokers: m.brokers().len(),
+                topics: m.topics().len(),
+            })
+            .map_err(|e| BusError::Transport(format!("cannot reach brokers {brokers}: {e}")))
+    })
+    .await
+    .map_err(transport)?
+}

@@ -10,6 +10,7 @@
 //!   than the session timeout), commits what is done, and lets the rest be re-delivered.
 //! - [`admin::ensure_topics`]: creates missing topics at start.
 //! - [`eos`]: optional exactly-once consume-transform-produce with transactions.
+//! - [`lag::LagProbe`]: consumer lag per partition, for the lag metric.
 //!
 //! Client settings pass through verbatim ([`KafkaSettings::client`]); values of secret keys
 //! (passwords, private keys, secrets) are never printed ([`KafkaSettings::redacted`]). With
@@ -19,6 +20,7 @@
 pub mod admin;
 mod consumer;
 pub mod eos;
+pub mod lag;
 mod producer;
 pub mod stats;
 pub mod table;

@@ -4,11 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use newswire_bus::kafka::rdkafka::producer::Producer as _;
-use newswire_bus::kafka::KafkaProducer;
+use newswire_bus::kafka::admin::describe_cluster;
+use newswire_pipeline::config::{BusKind, Config};
 use newswire_sinks::postgres::{PostgresConfig, PostgresSink};
 
-use crate::config::{BusKind, Config};
 use crate::exit;
 
 #[derive(clap::Subcommand, Debug)]
@@ -29,6 +28,7 @@ pub enum ConfigCommand {
     },
 }
 
+/// `newswire config check`: 0, 78 for a bad config, 69 for an unreachable dependency.
 pub fn run(cmd: ConfigCommand) -> ExitCode {
     let ConfigCommand::Check {
         file,
@@ -106,19 +106,10 @@ async fn check_online(config: &Config, brokers: Option<&str>) -> Vec<String> {
 
 async fn check_kafka(config: &Config, brokers: Option<&str>) -> anyhow::Result<String> {
     let settings = config.kafka.settings(brokers)?;
-    let producer = KafkaProducer::new(&settings)?;
-    let metadata = tokio::task::spawn_blocking(move || {
-        producer
-            .rdkafka()
-            .client()
-            .fetch_metadata(None, Duration::from_secs(10))
-            .map(|m| (m.brokers().len(), m.topics().len()))
-    })
-    .await?
-    .map_err(|e| anyhow::anyhow!("cannot reach brokers {}: {e}", settings.brokers))?;
+    let cluster = describe_cluster(&settings, Duration::from_secs(10)).await?;
     Ok(format!(
         "reachable, {} brokers, {} topics",
-        metadata.0, metadata.1
+        cluster.brokers, cluster.topics
     ))
 }
 

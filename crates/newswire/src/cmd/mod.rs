@@ -2,8 +2,8 @@
 
 pub mod config;
 pub mod enrich;
+pub mod enrich_lines;
 pub mod feed;
 pub mod poll;
 pub mod run;
-pub mod serve;
 pub mod sink;

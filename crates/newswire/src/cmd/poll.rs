@@ -3,7 +3,7 @@
 //! An article counts as delivered (and is not emitted again) only once the broker
 //! acknowledged it (`acks=all`); the rest are polled again next time. Feed state (validators,
 //! seen ids) lives in the compacted topic `newswire.feeds.state.v1`, or in a directory
-//! (`--state-dir`, `poll.state`, `poll.state_dir`: see [`crate::feed_state`]); it is saved
+//! (`--state-dir`, `poll.state`, `poll.state_dir`: see [`newswire_pipeline::feed_state`]); it is saved
 //! after the articles it marks as seen were acknowledged.
 
 use std::net::SocketAddr;
@@ -18,12 +18,11 @@ use newswire_bus::Producer;
 use newswire_feeds::{FeedConfig, Poller};
 use newswire_model::topics;
 
-use crate::config::Config;
-use crate::feed_state;
-use crate::pipeline::poll;
-use crate::pipeline::stats::Stats;
-
-use super::serve::{flush, Service};
+use newswire_pipeline::config::Config;
+use newswire_pipeline::feed_state;
+use newswire_pipeline::service::{flush, Service};
+use newswire_pipeline::stage::poll;
+use newswire_pipeline::stage::stats::Stats;
 
 #[derive(clap::Args, Debug)]
 pub struct PollArgs {
@@ -56,6 +55,7 @@ fn parse_shard(text: &str) -> Result<(usize, usize), String> {
     newswire_feeds::parse_shard(text)
 }
 
+/// `newswire poll`: polls the feeds into the raw topic, as a service or `--once`.
 pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
     let mut feeds = config.feeds.clone();
     for url in &args.feeds {

@@ -6,9 +6,17 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
-use crate::config::Config;
-use crate::pipeline::sink::{SinkOverrides, SinkSet};
+use newswire_bus::kafka::{KafkaConsumer, KafkaProducer};
+use newswire_bus::Producer;
+use newswire_model::topics;
+use newswire_pipeline::config::Config;
+use newswire_pipeline::service::{drain, flush, Service};
+use newswire_pipeline::stage::dead_letter::DeadLetters;
+use newswire_pipeline::stage::sink::{self, Batching, SinkOverrides, SinkSet};
+use newswire_pipeline::stage::stats::Stats;
 
 #[derive(clap::Args, Debug)]
 pub struct SinkArgs {
@@ -51,7 +59,62 @@ pub async fn build_sinks(config: &Config, args: &SinkArgs) -> anyhow::Result<Sin
     SinkSet::open(&config.sinks, overrides).await
 }
 
+/// `newswire sink`: opens the sinks first (a bad database is reported before any broker
+/// wait), then consumes the enriched topic into them.
 pub async fn run(args: SinkArgs, config: Config) -> anyhow::Result<ExitCode> {
     let sinks = build_sinks(&config, &args).await?;
-    super::serve::sink_service(config, args.brokers, args.group, sinks, args.http).await
+    sink_service(config, args.brokers, args.group, sinks, args.http).await
+}
+
+async fn sink_service(
+    config: Config,
+    brokers: Option<String>,
+    group: Option<String>,
+    sinks: SinkSet,
+    http_addr: Option<SocketAddr>,
+) -> anyhow::Result<ExitCode> {
+    let service = Service::start(&config, http_addr).await?;
+    let kafka = &config.kafka;
+    let settings = kafka.settings(brokers.as_deref())?;
+    kafka.prepare(&settings).await?;
+    let group = kafka.group_for(group.as_deref(), "sink");
+    let producer = KafkaProducer::new(&settings)?;
+    let dlq_out: Arc<dyn Producer> = Arc::new(producer.clone());
+    let consumer = KafkaConsumer::subscribe(
+        &settings,
+        &group,
+        &[topics::ENRICHED],
+        kafka.consumer_options(),
+    )?;
+    newswire_pipeline::lag::spawn(
+        &settings,
+        &group,
+        topics::ENRICHED,
+        service.stats.metrics.clone(),
+        service.shutdown.clone(),
+    );
+    let handle = consumer.handle();
+    let mut stage = tokio::spawn(sink::run(
+        consumer,
+        sinks,
+        Batching::default(),
+        service.stats.clone(),
+        DeadLetters::to_topic(dlq_out),
+    ));
+    service.health.set("kafka", true);
+    service.health.set("sinks", true);
+    tracing::info!(%group, "sink service started");
+    if service.stage_ended(&mut stage).await {
+        return service.stopped_early(&handle, &producer, "sink").await;
+    }
+    let sinks = drain(service.deadline, "draining the sink stage", &handle, stage).await;
+    flush(&producer, Duration::from_secs(5)).await;
+    eprintln!(
+        "newswire sink: {} written",
+        Stats::get(&service.stats.written)
+    );
+    for place in sinks.map(|s| s.describe()).unwrap_or_default() {
+        eprintln!("  output: {place}");
+    }
+    Ok(ExitCode::SUCCESS)
 }

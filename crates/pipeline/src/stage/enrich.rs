@@ -15,6 +15,8 @@ use super::codec::{decode_article, encode_enriched};
 use super::dead_letter::DeadLetters;
 use super::stats::Stats;
 
+/// Enriches every record of `input` until it ends; each raw record is acknowledged once the
+/// enriched record made from it is.
 pub async fn run(
     mut input: impl Consumer,
     output: Arc<dyn Producer>,

@@ -23,49 +23,70 @@ use prometheus_client::metrics::info::Info;
 use prometheus_client::registry::{Registry, Unit};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+/// The stage a series counts.
 pub struct StageLabels {
+    /// `poll`, `enrich` or `sink`.
     pub stage: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+/// A stage and why a record failed there.
 pub struct ErrorLabels {
+    /// `poll`, `enrich` or `sink`.
     pub stage: &'static str,
+    /// `invalid_json`, `sink_write`, ...
     pub error_code: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+/// A feed and how its fetch ended.
 pub struct FetchLabels {
+    /// The feed id, or `all` with `metrics.per_feed = false`.
     pub feed: String,
+    /// `ok`, `not_modified`, `http_5xx`, ...
     pub outcome: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+/// Which sink a batch went to.
 pub struct SinkLabels {
+    /// `postgres`, `jsonl` or `stdout`.
     pub sink: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+/// A topic partition.
 pub struct PartitionLabels {
+    /// The topic name.
     pub topic: String,
+    /// The partition number.
     pub partition: String,
 }
 
 /// A Kafka client of this process: `producer`, `consumer/<group>`, `tx-producer`, ...
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct ClientLabels {
+    /// `producer`, `consumer/<group>`, ...
     pub client: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+/// A Kafka client and one broker it talks to.
 pub struct BrokerLabels {
+    /// As in [`ClientLabels`].
     pub client: String,
+    /// `host:port/node-id`.
     pub broker: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+/// A Kafka client and one partition assigned to it.
 pub struct ClientPartitionLabels {
+    /// As in [`ClientLabels`].
     pub client: String,
+    /// The topic name.
     pub topic: String,
+    /// The partition number.
     pub partition: String,
 }
 
@@ -108,24 +129,30 @@ pub struct Metrics {
     pub dlq_records: Family<ErrorLabels, Counter>,
     /// Feed fetches by feed and outcome.
     pub feed_fetches: Family<FetchLabels, Counter>,
+    /// Time to fetch and parse one feed.
     pub feed_fetch_duration: Histogram,
     /// New articles the poller emitted.
     pub feed_items: Counter,
     /// Near or exact duplicates the poller noticed.
     pub feed_duplicates: Counter,
+    /// Enrichment time per article.
     pub enrich_duration: Histogram,
+    /// Records per sink batch, by sink.
     pub sink_batch_size: Family<SinkLabels, Histogram>,
+    /// Time to write one batch, by sink.
     pub sink_batch_duration: Family<SinkLabels, Histogram>,
     /// Consumer lag in records per topic partition (Kafka).
     pub consumer_lag: Family<PartitionLabels, Gauge>,
     /// librdkafka statistics (Kafka), each `statistics.interval.ms`, by client:
     /// producer queue depth in messages and bytes,
     pub kafka_queue_messages: Family<ClientLabels, Gauge>,
+    /// producer queue depth in bytes,
     pub kafka_queue_bytes: Family<ClientLabels, Gauge>,
     /// events waiting for the application to serve them,
     pub kafka_reply_queue: Family<ClientLabels, Gauge>,
     /// bytes to and from brokers,
     pub kafka_sent_bytes: Family<ClientLabels, Counter>,
+    /// bytes received from brokers,
     pub kafka_received_bytes: Family<ClientLabels, Counter>,
     /// request round-trip time p99 per broker,
     pub kafka_broker_rtt: Family<BrokerLabels, Gauge<f64, AtomicU64>>,
@@ -139,6 +166,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
+    /// Every family registered, none with a series yet.
     pub fn new(per_feed: bool) -> Arc<Metrics> {
         let mut registry = Registry::default();
         let m = Metrics {
@@ -311,18 +339,21 @@ impl Metrics {
             .observe(elapsed.as_secs_f64());
     }
 
+    /// Counts `n` records `stage` took in.
     pub fn received(&self, stage: &'static str, n: u64) {
         self.records_received
             .get_or_create(&StageLabels { stage })
             .inc_by(n);
     }
 
+    /// Counts `n` records `stage` handed on (acknowledged).
     pub fn sent(&self, stage: &'static str, n: u64) {
         self.records_sent
             .get_or_create(&StageLabels { stage })
             .inc_by(n);
     }
 
+    /// Counts one record `stage` could not process.
     pub fn error(&self, stage: &'static str, error_code: &'static str) {
         self.records_errors
             .get_or_create(&ErrorLabels { stage, error_code })

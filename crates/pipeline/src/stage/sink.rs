@@ -22,8 +22,11 @@ use super::stats::Stats;
 /// Every configured sink; a batch goes to all of them.
 #[derive(Default)]
 pub struct SinkSet {
+    /// `[sinks.jsonl]` / `--jsonl DIR`.
     pub jsonl: Option<JsonlSink>,
+    /// `sinks.stdout` / `--stdout`.
     pub stdout: Option<StdoutSink>,
+    /// `[sinks.postgres]` / `--postgres URL`.
     pub postgres: Option<PostgresSink>,
 }
 
@@ -112,6 +115,7 @@ impl SinkSet {
         Ok(())
     }
 
+    /// Closes what needs closing (the JSON Lines file).
     pub fn close(&mut self) -> Result<(), SinkError> {
         if let Some(sink) = self.jsonl.as_mut() {
             sink.close()?;
@@ -141,7 +145,9 @@ impl SinkSet {
 /// Batch limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Batching {
+    /// A batch closes at this many records.
     pub max_batch: usize,
+    /// ... or after this long without a new record.
     pub linger: Duration,
 }
 

@@ -28,6 +28,7 @@ pub struct Health {
 }
 
 impl Health {
+    /// A health with no components yet (reported as `starting`).
     pub fn new() -> Arc<Health> {
         Arc::new(Health::default())
     }

@@ -22,21 +22,28 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct Config {
     #[serde(default)]
+    /// `[bus]`: how records move between stages.
     pub bus: BusConfig,
     #[serde(default)]
+    /// `[fetch]`: how feeds are fetched (politeness, timeouts, limits, dedup).
     pub fetch: FetchConfig,
     #[serde(default)]
+    /// `[poll]`: where the poller keeps its state and finds its feeds.
     pub poll: PollConfig,
     /// Feeds listed inline; more may come from `poll.feeds_file`.
     #[serde(default)]
     pub feeds: Vec<FeedConfig>,
     #[serde(default)]
+    /// `[sinks]`: where enriched articles go.
     pub sinks: SinksConfig,
     #[serde(default)]
+    /// `[log]`: the log format.
     pub log: LogConfig,
     #[serde(default)]
+    /// `[metrics]`: label choices of the exported metrics.
     pub metrics: MetricsConfig,
     #[serde(default)]
+    /// `[shutdown]`: the drain deadline.
     pub shutdown: ShutdownConfig,
     /// `[kafka]`: brokers, groups, topic creation, pass-through client settings.
     #[serde(default)]
@@ -92,13 +99,16 @@ impl Default for BusConfig {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// `bus.kind`: which transport the stages of `newswire run` use.
 pub enum BusKind {
+    /// Every stage in one process over bounded in-memory channels.
     Memory,
     /// Every stage over Kafka (`[kafka]`), in this process or as separate services.
     Kafka,
 }
 
 impl BusKind {
+    /// The name as written in the config.
     pub fn name(self) -> &'static str {
         match self {
             BusKind::Memory => "memory",
@@ -127,7 +137,9 @@ pub struct PollConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StateKind {
+    /// The compacted topic `newswire.feeds.state.v1`.
     Kafka,
+    /// The directory `poll.state_dir`.
     Dir,
 }
 
@@ -168,6 +180,7 @@ impl Default for PollConfig {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SinksConfig {
+    /// `[sinks.jsonl]`: append JSON Lines files in a directory.
     pub jsonl: Option<JsonlConfig>,
     /// Also print every enriched article as a JSON line on stdout.
     #[serde(default)]
@@ -186,19 +199,24 @@ pub struct LogConfig {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
+/// How log lines on stderr look.
 pub enum LogFormat {
+    /// Human-readable lines.
     Human,
+    /// One JSON object per line.
     Json,
 }
 
 /// A config that cannot be used, with the file, the key and the reason.
 #[derive(Debug)]
 pub struct ConfigError {
+    /// The config file (or the feeds file it names).
     pub file: PathBuf,
     /// `line:column` when known.
     pub position: Option<(usize, usize)>,
     /// Dotted path of the offending key, when known.
     pub key: Option<String>,
+    /// What is wrong.
     pub reason: String,
 }
 

@@ -12,6 +12,7 @@ use crate::logging::{RateLimit, Verdict};
 pub struct DecodeError {
     /// `invalid_utf8`, `invalid_json`, `schema_violation`, `schema_version`.
     pub code: &'static str,
+    /// What exactly is wrong, for the log and the DLQ headers.
     pub message: String,
 }
 
@@ -49,10 +50,12 @@ pub fn encode_enriched(enriched: &EnrichedArticle) -> Record {
     rec
 }
 
+/// A raw article from its record, checked against the `article/1` schema.
 pub fn decode_article(record: &Record) -> Result<Article, DecodeError> {
     decode(record, ARTICLE_SCHEMA)
 }
 
+/// An enriched article from its record, checked against the `enriched-article/1` schema.
 pub fn decode_enriched(record: &Record) -> Result<EnrichedArticle, DecodeError> {
     decode(record, ENRICHED_SCHEMA)
 }

@@ -77,9 +77,13 @@ impl Default for KafkaConfig {
 #[derive(Clone, Deserialize)]
 #[serde(untagged)]
 pub enum ClientValue {
+    /// A string, passed as is.
     Text(String),
+    /// An integer, passed in decimal.
     Integer(i64),
+    /// A float, passed in decimal.
     Float(f64),
+    /// A boolean, passed as `true`/`false`.
     Bool(bool),
 }
 

@@ -12,23 +12,36 @@ use crate::telemetry::{Metrics, StageLabels};
 
 /// Counters shared by the stages of one process.
 pub struct Stats {
+    /// The Prometheus metrics the counters also feed.
     pub metrics: Arc<Metrics>,
+    /// Feeds polled (every outcome).
     pub feeds_polled: AtomicU64,
+    /// Feed polls that failed.
     pub feeds_failed: AtomicU64,
+    /// New articles the polls found.
     pub articles_polled: AtomicU64,
+    /// New articles acknowledged downstream.
     pub articles_delivered: AtomicU64,
+    /// Articles enriched.
     pub enriched: AtomicU64,
+    /// Records no stage could decode.
     pub decode_errors: AtomicU64,
+    /// Country tags found.
     pub countries: AtomicU64,
+    /// Weapons systems found.
     pub weapons: AtomicU64,
+    /// Sanctions events found.
     pub sanctions: AtomicU64,
+    /// Records written to every sink.
     pub written: AtomicU64,
+    /// Batches a sink failed to write.
     pub sink_errors: AtomicU64,
     /// Feeds whose latest poll failed, with the reason (one entry per feed, so bounded).
     pub failing_feeds: Mutex<BTreeMap<String, String>>,
 }
 
 impl Stats {
+    /// Counters at zero; the per-stage series are created at zero too.
     pub fn new(metrics: Arc<Metrics>) -> Arc<Stats> {
         for stage in ["poll", "enrich", "sink"] {
             metrics.received(stage, 0);
@@ -51,10 +64,12 @@ impl Stats {
         })
     }
 
+    /// Adds `n` to `counter`.
     pub fn add(counter: &AtomicU64, n: u64) {
         counter.fetch_add(n, Ordering::Relaxed);
     }
 
+    /// The value of `counter`.
     pub fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
     }

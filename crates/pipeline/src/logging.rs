@@ -5,6 +5,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
+/// Installs the stderr subscriber in `format`; a second call keeps the first.
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
@@ -38,11 +39,17 @@ struct RateState {
 
 /// Whether to log an event, and how many were suppressed before it.
 pub enum Verdict {
-    Log { suppressed_before: u32 },
+    /// Log it, saying how many were left out since the last one logged.
+    Log {
+        /// Events suppressed since the last one logged.
+        suppressed_before: u32,
+    },
+    /// Leave this one out (counted for the next logged one).
     Suppress,
 }
 
 impl RateLimit {
+    /// At most `max` events per second.
     pub const fn per_second(max: u32) -> Self {
         RateLimit {
             max,
@@ -54,6 +61,7 @@ impl RateLimit {
         }
     }
 
+    /// Whether the event happening now may be logged.
     pub fn check(&self) -> Verdict {
         let now = std::time::Instant::now();
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
