@@ -6,17 +6,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use newswire_bus::kafka::eos::{self, TransactionOptions};
+use newswire_bus::kafka::eos::TransactionOptions;
 use newswire_bus::kafka::{KafkaConsumer, KafkaProducer, KafkaSettings};
-use newswire_bus::{dlq, Producer};
+use newswire_bus::Producer;
 use newswire_enrich::Enricher;
 use newswire_model::topics;
 use newswire_pipeline::config::Config;
 use newswire_pipeline::service::{drain, flush, Service};
 use newswire_pipeline::shutdown;
-use newswire_pipeline::stage::codec::{decode_article, encode_enriched};
 use newswire_pipeline::stage::dead_letter::DeadLetters;
 use newswire_pipeline::stage::enrich;
 use newswire_pipeline::stage::stats::Stats;
@@ -141,34 +140,7 @@ async fn enrich_exactly_once(
     let job = {
         let stop = stop.clone();
         tokio::task::spawn_blocking(move || {
-            let enricher = Enricher::new();
-            eos::run(
-                &settings,
-                &group,
-                &[topics::RAW],
-                &options,
-                &stop,
-                |record, origin| {
-                    stats.enrich_received();
-                    match decode_article(record) {
-                        Ok(article) => {
-                            let started = Instant::now();
-                            let enriched = enricher.enrich(article);
-                            stats.enriched(&enriched, started.elapsed());
-                            stats.enrich_sent();
-                            vec![(topics::ENRICHED.to_string(), encode_enriched(&enriched))]
-                        }
-                        Err(err) => {
-                            stats.decode_error("enrich", err.code);
-                            tracing::warn!(stage = "enrich", topic = %origin.topic, partition = origin.partition,
-                            offset = origin.offset, error_code = err.code, "poison record sent to the dead-letter queue");
-                            let dead =
-                                dlq::record(record, origin, "enrich", err.code, &err.message);
-                            vec![(topics::DLQ.to_string(), dead)]
-                        }
-                    }
-                },
-            )
+            enrich::exactly_once(&settings, &group, &options, &stop, &stats)
         })
     };
     service.health.set("kafka", true);

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use newswire_bus::{dlq, Delivery, Producer};
+use newswire_bus::{dlq, Delivery, Origin, Producer, Record};
 use newswire_model::topics;
 
 use super::codec::{log_undecodable, DecodeError};
@@ -35,8 +35,8 @@ impl DeadLetters {
         delivery: Delivery,
         err: DecodeError,
     ) {
-        stats.decode_error(stage, err.code);
         let Some(producer) = &self.producer else {
+            stats.decode_error(stage, err.code);
             log_undecodable(stage, &delivery.origin, &delivery.record.key, &err);
             delivery.ack.ack();
             return;
@@ -46,18 +46,7 @@ impl DeadLetters {
             origin,
             ack,
         } = delivery;
-        tracing::warn!(stage, topic = %origin.topic, partition = origin.partition,
-            offset = origin.offset, key = %record.key, error_code = err.code, error = %err.message,
-            "poison record sent to the dead-letter queue");
-        let dead = dlq::record(&record, &origin, stage, err.code, &err.message);
-        stats
-            .metrics
-            .dlq_records
-            .get_or_create(&ErrorLabels {
-                stage,
-                error_code: err.code,
-            })
-            .inc();
+        let dead = letter(stage, stats, &record, &origin, &err);
         match producer.send(topics::DLQ, dead).await {
             Ok(receipt) => {
                 tokio::spawn(async move {
@@ -71,5 +60,63 @@ impl DeadLetters {
             }
             Err(e) => ack.nack(format!("cannot send to the dead-letter queue: {e}")),
         }
+    }
+}
+
+/// The dead-letter record for a record `stage` could not decode, counted and logged: what
+/// every path to the DLQ shares (the streaming stages and the exactly-once enrich path).
+pub fn letter(
+    stage: &'static str,
+    stats: &Stats,
+    record: &Record,
+    origin: &Origin,
+    err: &DecodeError,
+) -> Record {
+    stats.decode_error(stage, err.code);
+    tracing::warn!(stage, topic = %origin.topic, partition = origin.partition,
+        offset = origin.offset, key = %record.key, error_code = err.code, error = %err.message,
+        "poison record sent to the dead-letter queue");
+    stats
+        .metrics
+        .dlq_records
+        .get_or_create(&ErrorLabels {
+            stage,
+            error_code: err.code,
+        })
+        .inc();
+    dlq::record(record, origin, stage, err.code, &err.message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stage::codec::decode_article;
+    use crate::telemetry::Metrics;
+
+    #[test]
+    fn a_letter_keeps_the_record_and_counts_it_as_error_and_dead_letter() {
+        let stats = Stats::new(Metrics::new(true));
+        let record = Record::new("k1", b"{not json".to_vec());
+        let origin = Origin {
+            topic: topics::RAW.to_string(),
+            partition: 2,
+            offset: 7,
+        };
+        let err = decode_article(&record).unwrap_err();
+        let dead = letter("enrich", &stats, &record, &origin, &err);
+        assert_eq!(
+            (dead.key.as_str(), dead.payload.as_slice()),
+            ("k1", &b"{not json"[..])
+        );
+        assert_eq!(dead.header(dlq::headers::ERROR_CODE), Some("invalid_json"));
+        assert_eq!(dead.header(dlq::headers::OFFSET), Some("7"));
+        assert_eq!(Stats::get(&stats.decode_errors), 1);
+        let text = stats.metrics.encode();
+        assert!(
+            text.contains(
+                "newswire_dlq_records_total{stage=\"enrich\",error_code=\"invalid_json\"} 1"
+            ),
+            "{text}"
+        );
     }
 }
