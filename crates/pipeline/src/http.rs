@@ -83,9 +83,9 @@ pub async fn serve(
     health: Arc<Health>,
     metrics: Arc<Metrics>,
 ) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| anyhow::anyhow!("--http {addr}: cannot listen: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        crate::failure::Failure::unavailable(format!("--http {addr}: cannot listen: {e}"))
+    })?;
     let local = listener.local_addr()?;
     let app = Router::new()
         .route("/livez", get(|| async { "alive\n" }))

@@ -7,6 +7,7 @@
 //! - [`kafka`]: the `[kafka]` section, topic creation, statistics export, fan-out into lanes.
 //! - [`stage`]: the stage loops (poll, enrich, sink) over the bus traits, and what they share:
 //!   wire encoding, dead letters, counters.
+//! - [`failure`]: what kind of failure an error is, for the exit status.
 //! - [`service`]: the lifecycle every service process shares: start, health, drain, flush.
 //! - [`feed_state`]: where the poller keeps feed state (the compacted topic or a directory).
 //! - [`telemetry`]: the Prometheus metrics.
@@ -18,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod config;
+pub mod failure;
 pub mod feed_state;
 pub mod http;
 pub mod kafka;

@@ -23,6 +23,19 @@ pub fn init(format: LogFormat) {
     drop(result);
 }
 
+/// The format the environment asks for: `NEWSWIRE_LOG_FORMAT` (the flag's variable) or
+/// `NEWSWIRE_LOG__FORMAT` (the config key's), read before any config file.
+pub fn format_from_env() -> Option<LogFormat> {
+    ["NEWSWIRE_LOG_FORMAT", "NEWSWIRE_LOG__FORMAT"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find_map(|v| match v.trim().to_ascii_lowercase().as_str() {
+            "json" => Some(LogFormat::Json),
+            "human" => Some(LogFormat::Human),
+            _ => None,
+        })
+}
+
 /// Lets at most `max` events through per second and counts the rest, so a flood of poison
 /// records cannot flood the log: the first event after a suppressed stretch says how many were
 /// left out. Metrics still count every event.

@@ -13,18 +13,18 @@ use std::time::Duration;
 
 use newswire_bus::kafka::{ConsumerHandle, KafkaProducer};
 
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::http::{self, Health};
 use crate::shutdown::{self, Shutdown};
 use crate::stage::stats::Stats;
 use crate::telemetry::Metrics;
 
 /// Loads `path` for a Kafka service, or the built-in defaults when no config is given.
-pub fn load_config(path: Option<&Path>) -> Result<Config, String> {
+pub fn load_config(path: Option<&Path>) -> Result<Config, ConfigError> {
     // A Kafka service is on the Kafka bus whatever the file says (the same file may also serve
     // `newswire run` in memory); without a file, the defaults with NEWSWIRE_* overrides.
     let env = std::env::vars().chain([("NEWSWIRE_BUS__KIND".to_string(), "kafka".to_string())]);
-    Config::load_with_env(path.unwrap_or(Path::new("")), env).map_err(|e| e.to_string())
+    Config::load_with_env(path.unwrap_or(Path::new("")), env)
 }
 
 /// What every service process has: signals, counters, health and the optional HTTP listener.
@@ -44,9 +44,9 @@ impl Service {
     /// Listens for signals, opens the HTTP listener (when `http_addr` is given) and starts
     /// exporting Kafka statistics into the metrics when it is.
     pub async fn start(config: &Config, http_addr: Option<SocketAddr>) -> anyhow::Result<Service> {
-        let shutdown = Shutdown::from_signals();
         let metrics = Metrics::new(config.metrics.per_feed);
         let health = Health::new();
+        let shutdown = Shutdown::from_signals();
         let http = match http_addr {
             Some(addr) => Some(http::serve(addr, health.clone(), metrics.clone()).await?),
             None => None,

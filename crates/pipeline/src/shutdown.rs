@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+/// The exit status after a second signal: 128 + SIGINT, as shells report an interrupt.
+pub const EXIT_INTERRUPTED: u8 = 130;
+
 /// A cloneable handle that resolves once shutdown has been requested.
 #[derive(Clone)]
 pub struct Shutdown {
@@ -21,7 +24,7 @@ impl Shutdown {
             let _ = tx.send(true);
             wait_for_signal().await;
             tracing::warn!("second signal: exiting without draining");
-            std::process::exit(130);
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
         });
         Shutdown { rx }
     }

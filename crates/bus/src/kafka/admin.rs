@@ -6,7 +6,7 @@ use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::types::RDKafkaErrorCode;
 
-use super::{transport, KafkaSettings};
+use super::{creating, transport, KafkaSettings};
 use crate::BusError;
 
 /// A topic to create when missing.
@@ -41,7 +41,7 @@ pub async fn ensure_topics(settings: &KafkaSettings, topics: &[TopicSpec]) -> Re
         return Ok(());
     }
     let admin: AdminClient<DefaultClientContext> =
-        settings.admin_config().create().map_err(transport)?;
+        settings.admin_config().create().map_err(creating)?;
     let new: Vec<NewTopic<'_>> = topics
         .iter()
         .map(|t| {
@@ -94,7 +94,7 @@ pub async fn describe_cluster(
     timeout: Duration,
 ) -> Result<ClusterSummary, BusError> {
     let admin: AdminClient<DefaultClientContext> =
-        settings.admin_config().create().map_err(transport)?;
+        settings.admin_config().create().map_err(creating)?;
     let brokers = settings.brokers.clone();
     tokio::task::spawn_blocking(move || {
         admin

@@ -21,7 +21,7 @@ use rdkafka::{ClientContext, Offset, TopicPartitionList};
 use tokio::sync::{mpsc, watch};
 
 use super::stats::StatsReporter;
-use super::{transport, KafkaSettings};
+use super::{creating, transport, KafkaSettings};
 use crate::{Ack, BusError, Consumer, Delivery};
 
 /// Tuning of a [`KafkaConsumer`].
@@ -328,7 +328,7 @@ impl KafkaConsumer {
                 drain,
                 stats: settings.reporter(format!("consumer/{group}")),
             })
-            .map_err(transport)?;
+            .map_err(creating)?;
         consumer.subscribe(topics).map_err(transport)?;
         let (tx, rx) = mpsc::channel(options.channel_capacity.max(1));
         let shutdown = Arc::new(AtomicBool::new(false));

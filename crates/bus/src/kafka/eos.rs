@@ -21,7 +21,7 @@ use rdkafka::{ClientContext, Offset, TopicPartitionList};
 
 use super::producer::to_headers;
 use super::stats::{StatsContext, StatsReporter};
-use super::{transport, KafkaSettings};
+use super::{creating, transport, KafkaSettings};
 use crate::{BusError, Origin, Record};
 
 /// Tuning of [`run`].
@@ -138,7 +138,7 @@ where
             rebalanced: rebalanced.clone(),
             stats: settings.reporter(format!("tx-consumer/{group}")),
         })
-        .map_err(transport)?;
+        .map_err(creating)?;
     consumer.subscribe(topics).map_err(transport)?;
 
     let mut producer_config = settings.producer_config();
@@ -150,7 +150,7 @@ where
         .create_with_context(StatsContext {
             reporter: settings.reporter("tx-producer"),
         })
-        .map_err(transport)?;
+        .map_err(creating)?;
     producer
         .init_transactions(options.timeout)
         .map_err(transport)?;

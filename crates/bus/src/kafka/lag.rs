@@ -7,7 +7,7 @@ use std::time::Duration;
 use rdkafka::consumer::{BaseConsumer, Consumer as _};
 use rdkafka::{Offset, TopicPartitionList};
 
-use super::{transport, KafkaSettings};
+use super::{creating, transport, KafkaSettings};
 use crate::BusError;
 
 /// Reads the committed offsets of one consumer group and the watermarks of its topics.
@@ -37,7 +37,7 @@ impl LagProbe {
             .set("group.id", group)
             .set("enable.auto.commit", "false");
         Ok(LagProbe {
-            consumer: config.create().map_err(transport)?,
+            consumer: config.create().map_err(creating)?,
         })
     }
 

@@ -178,6 +178,17 @@ pub(crate) fn transport(err: impl fmt::Display) -> crate::BusError {
     crate::BusError::Transport(err.to_string())
 }
 
+/// A client that could not be created: librdkafka refused a setting (a config error), or
+/// something else went wrong (a transport error).
+pub(crate) fn creating(err: rdkafka::error::KafkaError) -> crate::BusError {
+    match err {
+        rdkafka::error::KafkaError::ClientCreation(reason) => {
+            crate::BusError::Config(format!("cannot create a Kafka client: {reason}"))
+        }
+        other => transport(other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ use newswire_bus::Producer;
 use newswire_enrich::Enricher;
 use newswire_model::topics;
 use newswire_pipeline::config::Config;
+use newswire_pipeline::failure::Failure;
 use newswire_pipeline::service::{drain, flush, Service};
 use newswire_pipeline::shutdown;
 use newswire_pipeline::stage::dead_letter::DeadLetters;
@@ -163,6 +164,9 @@ async fn enrich_exactly_once(
         }
         Some(Ok(Err(err))) => Err(err.into()),
         Some(Err(join)) => Err(anyhow::anyhow!("the exactly-once stage failed: {join}")),
-        None => Ok(ExitCode::FAILURE),
+        None => Err(Failure::temporary(
+            "the open transaction did not finish before the shutdown deadline; it is aborted and its batch read again",
+        )
+        .into()),
     }
 }

@@ -13,6 +13,8 @@ use newswire_model::{id::hash_id, Article};
 use serde_json::Value;
 
 use super::enrich::EnrichArgs;
+use newswire_pipeline::failure::{Failure, FailureKind};
+
 use crate::exit;
 
 /// Enriches the lines (or, with `--text`, the whole input) of `--input` or stdin.
@@ -20,10 +22,12 @@ pub fn run(args: EnrichArgs) -> anyhow::Result<ExitCode> {
     let (name, reader): (String, Box<dyn Read>) = match &args.input {
         Some(path) => (
             path.display().to_string(),
-            Box::new(
-                std::fs::File::open(path)
-                    .with_context(|| format!("cannot open {}", path.display()))?,
-            ),
+            Box::new(std::fs::File::open(path).map_err(|e| {
+                Failure::new(
+                    FailureKind::NoInput,
+                    format!("cannot open {}: {e}", path.display()),
+                )
+            })?),
         ),
         None => ("stdin".into(), Box::new(std::io::stdin().lock())),
     };

@@ -12,13 +12,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use newswire_bus::kafka::KafkaProducer;
 use newswire_bus::Producer;
 use newswire_feeds::{FeedConfig, Poller};
 use newswire_model::topics;
 
 use newswire_pipeline::config::Config;
+use newswire_pipeline::failure::{Failure, FailureKind};
 use newswire_pipeline::feed_state;
 use newswire_pipeline::service::{flush, Service};
 use newswire_pipeline::stage::poll;
@@ -30,8 +31,8 @@ pub struct PollArgs {
     #[arg(long, short, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// An ad-hoc feed URL (http(s):// or file://), in addition to the config's; repeatable.
-    #[arg(long = "feed", value_name = "URL")]
-    pub feeds: Vec<String>,
+    #[arg(long = "feed", value_name = "URL", value_parser = parse_feed)]
+    pub feeds: Vec<FeedConfig>,
     /// Kafka bootstrap servers.
     #[arg(long, value_name = "HOST:PORT", env = "NEWSWIRE_KAFKA_BROKERS")]
     pub brokers: Option<String>,
@@ -55,17 +56,31 @@ fn parse_shard(text: &str) -> Result<(usize, usize), String> {
     newswire_feeds::parse_shard(text)
 }
 
+/// `--feed URL`, checked by the same validator as feeds in a config (a usage error, before
+/// any connection).
+fn parse_feed(text: &str) -> Result<FeedConfig, String> {
+    let feed = FeedConfig::new(text);
+    match feed.validate(0) {
+        Ok(()) => Ok(feed),
+        Err(newswire_feeds::FeedsError::Config { reason, .. }) => Err(reason),
+        Err(other) => Err(other.to_string()),
+    }
+}
+
 /// `newswire poll`: polls the feeds into the raw topic, as a service or `--once`.
 pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
     let mut feeds = config.feeds.clone();
-    for url in &args.feeds {
-        let feed = FeedConfig::new(url.clone());
+    for feed in &args.feeds {
         if !feeds.iter().any(|f| f.feed_id() == feed.feed_id()) {
-            feeds.push(feed);
+            feeds.push(feed.clone());
         }
     }
     if feeds.is_empty() {
-        bail!("no feeds: pass --feed URL or a --config that lists feeds");
+        return Err(Failure::new(
+            FailureKind::Usage,
+            "no feeds: pass --feed URL, or a --config that lists feeds ([[feeds]] or poll.feeds_file)",
+        )
+        .into());
     }
     if let Some((i, n)) = args.shard {
         let total = feeds.len();
@@ -123,15 +138,22 @@ pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
         topics::RAW
     );
     if delivered < polled {
-        eprintln!(
-            "  {} articles were not acknowledged and will be polled again",
+        return Err(Failure::temporary(format!(
+            "{} articles were not acknowledged and will be polled again",
             polled - delivered
-        );
-        return Ok(ExitCode::from(75)); // EX_TEMPFAIL
+        ))
+        .into());
     }
     if !state_saved {
-        eprintln!("  feed state was not fully saved: some articles may be emitted again");
-        return Ok(ExitCode::from(75));
+        return Err(Failure::temporary(
+            "feed state was not fully saved: some articles may be emitted again",
+        )
+        .into());
+    }
+    if args.once {
+        if let Some(failure) = stats.poll_failure() {
+            return Err(failure.into());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,14 +15,13 @@ use newswire_model::topics;
 
 use newswire_bus::kafka::{KafkaConsumer, KafkaProducer};
 use newswire_pipeline::config::{BusKind, Config};
-use newswire_pipeline::http::{self, Health};
+use newswire_pipeline::failure::Failure;
 use newswire_pipeline::service::{drain, flush, Service};
 use newswire_pipeline::shutdown::{self, Shutdown};
 use newswire_pipeline::stage::dead_letter::DeadLetters;
 use newswire_pipeline::stage::sink::{Batching, SinkOverrides, SinkSet};
 use newswire_pipeline::stage::stats::Stats;
 use newswire_pipeline::stage::{enrich, poll, sink};
-use newswire_pipeline::telemetry::Metrics;
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -37,20 +37,12 @@ pub struct RunArgs {
 }
 
 /// `newswire run`: every stage in this process, over the in-memory bus or over Kafka.
-pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
+pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<ExitCode> {
     if config.bus.kind == BusKind::Kafka {
         return run_all(config, args.once, args.http).await;
     }
-    let shutdown = Shutdown::from_signals();
-    let metrics = Metrics::new(config.metrics.per_feed);
-    let health = Health::new();
-    let _http = match args.http {
-        Some(addr) => Some(http::serve(addr, health.clone(), metrics.clone()).await?),
-        None => None,
-    };
-    http::drain_on(&shutdown, health.clone());
-
-    let stats = Stats::new(metrics);
+    let service = Service::start(&config, args.http).await?;
+    let (stats, health) = (service.stats.clone(), service.health.clone());
     let bus = MemoryBus::new(config.bus.capacity);
     let producer: Arc<dyn Producer> = Arc::new(bus.producer());
     let sinks = SinkSet::open(&config.sinks, SinkOverrides::default()).await?;
@@ -89,14 +81,14 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
         loop {
             tokio::select! {
                 polls = poller.poll_due() => poll::publish(&mut poller, polls, producer.as_ref(), &stats).await,
-                _ = shutdown.requested() => break,
+                _ = service.shutdown.requested() => break,
             }
         }
     }
 
     // Drain: no more raw records; the enrich stage finishes what it has, then the sink.
     health.start_draining();
-    let deadline = Duration::from_secs(config.shutdown.deadline_secs);
+    let deadline = service.deadline;
     let drain = async {
         bus.close(topics::RAW);
         enrich_task.await.context("enrich stage failed")?;
@@ -105,9 +97,21 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
     };
     let sinks = shutdown::with_deadline(deadline, "draining the pipeline", drain)
         .await
-        .context("the pipeline did not drain before the shutdown deadline")??;
+        .ok_or_else(|| {
+            Failure::temporary(
+                "the pipeline did not drain before the shutdown deadline (shutdown.deadline_secs); unwritten articles are polled again next time",
+            )
+        })??;
     print_summary(&stats, &sinks);
-    Ok(())
+    once_outcome(args.once, &stats)
+}
+
+/// `--once` reports feeds that failed: 69 when every feed did, 75 when some did.
+fn once_outcome(once: bool, stats: &Stats) -> anyhow::Result<ExitCode> {
+    match stats.poll_failure() {
+        Some(failure) if once => Err(failure.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }
 
 fn print_summary(stats: &Stats, sinks: &SinkSet) {
@@ -147,18 +151,29 @@ fn print_summary(stats: &Stats, sinks: &SinkSet) {
 /// `newswire run` with `bus.kind = "kafka"`: every stage in this process, records crossing
 /// the broker between them. With `once`, polls each feed once and waits until the sink caught
 /// up with what was published (or stopped making progress for 15 s).
-async fn run_all(config: Config, once: bool, http_addr: Option<SocketAddr>) -> anyhow::Result<()> {
+async fn run_all(
+    config: Config,
+    once: bool,
+    http_addr: Option<SocketAddr>,
+) -> anyhow::Result<ExitCode> {
     let service = Service::start(&config, http_addr).await?;
     let kafka = &config.kafka;
+    // The sinks first: a bad database is reported before any broker wait.
+    let sinks = SinkSet::open(&config.sinks, Default::default()).await?;
+    service.health.set("sinks", true);
     let settings = kafka.settings(None)?;
     kafka.prepare(&settings).await?;
     let stats = service.stats.clone();
     let producer = KafkaProducer::new(&settings)?;
     let output: Arc<dyn Producer> = Arc::new(producer.clone());
 
+    let (enrich_group, sink_group) = (
+        kafka.group_for(None, "enrich"),
+        kafka.group_for(None, "sink"),
+    );
     let raw = KafkaConsumer::subscribe(
         &settings,
-        &kafka.group_for(None, "enrich"),
+        &enrich_group,
         &[topics::RAW],
         kafka.consumer_options(),
     )?;
@@ -174,12 +189,11 @@ async fn run_all(config: Config, once: bool, http_addr: Option<SocketAddr>) -> a
 
     let enriched = KafkaConsumer::subscribe(
         &settings,
-        &kafka.group_for(None, "sink"),
+        &sink_group,
         &[topics::ENRICHED],
         kafka.consumer_options(),
     )?;
     let enriched_handle = enriched.handle();
-    let sinks = SinkSet::open(&config.sinks, Default::default()).await?;
     let sink_task = tokio::spawn(sink::run(
         enriched,
         sinks,
@@ -195,6 +209,7 @@ async fn run_all(config: Config, once: bool, http_addr: Option<SocketAddr>) -> a
     )
     .context("cannot start the poller")?;
     service.health.set("kafka", true);
+    service.health.set("poller", true);
     tracing::info!(
         feeds = config.feeds.len(),
         once,
@@ -238,7 +253,7 @@ async fn run_all(config: Config, once: bool, http_addr: Option<SocketAddr>) -> a
     for place in sinks.map(|s| s.describe()).unwrap_or_default() {
         eprintln!("  output: {place}");
     }
-    Ok(())
+    once_outcome(once, &stats)
 }
 
 async fn wait_caught_up(stats: &Stats, shutdown: &Shutdown) {

@@ -14,6 +14,7 @@ use newswire_sinks::postgres::{PostgresConfig, PostgresSink};
 use newswire_sinks::{JsonlConfig, JsonlSink, SinkError, StdoutSink};
 
 use crate::config::SinksConfig;
+use crate::failure::{Failure, FailureKind};
 
 use super::codec::decode_enriched;
 use super::dead_letter::DeadLetters;
@@ -55,8 +56,12 @@ impl SinkSet {
         };
         if let Some(jsonl) = jsonl {
             let dir = jsonl.dir.display().to_string();
-            let sink = JsonlSink::new(jsonl)
-                .with_context(|| format!("cannot open the JSON Lines sink in {dir}"))?;
+            let sink = JsonlSink::new(jsonl).map_err(|e| {
+                Failure::new(
+                    FailureKind::CantCreate,
+                    format!("cannot open the JSON Lines sink in {dir}: {e}"),
+                )
+            })?;
             sinks.jsonl = Some(sink);
         }
         if overrides.stdout || config.stdout {
@@ -74,9 +79,12 @@ impl SinkSet {
             sinks.postgres = Some(sink);
         }
         if sinks.describe().is_empty() {
-            anyhow::bail!(
-                "no sink: configure [sinks] or pass --jsonl DIR, --postgres URL or --stdout"
-            );
+            return Err(Failure::config(
+                "no sink configured: set sinks.jsonl.dir, sinks.postgres.url or sinks.stdout = true \
+                 (environment NEWSWIRE_SINKS__JSONL__DIR, NEWSWIRE_POSTGRES_URL, ...), or pass \
+                 --jsonl DIR, --postgres URL or --stdout",
+            )
+            .into());
         }
         Ok(sinks)
     }

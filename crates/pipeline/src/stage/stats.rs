@@ -8,6 +8,7 @@ use std::time::Duration;
 use newswire_feeds::FeedPoll;
 use newswire_model::EnrichedArticle;
 
+use crate::failure::Failure;
 use crate::telemetry::{Metrics, StageLabels};
 
 /// Counters shared by the stages of one process.
@@ -156,5 +157,30 @@ impl Stats {
     pub fn sink_failed(&self) {
         Self::add(&self.sink_errors, 1);
         self.metrics.error("sink", "sink_write");
+    }
+
+    /// How the polls so far went, as a failure of the command: every feed failed (nothing
+    /// could be fetched: [`Failure::unavailable`]), or some did ([`Failure::temporary`]: they
+    /// are polled again next time); `None` when none failed.
+    pub fn poll_failure(&self) -> Option<Failure> {
+        let (polled, failed) = (Self::get(&self.feeds_polled), Self::get(&self.feeds_failed));
+        if failed == 0 {
+            return None;
+        }
+        let failing = self.failing_feeds.lock().unwrap_or_else(|e| e.into_inner());
+        let mut which: Vec<String> = failing
+            .iter()
+            .take(5)
+            .map(|(feed, why)| format!("{feed}: {why}"))
+            .collect();
+        if failing.len() > 5 {
+            which.push(format!("and {} more", failing.len() - 5));
+        }
+        let which = which.join("; ");
+        Some(if failed >= polled {
+            Failure::unavailable(format!("every feed failed ({failed} of {polled}): {which}"))
+        } else {
+            Failure::temporary(format!("{failed} of {polled} feeds failed: {which}"))
+        })
     }
 }
