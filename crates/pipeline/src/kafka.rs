@@ -15,6 +15,7 @@ use newswire_model::topics;
 use serde::Deserialize;
 
 use crate::failure::Failure;
+use crate::health::Health;
 use crate::telemetry::Metrics;
 
 /// `[kafka]`: how the services reach Kafka. Used by `newswire poll|enrich --serve|sink` and by
@@ -165,7 +166,12 @@ impl KafkaConfig {
             producer: client_map(&self.producer),
             consumer: client_map(&self.consumer),
             stats: None,
+            events: None,
         };
+        if let Some(health) = HEALTH_TO.get() {
+            let health = health.clone();
+            settings.events = Some(Arc::new(move |event| health.kafka_event(event)));
+        }
         if let Some(metrics) = STATISTICS_TO
             .get()
             .filter(|_| self.statistics_interval_ms > 0)
@@ -276,6 +282,16 @@ static STATISTICS_TO: OnceLock<Arc<Metrics>> = OnceLock::new();
 /// Kafka clients created after this call export librdkafka statistics into `metrics`.
 pub fn export_statistics(metrics: Arc<Metrics>) {
     let _ = STATISTICS_TO.set(metrics);
+}
+
+/// Where Kafka clients created from now on report their health events (brokers down, fatal
+/// errors, rebalances): the service's [`Health`], set once per process by
+/// [`Service::start`](crate::service::Service::start).
+static HEALTH_TO: OnceLock<Arc<Health>> = OnceLock::new();
+
+/// Kafka clients created after this call report their health events to `health`.
+pub fn report_health_to(health: Arc<Health>) {
+    let _ = HEALTH_TO.set(health);
 }
 
 /// Splits one consumer into `n` consumers by partition, so `n` copies of a stage run in

@@ -15,11 +15,14 @@ pub struct Shutdown {
 }
 
 impl Shutdown {
-    /// Listens for SIGTERM and SIGINT for the rest of the process.
-    pub fn from_signals() -> Shutdown {
+    /// Listens for SIGTERM and SIGINT for the rest of the process. `on_request` runs first
+    /// thing when the first signal arrives, before anything waiting on [`Shutdown::requested`]
+    /// wakes (readiness turns to draining in the same step).
+    pub fn from_signals(on_request: impl FnOnce() + Send + 'static) -> Shutdown {
         let (tx, rx) = watch::channel(false);
         tokio::spawn(async move {
             wait_for_signal().await;
+            on_request();
             tracing::info!("shutdown requested: draining (send the signal again to exit at once)");
             let _ = tx.send(true);
             wait_for_signal().await;

@@ -63,14 +63,14 @@ async fn enrich_service(
 ) -> anyhow::Result<ExitCode> {
     let service = Service::start(&config, http_addr).await?;
     let kafka = &config.kafka;
-    let settings = kafka.settings(brokers.as_deref())?;
-    kafka.prepare(&settings).await?;
+    let settings = service.connect_kafka(&config, brokers.as_deref()).await?;
     let group = kafka.group_for(group.as_deref(), "enrich");
     if kafka.exactly_once {
         return enrich_exactly_once(&config, settings, group, service).await;
     }
     let producer = KafkaProducer::new(&settings)?;
     let output: Arc<dyn Producer> = Arc::new(producer.clone());
+    service.consumer_starting(&group);
     let consumer =
         KafkaConsumer::subscribe(&settings, &group, &[topics::RAW], kafka.consumer_options())?;
     newswire_pipeline::lag::spawn(
@@ -102,7 +102,6 @@ async fn enrich_service(
             let _ = lane.await;
         }
     });
-    service.health.set("kafka", true);
     tracing::info!(%group, workers, "enrich service started");
     if service.stage_ended(&mut stage).await {
         return service.stopped_early(&handle, &producer, "enrich").await;
@@ -138,13 +137,13 @@ async fn enrich_exactly_once(
     let options = TransactionOptions::new(transactional_id);
     let stop = Arc::new(AtomicBool::new(false));
     let stats = service.stats.clone();
+    service.consumer_starting(&format!("tx-{group}"));
     let job = {
         let stop = stop.clone();
         tokio::task::spawn_blocking(move || {
             enrich::exactly_once(&settings, &group, &options, &stop, &stats)
         })
     };
-    service.health.set("kafka", true);
     tracing::info!("enrich service started (exactly-once)");
     let mut job = job;
     let result = tokio::select! {

@@ -21,6 +21,7 @@ use newswire_model::topics;
 use newswire_pipeline::config::Config;
 use newswire_pipeline::failure::{Failure, FailureKind};
 use newswire_pipeline::feed_state;
+use newswire_pipeline::health::{self, ServiceState};
 use newswire_pipeline::service::{flush, Service};
 use newswire_pipeline::stage::poll;
 use newswire_pipeline::stage::stats::Stats;
@@ -89,9 +90,9 @@ pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
     }
     let state_choice = feed_state::choose(args.state_dir.as_deref(), &config.poll);
     let service = Service::start(&config, args.http).await?;
-    let kafka = &config.kafka;
-    let settings = kafka.settings(args.brokers.as_deref())?;
-    kafka.prepare(&settings).await?;
+    let settings = service
+        .connect_kafka(&config, args.brokers.as_deref())
+        .await?;
     let producer = KafkaProducer::new(&settings)?;
     let output: Arc<dyn Producer> = Arc::new(producer.clone());
     let feed_ids: Vec<String> = feeds.iter().map(FeedConfig::feed_id).collect();
@@ -101,8 +102,7 @@ pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
             .context("cannot read the feed state")?;
     let mut poller = Poller::with_store(config.fetch.clone(), feeds, store)
         .context("cannot start the poller")?;
-    service.health.set("kafka", true);
-    service.health.set("poller", true);
+    service.health.set(health::POLLER, ServiceState::Ready);
     let stats = &service.stats;
     tracing::info!(
         topic = topics::RAW,
@@ -111,11 +111,11 @@ pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
     );
     if args.once {
         let polls = poller.poll_all().await;
-        poll::publish(&mut poller, polls, output.as_ref(), stats).await;
+        poll::publish(&mut poller, polls, output.as_ref(), stats, &service.health).await;
     } else {
         loop {
             tokio::select! {
-                polls = poller.poll_due() => poll::publish(&mut poller, polls, output.as_ref(), stats).await,
+                polls = poller.poll_due() => poll::publish(&mut poller, polls, output.as_ref(), stats, &service.health).await,
                 _ = service.shutdown.requested() => break,
             }
         }

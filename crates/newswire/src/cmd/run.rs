@@ -16,6 +16,7 @@ use newswire_model::topics;
 use newswire_bus::kafka::{KafkaConsumer, KafkaProducer};
 use newswire_pipeline::config::{BusKind, Config};
 use newswire_pipeline::failure::Failure;
+use newswire_pipeline::health::{self, ServiceState};
 use newswire_pipeline::service::{drain, flush, Service};
 use newswire_pipeline::shutdown::{self, Shutdown};
 use newswire_pipeline::stage::dead_letter::DeadLetters;
@@ -46,7 +47,7 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<ExitCode> {
     let bus = MemoryBus::new(config.bus.capacity);
     let producer: Arc<dyn Producer> = Arc::new(bus.producer());
     let sinks = SinkSet::open(&config.sinks, SinkOverrides::default()).await?;
-    health.set("sinks", true);
+    health.set(health::SINKS, ServiceState::Ready);
     let enrich_task = tokio::spawn(enrich::run(
         bus.subscribe(topics::RAW)?,
         producer.clone(),
@@ -60,6 +61,7 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<ExitCode> {
         Batching::default(),
         stats.clone(),
         DeadLetters::default(),
+        health.clone(),
     ));
     let mut poller = Poller::new(
         config.fetch.clone(),
@@ -67,7 +69,7 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<ExitCode> {
         Some(config.poll.state_dir.clone()),
     )
     .with_context(|| format!("{}: cannot start the poller", args.config.display()))?;
-    health.set("poller", true);
+    health.set(health::POLLER, ServiceState::Ready);
     tracing::info!(
         feeds = config.feeds.len(),
         once = args.once,
@@ -76,11 +78,11 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<ExitCode> {
 
     if args.once {
         let polls = poller.poll_all().await;
-        poll::publish(&mut poller, polls, producer.as_ref(), &stats).await;
+        poll::publish(&mut poller, polls, producer.as_ref(), &stats, &health).await;
     } else {
         loop {
             tokio::select! {
-                polls = poller.poll_due() => poll::publish(&mut poller, polls, producer.as_ref(), &stats).await,
+                polls = poller.poll_due() => poll::publish(&mut poller, polls, producer.as_ref(), &stats, &health).await,
                 _ = service.shutdown.requested() => break,
             }
         }
@@ -160,9 +162,8 @@ async fn run_all(
     let kafka = &config.kafka;
     // The sinks first: a bad database is reported before any broker wait.
     let sinks = SinkSet::open(&config.sinks, Default::default()).await?;
-    service.health.set("sinks", true);
-    let settings = kafka.settings(None)?;
-    kafka.prepare(&settings).await?;
+    service.health.set(health::SINKS, ServiceState::Ready);
+    let settings = service.connect_kafka(&config, None).await?;
     let stats = service.stats.clone();
     let producer = KafkaProducer::new(&settings)?;
     let output: Arc<dyn Producer> = Arc::new(producer.clone());
@@ -171,6 +172,8 @@ async fn run_all(
         kafka.group_for(None, "enrich"),
         kafka.group_for(None, "sink"),
     );
+    service.consumer_starting(&enrich_group);
+    service.consumer_starting(&sink_group);
     let raw = KafkaConsumer::subscribe(
         &settings,
         &enrich_group,
@@ -200,6 +203,7 @@ async fn run_all(
         Batching::default(),
         stats.clone(),
         dead_letters,
+        service.health.clone(),
     ));
 
     let mut poller = Poller::new(
@@ -208,8 +212,7 @@ async fn run_all(
         Some(config.poll.state_dir.clone()),
     )
     .context("cannot start the poller")?;
-    service.health.set("kafka", true);
-    service.health.set("poller", true);
+    service.health.set(health::POLLER, ServiceState::Ready);
     tracing::info!(
         feeds = config.feeds.len(),
         once,
@@ -217,12 +220,12 @@ async fn run_all(
     );
     if once {
         let polls = poller.poll_all().await;
-        poll::publish(&mut poller, polls, output.as_ref(), &stats).await;
+        poll::publish(&mut poller, polls, output.as_ref(), &stats, &service.health).await;
         wait_caught_up(&stats, &service.shutdown).await;
     } else {
         loop {
             tokio::select! {
-                polls = poller.poll_due() => poll::publish(&mut poller, polls, output.as_ref(), &stats).await,
+                polls = poller.poll_due() => poll::publish(&mut poller, polls, output.as_ref(), &stats, &service.health).await,
                 _ = service.shutdown.requested() => break,
             }
         }

@@ -13,6 +13,7 @@ use newswire_bus::kafka::{KafkaConsumer, KafkaProducer};
 use newswire_bus::Producer;
 use newswire_model::topics;
 use newswire_pipeline::config::Config;
+use newswire_pipeline::health::{self, ServiceState};
 use newswire_pipeline::service::{drain, flush, Service};
 use newswire_pipeline::stage::dead_letter::DeadLetters;
 use newswire_pipeline::stage::sink::{self, Batching, SinkOverrides, SinkSet};
@@ -75,11 +76,12 @@ async fn sink_service(
 ) -> anyhow::Result<ExitCode> {
     let service = Service::start(&config, http_addr).await?;
     let kafka = &config.kafka;
-    let settings = kafka.settings(brokers.as_deref())?;
-    kafka.prepare(&settings).await?;
+    service.health.set(health::SINKS, ServiceState::Ready);
+    let settings = service.connect_kafka(&config, brokers.as_deref()).await?;
     let group = kafka.group_for(group.as_deref(), "sink");
     let producer = KafkaProducer::new(&settings)?;
     let dlq_out: Arc<dyn Producer> = Arc::new(producer.clone());
+    service.consumer_starting(&group);
     let consumer = KafkaConsumer::subscribe(
         &settings,
         &group,
@@ -100,9 +102,8 @@ async fn sink_service(
         Batching::default(),
         service.stats.clone(),
         DeadLetters::to_topic(dlq_out),
+        service.health.clone(),
     ));
-    service.health.set("kafka", true);
-    service.health.set("sinks", true);
     tracing::info!(%group, "sink service started");
     if service.stage_ended(&mut stage).await {
         return service.stopped_early(&handle, &producer, "sink").await;

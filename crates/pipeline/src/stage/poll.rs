@@ -14,14 +14,18 @@ use newswire_model::topics;
 
 use super::codec::encode_article;
 use super::stats::Stats;
+use crate::health::{self, Health, ServiceState};
 
-/// Sends every article of `polls` and records which were delivered.
+/// Sends every article of `polls` and records which were delivered; the poller is degraded
+/// while every feed of its latest round failed.
 pub async fn publish(
     poller: &mut Poller,
     polls: Vec<FeedPoll>,
     output: &dyn Producer,
     stats: &Arc<Stats>,
+    health: &Health,
 ) {
+    round_health(&polls, health);
     let mut sent = Vec::with_capacity(polls.len());
     for poll in polls {
         stats.feed_polled(&poll);
@@ -40,6 +44,22 @@ pub async fn publish(
             tracing::error!(stage = "poll", feed = %feed_id, error = %err, "saving feed state failed");
         }
     }
+}
+
+fn round_health(polls: &[FeedPoll], health: &Health) {
+    let failed = polls.iter().filter(|p| !p.outcome.is_success()).count();
+    if polls.is_empty() {
+        return;
+    }
+    let state = if failed == polls.len() {
+        ServiceState::Degraded(format!(
+            "every feed of the last round failed ({failed} of {})",
+            polls.len()
+        ))
+    } else {
+        ServiceState::Ready
+    };
+    health.set(health::POLLER, state);
 }
 
 /// Sends the articles of one feed; returns a receipt per article the producer took.

@@ -15,6 +15,7 @@ use newswire_sinks::{JsonlConfig, JsonlSink, SinkError, StdoutSink};
 
 use crate::config::SinksConfig;
 use crate::failure::{Failure, FailureKind};
+use crate::health::{self, Health, ServiceState};
 
 use super::codec::decode_enriched;
 use super::dead_letter::DeadLetters;
@@ -123,6 +124,18 @@ impl SinkSet {
         Ok(())
     }
 
+    /// Whether the sinks can take a batch now: PostgreSQL answers (reconnecting if it was
+    /// lost); files and stdout always can.
+    pub async fn check(&mut self) -> ServiceState {
+        match self.postgres.as_mut() {
+            Some(sink) => match sink.check().await {
+                Ok(()) => ServiceState::Ready,
+                Err(err) => ServiceState::Degraded(format!("postgres: {err}")),
+            },
+            None => ServiceState::Ready,
+        }
+    }
+
     /// Closes what needs closing (the JSON Lines file).
     pub fn close(&mut self) -> Result<(), SinkError> {
         if let Some(sink) = self.jsonl.as_mut() {
@@ -168,17 +181,29 @@ impl Default for Batching {
     }
 }
 
+/// How long the sink waits without a record before it checks that its sinks still work (a
+/// database lost between batches shows in readiness, and so does its return).
+const IDLE_CHECK: Duration = Duration::from_secs(5);
+
 /// Runs until the input topic ends; returns the sinks so the caller can report and close them.
+/// [`health::SINKS`] follows every batch (degraded when one failed after its retries) and,
+/// while no record comes, a check of the sinks every few seconds.
 pub async fn run(
     mut input: impl Consumer,
     mut sinks: SinkSet,
     batching: Batching,
     stats: Arc<Stats>,
     dead_letters: DeadLetters,
+    health: Arc<Health>,
 ) -> SinkSet {
     loop {
-        let Some(first) = next_delivery(&mut input).await else {
-            break;
+        let first = match tokio::time::timeout(IDLE_CHECK, next_delivery(&mut input)).await {
+            Ok(Some(first)) => first,
+            Ok(None) => break,
+            Err(_idle) => {
+                health.set(health::SINKS, sinks.check().await);
+                continue;
+            }
         };
         let mut deliveries = vec![first];
         while deliveries.len() < batching.max_batch {
@@ -187,7 +212,8 @@ pub async fn run(
                 Ok(None) | Err(_) => break,
             }
         }
-        write(&mut sinks, deliveries, &stats, &dead_letters).await;
+        let state = write(&mut sinks, deliveries, &stats, &dead_letters).await;
+        health.set(health::SINKS, state);
     }
     if let Err(err) = sinks.close() {
         tracing::error!(stage = "sink", error = %err, "closing sinks failed");
@@ -206,12 +232,14 @@ async fn next_delivery(input: &mut impl Consumer) -> Option<Delivery> {
     }
 }
 
+/// Writes one batch and acknowledges it (or negatively, to have it delivered again); the
+/// sinks' state after it.
 async fn write(
     sinks: &mut SinkSet,
     deliveries: Vec<Delivery>,
     stats: &Stats,
     dead_letters: &DeadLetters,
-) {
+) -> ServiceState {
     let mut batch = Vec::with_capacity(deliveries.len());
     let mut acks: Vec<Ack> = Vec::with_capacity(deliveries.len());
     stats.sink_received(deliveries.len() as u64);
@@ -228,12 +256,14 @@ async fn write(
         Ok(()) => {
             stats.sink_written(batch.len() as u64);
             acks.into_iter().for_each(Ack::ack);
+            ServiceState::Ready
         }
         Err(err) => {
             stats.sink_failed();
             tracing::error!(stage = "sink", error = %err, records = batch.len(), "writing a batch failed; it will be redelivered");
             let reason = err.to_string();
             acks.into_iter().for_each(|a| a.nack(reason.clone()));
+            ServiceState::Degraded(reason)
         }
     }
 }
