@@ -19,7 +19,7 @@ use crate::health::{self, Health, ServiceState};
 use crate::http;
 use crate::shutdown::{self, Shutdown};
 use crate::stage::stats::Stats;
-use crate::telemetry::Metrics;
+use crate::telemetry::{Exports, Metrics};
 
 /// Loads `path` for a Kafka service, or the built-in defaults when no config is given.
 pub fn load_config(path: Option<&Path>) -> Result<Config, ConfigError> {
@@ -44,9 +44,14 @@ pub struct Service {
 
 impl Service {
     /// Listens for signals, opens the HTTP listener (when `http_addr` is given) and starts
-    /// exporting Kafka statistics into the metrics when it is.
-    pub async fn start(config: &Config, http_addr: Option<SocketAddr>) -> anyhow::Result<Service> {
-        let metrics = Metrics::new(config.metrics.per_feed);
+    /// exporting Kafka statistics into the metrics when it is; the metrics are those of the
+    /// stages in `exports`.
+    pub async fn start(
+        config: &Config,
+        http_addr: Option<SocketAddr>,
+        exports: Exports,
+    ) -> anyhow::Result<Service> {
+        let metrics = Metrics::with_exports(config.metrics.per_feed, exports);
         let health = Health::new();
         let draining = health.clone();
         let shutdown = Shutdown::from_signals(move || draining.start_draining());
@@ -60,7 +65,7 @@ impl Service {
         crate::kafka::report_health_to(health.clone());
         Ok(Service {
             shutdown,
-            stats: Stats::new(metrics),
+            stats: Stats::new(metrics, &exports.stages()),
             health,
             deadline: Duration::from_secs(config.shutdown.deadline_secs),
             _http: http,

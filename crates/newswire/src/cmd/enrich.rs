@@ -20,6 +20,7 @@ use newswire_pipeline::shutdown;
 use newswire_pipeline::stage::dead_letter::DeadLetters;
 use newswire_pipeline::stage::enrich;
 use newswire_pipeline::stage::stats::Stats;
+use newswire_pipeline::telemetry::Exports;
 
 #[derive(clap::Args, Debug)]
 pub struct EnrichArgs {
@@ -61,7 +62,7 @@ async fn enrich_service(
     group: Option<String>,
     http_addr: Option<SocketAddr>,
 ) -> anyhow::Result<ExitCode> {
-    let service = Service::start(&config, http_addr).await?;
+    let service = Service::start(&config, http_addr, Exports::ENRICH).await?;
     let kafka = &config.kafka;
     let settings = service.connect_kafka(&config, brokers.as_deref()).await?;
     let group = kafka.group_for(group.as_deref(), "enrich");

@@ -25,6 +25,7 @@ use newswire_pipeline::health::{self, ServiceState};
 use newswire_pipeline::service::{flush, Service};
 use newswire_pipeline::stage::poll;
 use newswire_pipeline::stage::stats::Stats;
+use newswire_pipeline::telemetry::Exports;
 
 #[derive(clap::Args, Debug)]
 pub struct PollArgs {
@@ -89,7 +90,7 @@ pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
         tracing::info!(shard = %format!("{i}/{n}"), feeds = feeds.len(), of = total, "polling one shard of the feeds");
     }
     let state_choice = feed_state::choose(args.state_dir.as_deref(), &config.poll);
-    let service = Service::start(&config, args.http).await?;
+    let service = Service::start(&config, args.http, Exports::POLL).await?;
     let settings = service
         .connect_kafka(&config, args.brokers.as_deref())
         .await?;

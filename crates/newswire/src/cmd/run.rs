@@ -23,6 +23,7 @@ use newswire_pipeline::stage::dead_letter::DeadLetters;
 use newswire_pipeline::stage::sink::{Batching, SinkOverrides, SinkSet};
 use newswire_pipeline::stage::stats::Stats;
 use newswire_pipeline::stage::{enrich, poll, sink};
+use newswire_pipeline::telemetry::Exports;
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -42,7 +43,7 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<ExitCode> {
     if config.bus.kind == BusKind::Kafka {
         return run_all(config, args.once, args.http).await;
     }
-    let service = Service::start(&config, args.http).await?;
+    let service = Service::start(&config, args.http, Exports::every_stage(false)).await?;
     let (stats, health) = (service.stats.clone(), service.health.clone());
     let bus = MemoryBus::new(config.bus.capacity);
     let producer: Arc<dyn Producer> = Arc::new(bus.producer());
@@ -158,7 +159,7 @@ async fn run_all(
     once: bool,
     http_addr: Option<SocketAddr>,
 ) -> anyhow::Result<ExitCode> {
-    let service = Service::start(&config, http_addr).await?;
+    let service = Service::start(&config, http_addr, Exports::every_stage(true)).await?;
     let kafka = &config.kafka;
     // The sinks first: a bad database is reported before any broker wait.
     let sinks = SinkSet::open(&config.sinks, Default::default()).await?;

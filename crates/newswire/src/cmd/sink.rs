@@ -18,6 +18,7 @@ use newswire_pipeline::service::{drain, flush, Service};
 use newswire_pipeline::stage::dead_letter::DeadLetters;
 use newswire_pipeline::stage::sink::{self, Batching, SinkOverrides, SinkSet};
 use newswire_pipeline::stage::stats::Stats;
+use newswire_pipeline::telemetry::Exports;
 
 #[derive(clap::Args, Debug)]
 pub struct SinkArgs {
@@ -74,7 +75,7 @@ async fn sink_service(
     sinks: SinkSet,
     http_addr: Option<SocketAddr>,
 ) -> anyhow::Result<ExitCode> {
-    let service = Service::start(&config, http_addr).await?;
+    let service = Service::start(&config, http_addr, Exports::SINK).await?;
     let kafka = &config.kafka;
     service.health.set(health::SINKS, ServiceState::Ready);
     let settings = service.connect_kafka(&config, brokers.as_deref()).await?;

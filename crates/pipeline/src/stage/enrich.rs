@@ -19,6 +19,13 @@ use newswire_model::topics;
 use super::codec::{decode_article, encode_enriched, DecodeError};
 use super::dead_letter::{self, DeadLetters};
 use super::stats::Stats;
+use crate::events::{ArticleEnriched, BusReceiveFailed, RecordsReceived, RecordsSent};
+
+/// One enriched record acknowledged.
+const SENT: RecordsSent = RecordsSent {
+    stage: "enrich",
+    records: 1,
+};
 
 /// Decodes one raw record and enriches it: the enriched record to send, or why the record
 /// cannot be processed (it then goes to the dead letters).
@@ -27,11 +34,19 @@ pub fn transform(
     enricher: &Enricher,
     stats: &Stats,
 ) -> Result<Record, DecodeError> {
-    stats.enrich_received();
+    RecordsReceived {
+        stage: "enrich",
+        records: 1,
+    }
+    .emit(stats);
     let article = decode_article(record)?;
     let started = Instant::now();
     let enriched = enricher.enrich(article);
-    stats.enriched(&enriched, started.elapsed());
+    ArticleEnriched {
+        enriched: &enriched,
+        took: started.elapsed(),
+    }
+    .emit(stats);
     Ok(encode_enriched(&enriched))
 }
 
@@ -49,7 +64,11 @@ pub async fn run(
         let delivery = match next {
             Ok(d) => d,
             Err(err) => {
-                tracing::error!(stage = "enrich", error = %err, "receiving from the bus failed");
+                BusReceiveFailed {
+                    stage: "enrich",
+                    error: &err,
+                }
+                .emit(&stats);
                 continue;
             }
         };
@@ -82,7 +101,7 @@ async fn send(
         Ok(receipt) => Some(async move {
             match receipt.wait().await {
                 Ok(()) => {
-                    stats.enrich_sent();
+                    SENT.emit(&stats);
                     ack.ack()
                 }
                 Err(err) => ack.nack(err.to_string()),
@@ -114,7 +133,7 @@ pub fn exactly_once(
         stop,
         |record, origin| match transform(record, &enricher, stats) {
             Ok(enriched) => {
-                stats.enrich_sent();
+                SENT.emit(stats);
                 vec![(topics::ENRICHED.to_string(), enriched)]
             }
             Err(err) => {

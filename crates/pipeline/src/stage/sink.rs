@@ -14,6 +14,10 @@ use newswire_sinks::postgres::{PostgresConfig, PostgresSink};
 use newswire_sinks::{JsonlConfig, JsonlSink, SinkError, StdoutSink};
 
 use crate::config::SinksConfig;
+use crate::events::{
+    BatchWritten, BusReceiveFailed, RecordRefusedBySink, RecordsReceived, RecordsSent,
+    SinkWriteFailed,
+};
 use crate::failure::{Failure, FailureKind};
 use crate::health::{self, Health, ServiceState};
 
@@ -105,21 +109,24 @@ impl SinkSet {
                 .await
                 .map_err(|e| SinkError::Other(format!("postgres: {e}")))?;
             for err in &refused {
-                stats.metrics.error("sink", "postgres_invalid_record");
-                tracing::error!(stage = "sink", sink = "postgres", error_code = "postgres_invalid_record",
-                    error = %err, "record left out of PostgreSQL");
+                RecordRefusedBySink {
+                    sink: "postgres",
+                    error_code: "postgres_invalid_record",
+                    error: err,
+                }
+                .emit(stats);
             }
-            stats.batch_written("postgres", batch.len(), started.elapsed());
+            written("postgres", batch.len(), started, stats);
         }
         if let Some(sink) = self.jsonl.as_mut() {
             let started = Instant::now();
             sink.write_batch(batch)?;
-            stats.batch_written("jsonl", batch.len(), started.elapsed());
+            written("jsonl", batch.len(), started, stats);
         }
         if let Some(sink) = self.stdout.as_mut() {
             let started = Instant::now();
             sink.write_batch(batch)?;
-            stats.batch_written("stdout", batch.len(), started.elapsed());
+            written("stdout", batch.len(), started, stats);
         }
         Ok(())
     }
@@ -163,6 +170,15 @@ impl SinkSet {
     }
 }
 
+fn written(sink: &'static str, records: usize, started: Instant, stats: &Stats) {
+    BatchWritten {
+        sink,
+        records,
+        took: started.elapsed(),
+    }
+    .emit(stats);
+}
+
 /// Batch limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Batching {
@@ -197,7 +213,8 @@ pub async fn run(
     health: Arc<Health>,
 ) -> SinkSet {
     loop {
-        let first = match tokio::time::timeout(IDLE_CHECK, next_delivery(&mut input)).await {
+        let first = match tokio::time::timeout(IDLE_CHECK, next_delivery(&mut input, &stats)).await
+        {
             Ok(Some(first)) => first,
             Ok(None) => break,
             Err(_idle) => {
@@ -207,7 +224,7 @@ pub async fn run(
         };
         let mut deliveries = vec![first];
         while deliveries.len() < batching.max_batch {
-            match tokio::time::timeout(batching.linger, next_delivery(&mut input)).await {
+            match tokio::time::timeout(batching.linger, next_delivery(&mut input, &stats)).await {
                 Ok(Some(d)) => deliveries.push(d),
                 Ok(None) | Err(_) => break,
             }
@@ -221,13 +238,15 @@ pub async fn run(
     sinks
 }
 
-async fn next_delivery(input: &mut impl Consumer) -> Option<Delivery> {
+async fn next_delivery(input: &mut impl Consumer, stats: &Stats) -> Option<Delivery> {
     loop {
         match input.recv().await? {
             Ok(d) => return Some(d),
-            Err(err) => {
-                tracing::error!(stage = "sink", error = %err, "receiving from the bus failed")
+            Err(err) => BusReceiveFailed {
+                stage: "sink",
+                error: &err,
             }
+            .emit(stats),
         }
     }
 }
@@ -242,7 +261,11 @@ async fn write(
 ) -> ServiceState {
     let mut batch = Vec::with_capacity(deliveries.len());
     let mut acks: Vec<Ack> = Vec::with_capacity(deliveries.len());
-    stats.sink_received(deliveries.len() as u64);
+    RecordsReceived {
+        stage: "sink",
+        records: deliveries.len() as u64,
+    }
+    .emit(stats);
     for delivery in deliveries {
         match decode_enriched(&delivery.record) {
             Ok(article) => {
@@ -254,13 +277,20 @@ async fn write(
     }
     match sinks.write_batch(&batch, stats).await {
         Ok(()) => {
-            stats.sink_written(batch.len() as u64);
+            RecordsSent {
+                stage: "sink",
+                records: batch.len() as u64,
+            }
+            .emit(stats);
             acks.into_iter().for_each(Ack::ack);
             ServiceState::Ready
         }
         Err(err) => {
-            stats.sink_failed();
-            tracing::error!(stage = "sink", error = %err, records = batch.len(), "writing a batch failed; it will be redelivered");
+            SinkWriteFailed {
+                records: batch.len(),
+                error: &err,
+            }
+            .emit(stats);
             let reason = err.to_string();
             acks.into_iter().for_each(|a| a.nack(reason.clone()));
             ServiceState::Degraded(reason)
