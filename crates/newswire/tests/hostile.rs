@@ -253,14 +253,14 @@ async fn run_once_over_every_hostile_feed_loses_no_good_article() {
         "{summary} not in:\n{}",
         run.stderr
     );
-    // The summary names each failing feed and why.
+    // The summary names each failing feed and why (an event per feed before it).
     for (id, _, outcome, _) in FEEDS.iter().filter(|f| f.2 != "ok") {
         let why = if *outcome == "parse_error" {
             "parse error: "
         } else {
             outcome
         };
-        let line = format!("    {id}: {why}");
+        let line = format!("feed failed: {id}: {why}");
         assert!(
             run.stderr.contains(&line),
             "{line:?} not in:\n{}",

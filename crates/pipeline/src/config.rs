@@ -190,11 +190,23 @@ pub struct SinksConfig {
 }
 
 /// `[log]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LogConfig {
     /// `human` (default) or `json`; `--log-format` wins.
     pub format: Option<LogFormat>,
+    /// How often a service logs its progress line (records in/out/errors per stage, lag);
+    /// 0 turns it off.
+    pub progress_secs: u64,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: None,
+            progress_secs: 60,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]

@@ -15,6 +15,7 @@ use newswire_bus::kafka::admin::describe_cluster;
 use newswire_bus::kafka::{ConsumerHandle, KafkaProducer, KafkaSettings};
 
 use crate::config::{Config, ConfigError};
+use crate::events::Progress;
 use crate::health::{self, Health, ServiceState};
 use crate::http;
 use crate::shutdown::{self, Shutdown};
@@ -63,9 +64,14 @@ impl Service {
             crate::kafka::export_statistics(metrics.clone());
         }
         crate::kafka::report_health_to(health.clone());
+        let stats = Stats::new(metrics, &exports.stages());
+        if config.log.progress_secs > 0 {
+            let every = Duration::from_secs(config.log.progress_secs);
+            tokio::spawn(progress(every, stats.clone(), shutdown.clone()));
+        }
         Ok(Service {
             shutdown,
-            stats: Stats::new(metrics, &exports.stages()),
+            stats,
             health,
             deadline: Duration::from_secs(config.shutdown.deadline_secs),
             _http: http,
@@ -147,6 +153,16 @@ async fn watch_brokers(settings: KafkaSettings, health: Arc<Health>, shutdown: S
             }
         };
         health.set(health::KAFKA, state);
+    }
+}
+
+/// Logs the progress line every `every` until shutdown.
+async fn progress(every: Duration, stats: Arc<Stats>, shutdown: Shutdown) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => Progress { stats: &stats }.emit(),
+            _ = shutdown.requested() => return,
+        }
     }
 }
 

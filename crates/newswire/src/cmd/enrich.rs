@@ -14,6 +14,7 @@ use newswire_bus::Producer;
 use newswire_enrich::Enricher;
 use newswire_model::topics;
 use newswire_pipeline::config::Config;
+use newswire_pipeline::events::Summary;
 use newswire_pipeline::failure::Failure;
 use newswire_pipeline::service::{drain, flush, Service};
 use newswire_pipeline::shutdown;
@@ -78,7 +79,7 @@ async fn enrich_service(
         &settings,
         &group,
         topics::RAW,
-        service.stats.metrics.clone(),
+        service.stats.clone(),
         service.shutdown.clone(),
     );
     let handle = consumer.handle();
@@ -116,11 +117,18 @@ async fn enrich_service(
     .await;
     flush(&producer, Duration::from_secs(5)).await;
     let stats = &service.stats;
-    eprintln!(
-        "newswire enrich: {} enriched, {} dead-lettered or undecodable",
+    let text = format!(
+        "{} enriched, {} dead-lettered or undecodable",
         Stats::get(&stats.enriched),
         Stats::get(&stats.decode_errors)
     );
+    Summary {
+        command: "newswire enrich",
+        text: &text,
+        stats,
+        outputs: &[],
+    }
+    .emit();
     Ok(ExitCode::SUCCESS)
 }
 /// Exactly-once enrich: outputs and input offsets commit in one transaction per batch.
@@ -155,11 +163,18 @@ async fn enrich_exactly_once(
         r = &mut job => Some(r),
     };
     match result {
-        Some(Ok(Ok(stats))) => {
-            eprintln!(
-                "newswire enrich: {} records in, {} out, {} transactions committed, {} aborted",
-                stats.records_in, stats.records_out, stats.committed, stats.aborted
+        Some(Ok(Ok(tx))) => {
+            let text = format!(
+                "{} records in, {} out, {} transactions committed, {} aborted",
+                tx.records_in, tx.records_out, tx.committed, tx.aborted
             );
+            Summary {
+                command: "newswire enrich (exactly-once)",
+                text: &text,
+                stats: &service.stats,
+                outputs: &[],
+            }
+            .emit();
             Ok(ExitCode::SUCCESS)
         }
         Some(Ok(Err(err))) => Err(err.into()),

@@ -15,8 +15,6 @@ use serde_json::Value;
 use super::enrich::EnrichArgs;
 use newswire_pipeline::failure::{Failure, FailureKind};
 
-use crate::exit;
-
 /// Enriches the lines (or, with `--text`, the whole input) of `--input` or stdin.
 pub fn run(args: EnrichArgs) -> anyhow::Result<ExitCode> {
     let (name, reader): (String, Box<dyn Read>) = match &args.input {
@@ -70,14 +68,21 @@ pub fn run(args: EnrichArgs) -> anyhow::Result<ExitCode> {
             Err(reason) => {
                 failed += 1;
                 out.flush()?;
-                eprintln!("error: {name}:{number}: {reason}");
+                tracing::error!(
+                    input = name.as_str(),
+                    line = number,
+                    "{name}:{number}: {reason}"
+                );
             }
         }
     }
     out.flush()?;
     if failed > 0 {
-        eprintln!("error: {failed} of {number} lines could not be enriched");
-        return Ok(ExitCode::from(exit::DATA));
+        return Err(Failure::new(
+            FailureKind::Data,
+            format!("{failed} of {number} lines could not be enriched"),
+        )
+        .into());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -19,6 +19,7 @@ use newswire_feeds::{FeedConfig, Poller};
 use newswire_model::topics;
 
 use newswire_pipeline::config::Config;
+use newswire_pipeline::events::Summary;
 use newswire_pipeline::failure::{Failure, FailureKind};
 use newswire_pipeline::feed_state;
 use newswire_pipeline::health::{self, ServiceState};
@@ -132,12 +133,19 @@ pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
     };
     let get = Stats::get;
     let (polled, delivered) = (get(&stats.articles_polled), get(&stats.articles_delivered));
-    eprintln!(
-        "newswire poll: {} feeds polled ({} failed), {polled} new articles, {delivered} delivered to {}",
+    let text = format!(
+        "{} feeds polled ({} failed), {polled} new articles, {delivered} delivered to {}",
         get(&stats.feeds_polled),
         get(&stats.feeds_failed),
         topics::RAW
     );
+    Summary {
+        command: "newswire poll",
+        text: &text,
+        stats,
+        outputs: &[],
+    }
+    .emit();
     if delivered < polled {
         return Err(Failure::temporary(format!(
             "{} articles were not acknowledged and will be polled again",

@@ -15,6 +15,7 @@ use newswire_model::topics;
 
 use newswire_bus::kafka::{KafkaConsumer, KafkaProducer};
 use newswire_pipeline::config::{BusKind, Config};
+use newswire_pipeline::events::Summary;
 use newswire_pipeline::failure::Failure;
 use newswire_pipeline::health::{self, ServiceState};
 use newswire_pipeline::service::{drain, flush, Service};
@@ -117,38 +118,44 @@ fn once_outcome(once: bool, stats: &Stats) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The end-of-run summary as one event (the failing feeds each as a warning before it).
 fn print_summary(stats: &Stats, sinks: &SinkSet) {
     let get = Stats::get;
     let feeds = get(&stats.feeds_polled);
     let failed = get(&stats.feeds_failed);
-    eprintln!(
-        "newswire run: {feeds} feeds polled ({} ok, {failed} failed)",
-        feeds - failed
-    );
     if let Ok(failing) = stats.failing_feeds.lock() {
         for (feed, why) in failing.iter() {
-            eprintln!("    {feed}: {why}");
+            tracing::warn!(
+                feed = feed.as_str(),
+                reason = why.as_str(),
+                "feed failed: {feed}: {why}"
+            );
         }
     }
-    eprintln!(
-        "  {} new articles, {} enriched, {} written",
+    let errors = get(&stats.decode_errors) + get(&stats.sink_errors);
+    let errors = if errors > 0 {
+        format!("; {errors} errors (see the log)")
+    } else {
+        String::new()
+    };
+    let text = format!(
+        "{feeds} feeds polled ({} ok, {failed} failed); {} new articles, {} enriched, {} written; \
+         found {} country tags, {} weapons systems, {} sanctions events{errors}",
+        feeds - failed,
         get(&stats.articles_polled),
         get(&stats.enriched),
-        get(&stats.written)
-    );
-    eprintln!(
-        "  found {} country tags, {} weapons systems, {} sanctions events",
+        get(&stats.written),
         get(&stats.countries),
         get(&stats.weapons),
         get(&stats.sanctions)
     );
-    let errors = get(&stats.decode_errors) + get(&stats.sink_errors);
-    if errors > 0 {
-        eprintln!("  {errors} errors (see the log)");
+    Summary {
+        command: "newswire run",
+        text: &text,
+        stats,
+        outputs: &sinks.describe(),
     }
-    for place in sinks.describe() {
-        eprintln!("  output: {place}");
-    }
+    .emit();
 }
 
 /// `newswire run` with `bus.kind = "kafka"`: every stage in this process, records crossing
@@ -247,16 +254,20 @@ async fn run_all(
     .await;
     flush(&producer, Duration::from_secs(5)).await;
     let get = Stats::get;
-    eprintln!(
-        "newswire run (kafka): {} feeds polled, {} new articles published, {} enriched, {} written",
+    let text = format!(
+        "{} feeds polled, {} new articles published, {} enriched, {} written",
         get(&stats.feeds_polled),
         get(&stats.articles_delivered),
         get(&stats.enriched),
         get(&stats.written)
     );
-    for place in sinks.map(|s| s.describe()).unwrap_or_default() {
-        eprintln!("  output: {place}");
+    Summary {
+        command: "newswire run (kafka)",
+        text: &text,
+        stats: &stats,
+        outputs: &sinks.map(|s| s.describe()).unwrap_or_default(),
     }
+    .emit();
     once_outcome(once, &stats)
 }
 

@@ -13,6 +13,7 @@ use newswire_bus::kafka::{KafkaConsumer, KafkaProducer};
 use newswire_bus::Producer;
 use newswire_model::topics;
 use newswire_pipeline::config::Config;
+use newswire_pipeline::events::Summary;
 use newswire_pipeline::health::{self, ServiceState};
 use newswire_pipeline::service::{drain, flush, Service};
 use newswire_pipeline::stage::dead_letter::DeadLetters;
@@ -93,7 +94,7 @@ async fn sink_service(
         &settings,
         &group,
         topics::ENRICHED,
-        service.stats.metrics.clone(),
+        service.stats.clone(),
         service.shutdown.clone(),
     );
     let handle = consumer.handle();
@@ -111,12 +112,13 @@ async fn sink_service(
     }
     let sinks = drain(service.deadline, "draining the sink stage", &handle, stage).await;
     flush(&producer, Duration::from_secs(5)).await;
-    eprintln!(
-        "newswire sink: {} written",
-        Stats::get(&service.stats.written)
-    );
-    for place in sinks.map(|s| s.describe()).unwrap_or_default() {
-        eprintln!("  output: {place}");
+    let text = format!("{} written", Stats::get(&service.stats.written));
+    Summary {
+        command: "newswire sink",
+        text: &text,
+        stats: &service.stats,
+        outputs: &sinks.map(|s| s.describe()).unwrap_or_default(),
     }
+    .emit();
     Ok(ExitCode::SUCCESS)
 }

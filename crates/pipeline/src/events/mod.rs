@@ -19,5 +19,5 @@ pub use records::{
     ArticleEnriched, BusReceiveFailed, RecordDeadLettered, RecordUndecodable, RecordsReceived,
     RecordsSent,
 };
-pub use service::ComponentStateChanged;
+pub use service::{ComponentStateChanged, Progress, Summary};
 pub use sink::{BatchWritten, RecordRefusedBySink, SinkWriteFailed};

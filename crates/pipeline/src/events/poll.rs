@@ -52,7 +52,7 @@ impl FeedPolled<'_> {
         m.records_discarded
             .get_or_create(&StageLabels { stage: "poll" })
             .inc_by(poll.already_seen as u64);
-        m.received("poll", n);
+        stats.received("poll", n);
         if m.per_feed() {
             self.feed_gauges(stats);
         }
@@ -107,7 +107,7 @@ impl ArticlesDelivered<'_> {
             "delivered"
         );
         Stats::add(&stats.articles_delivered, self.articles);
-        stats.metrics.sent("poll", self.articles);
+        stats.sent("poll", self.articles);
     }
 }
 
@@ -127,7 +127,7 @@ impl ArticleNotDelivered<'_> {
         tracing::warn!(stage = "poll", feed = self.feed, article = self.article.unwrap_or(""),
             error = %self.error, error_code = "not_delivered",
             "article not delivered; it will be polled again");
-        stats.metrics.error("poll", "not_delivered");
+        stats.error("poll", "not_delivered");
     }
 }
 
@@ -144,6 +144,6 @@ impl FeedStateNotSaved<'_> {
     pub fn emit(self, stats: &Stats) {
         tracing::error!(stage = "poll", feed = self.feed, error = %self.error,
             error_code = "state_save", "saving feed state failed");
-        stats.metrics.error("poll", "state_save");
+        stats.error("poll", "state_save");
     }
 }

@@ -21,7 +21,7 @@ pub struct RecordsReceived {
 impl RecordsReceived {
     /// Counts them.
     pub fn emit(self, stats: &Stats) {
-        stats.metrics.received(self.stage, self.records);
+        stats.received(self.stage, self.records);
     }
 }
 
@@ -39,7 +39,7 @@ impl RecordsSent {
         if self.stage == "sink" {
             Stats::add(&stats.written, self.records);
         }
-        stats.metrics.sent(self.stage, self.records);
+        stats.sent(self.stage, self.records);
     }
 }
 
@@ -83,7 +83,7 @@ impl RecordUndecodable<'_> {
     pub fn emit(self, stats: &Stats) {
         static LIMIT: RateLimit = RateLimit::per_second(5);
         Stats::add(&stats.decode_errors, 1);
-        stats.metrics.error(self.stage, self.error.code);
+        stats.error(self.stage, self.error.code);
         if let Verdict::Log { suppressed_before } = LIMIT.check() {
             let (stage, origin, err) = (self.stage, self.origin, self.error);
             tracing::error!(stage, topic = %origin.topic, partition = origin.partition,
@@ -111,7 +111,7 @@ impl RecordDeadLettered<'_> {
     pub fn emit(self, stats: &Stats) {
         let (stage, origin, err) = (self.stage, self.origin, self.error);
         Stats::add(&stats.decode_errors, 1);
-        stats.metrics.error(stage, err.code);
+        stats.error(stage, err.code);
         stats
             .metrics
             .dlq_records
@@ -139,6 +139,6 @@ impl BusReceiveFailed<'_> {
     pub fn emit(self, stats: &Stats) {
         tracing::error!(stage = self.stage, error = %self.error, error_code = "receive",
             "receiving from the bus failed");
-        stats.metrics.error(self.stage, "receive");
+        stats.error(self.stage, "receive");
     }
 }

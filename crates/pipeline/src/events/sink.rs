@@ -43,7 +43,7 @@ impl SinkWriteFailed<'_> {
         tracing::error!(stage = "sink", error = %self.error, records = self.records,
             error_code = "sink_write", "writing a batch failed; it will be redelivered");
         Stats::add(&stats.sink_errors, 1);
-        stats.metrics.error("sink", "sink_write");
+        stats.error("sink", "sink_write");
     }
 }
 
@@ -62,6 +62,6 @@ impl RecordRefusedBySink<'_> {
     pub fn emit(self, stats: &Stats) {
         tracing::error!(stage = "sink", sink = self.sink, error_code = self.error_code,
             error = %self.error, "record left out of the sink");
-        stats.metrics.error("sink", self.error_code);
+        stats.error("sink", self.error_code);
     }
 }

@@ -10,8 +10,29 @@ use newswire_feeds::FeedPoll;
 use crate::failure::Failure;
 use crate::telemetry::Metrics;
 
+/// Records in, out and failed of one stage, for the progress line.
+#[derive(Default)]
+pub struct StageCounts {
+    /// Records the stage took in.
+    pub received: AtomicU64,
+    /// Records it handed on, acknowledged downstream.
+    pub sent: AtomicU64,
+    /// Records it could not process.
+    pub errors: AtomicU64,
+}
+
 /// Counters shared by the stages of one process.
 pub struct Stats {
+    /// The stages this process runs.
+    pub stages: Vec<&'static str>,
+    /// Per stage (poll, enrich, sink): records in, out, failed.
+    pub poll: StageCounts,
+    /// See [`Stats::poll`].
+    pub enrich: StageCounts,
+    /// See [`Stats::poll`].
+    pub sink: StageCounts,
+    /// The consumer lag last measured, per topic (Kafka).
+    pub lag: Mutex<BTreeMap<&'static str, i64>>,
     /// The Prometheus metrics the counters also feed.
     pub metrics: Arc<Metrics>,
     /// Feeds polled (every outcome).
@@ -49,6 +70,11 @@ impl Stats {
             metrics.sent(stage, 0);
         }
         Arc::new(Stats {
+            stages: stages.to_vec(),
+            poll: StageCounts::default(),
+            enrich: StageCounts::default(),
+            sink: StageCounts::default(),
+            lag: Mutex::default(),
             metrics,
             feeds_polled: AtomicU64::new(0),
             feeds_failed: AtomicU64::new(0),
@@ -73,6 +99,41 @@ impl Stats {
     /// The value of `counter`.
     pub fn get(counter: &AtomicU64) -> u64 {
         counter.load(Ordering::Relaxed)
+    }
+
+    /// The counts of `stage` (`poll`, `enrich` or `sink`).
+    pub fn stage(&self, stage: &str) -> Option<&StageCounts> {
+        match stage {
+            "poll" => Some(&self.poll),
+            "enrich" => Some(&self.enrich),
+            "sink" => Some(&self.sink),
+            _ => None,
+        }
+    }
+
+    /// `n` records `stage` took in: the metric and the progress count.
+    pub fn received(&self, stage: &'static str, n: u64) {
+        if let Some(counts) = self.stage(stage) {
+            Self::add(&counts.received, n);
+        }
+        self.metrics.received(stage, n);
+    }
+
+    /// `n` records `stage` handed on (acknowledged): the metric and the progress count.
+    pub fn sent(&self, stage: &'static str, n: u64) {
+        if let Some(counts) = self.stage(stage) {
+            Self::add(&counts.sent, n);
+        }
+        self.metrics.sent(stage, n);
+    }
+
+    /// One record `stage` could not process, by `error_code`: the metric and the progress
+    /// count.
+    pub fn error(&self, stage: &'static str, error_code: &'static str) {
+        if let Some(counts) = self.stage(stage) {
+            Self::add(&counts.errors, 1);
+        }
+        self.metrics.error(stage, error_code);
     }
 
     /// The totals of one feed poll (its metrics are [`FeedPolled`](crate::events::FeedPolled)'s).
