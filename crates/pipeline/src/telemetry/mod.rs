@@ -194,6 +194,14 @@ fn batch_buckets() -> Histogram {
     Histogram::new(exponential_buckets(1.0, 2.0, 12))
 }
 
+/// The commit the binary was built from, for `newswire_build_info` (set once by the binary).
+static BUILD_COMMIT: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// Names the commit the running binary was built from in `newswire_build_info{commit}`.
+pub fn set_build_commit(commit: &'static str) {
+    let _ = BUILD_COMMIT.set(commit);
+}
+
 /// A gauge of seconds (timestamps, round-trip times).
 pub type SecondsGauge = Gauge<f64, AtomicU64>;
 
@@ -216,7 +224,7 @@ macro_rules! metrics {
                 let mut registry = Registry::default();
                 let info = Info::new(vec![
                     ("version", env!("CARGO_PKG_VERSION")),
-                    ("commit", option_env!("NEWSWIRE_COMMIT").unwrap_or("unknown")),
+                    ("commit", BUILD_COMMIT.get().copied().unwrap_or("unknown")),
                 ]);
                 registry.register("newswire_build", "Build information", info);
                 $(
