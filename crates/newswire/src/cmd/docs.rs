@@ -32,7 +32,7 @@ pub fn completions(args: CompletionsArgs, mut cli: clap::Command) -> anyhow::Res
     newswire man | man -l -\n  \
     newswire man --dir /usr/local/share/man/man1 && mandb")]
 pub struct ManArgs {
-    /// Write newswire.1 and one newswire-<command>.1 per command into DIR instead of printing
+    /// Write newswire.1 and one newswire-COMMAND.1 per command into DIR instead of printing
     /// the main page.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<std::path::PathBuf>,

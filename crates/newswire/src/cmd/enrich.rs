@@ -51,7 +51,7 @@ pub struct EnrichArgs {
     /// With --serve: consumer group (default `<kafka.group>-enrich`, i.e. `newswire-enrich`).
     #[arg(long, value_name = "ID", requires = "serve")]
     pub group: Option<String>,
-    /// With --serve: the config file ([kafka], [shutdown], [metrics]).
+    /// With --serve: the config file (its kafka, shutdown and metrics sections).
     #[arg(long, short, value_name = "FILE", requires = "serve")]
     pub config: Option<PathBuf>,
     /// With --serve: serve /livez, /readyz and /metrics on this address.

@@ -36,7 +36,7 @@ use newswire_pipeline::telemetry::Exports;
     Exit: 0 done; 64 a bad --feed; 69 the brokers do not answer (or, with --once, every feed\n\
     failed); 75 with --once when some feeds failed or articles were not acknowledged.")]
 pub struct PollArgs {
-    /// The config file (TOML): feeds, fetch settings, [kafka]. Optional with --feed.
+    /// The config file (TOML): feeds, fetch settings, the kafka section. Optional with --feed.
     #[arg(long, short, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// An ad-hoc feed URL (http(s):// or file://), in addition to the config's; repeatable.

@@ -29,7 +29,7 @@ use newswire_pipeline::telemetry::Exports;
     Exit: 69 the database or the brokers cannot be reached; 73 the JSON Lines directory cannot\n\
     be created; 78 no sink configured.")]
 pub struct SinkArgs {
-    /// The config file (TOML): [sinks], [kafka].
+    /// The config file (TOML): the sinks and kafka sections.
     #[arg(long, short, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Kafka bootstrap servers.
