@@ -1,6 +1,6 @@
 //! `config/feeds.example.toml`, the real feeds users start from: `newswire config check`
 //! accepts it, and every feed passes the checks the poller runs when it starts (which
-//! `config check` does not run). Nothing is fetched: the tests have no network.
+//! `config check` runs too). Nothing is fetched: the tests have no network.
 
 use std::path::PathBuf;
 use std::process::Command;

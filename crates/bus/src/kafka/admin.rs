@@ -3,10 +3,10 @@
 use std::time::Duration;
 
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-use rdkafka::client::DefaultClientContext;
 use rdkafka::types::RDKafkaErrorCode;
 
-use super::{transport, KafkaSettings};
+use super::stats::StatsContext;
+use super::{creating, transport, KafkaSettings};
 use crate::BusError;
 
 /// A topic to create when missing.
@@ -45,8 +45,10 @@ pub async fn ensure_topics(settings: &KafkaSettings, topics: &[TopicSpec]) -> Re
     if topics.is_empty() {
         return Ok(());
     }
-    let admin: AdminClient<DefaultClientContext> =
-        settings.admin_config().create().map_err(transport)?;
+    let admin: AdminClient<StatsContext> = settings
+        .admin_config()
+        .create_with_context(settings.helper_context("admin"))
+        .map_err(creating)?;
     let new: Vec<NewTopic<'_>> = topics
         .iter()
         .map(|t| {
@@ -81,4 +83,38 @@ pub async fn ensure_topics(settings: &KafkaSettings, topics: &[TopicSpec]) -> Re
         }
     }
     Ok(())
+}
+
+/// What a broker answered about the cluster: how many brokers and topics it knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClusterSummary {
+    /// Brokers in the metadata.
+    pub brokers: usize,
+    /// Topics in the metadata.
+    pub topics: usize,
+}
+
+/// Asks the bootstrap servers for the cluster's metadata (waits up to `timeout`): the check
+/// that the brokers can be reached at all.
+pub async fn describe_cluster(
+    settings: &KafkaSettings,
+    timeout: Duration,
+) -> Result<ClusterSummary, BusError> {
+    let admin: AdminClient<StatsContext> = settings
+        .admin_config()
+        .create_with_context(settings.helper_context("admin"))
+        .map_err(creating)?;
+    let brokers = settings.brokers.clone();
+    tokio::task::spawn_blocking(move || {
+        admin
+            .inner()
+            .fetch_metadata(None, timeout)
+            .map(|m| ClusterSummary {
+                brokers: m.brokers().len(),
+                topics: m.topics().len(),
+            })
+            .map_err(|e| BusError::Transport(format!("cannot reach brokers {brokers}: {e}")))
+    })
+    .await
+    .map_err(transport)?
 }

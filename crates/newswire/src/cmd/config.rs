@@ -2,20 +2,22 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
-use newswire_bus::kafka::rdkafka::producer::Producer as _;
-use newswire_bus::kafka::KafkaProducer;
+use newswire_pipeline::config::{BusKind, Config};
 use newswire_sinks::postgres::{PostgresConfig, PostgresSink};
 
-use crate::config::{BusKind, Config};
-use crate::exit;
+use newswire_pipeline::failure::Failure;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum ConfigCommand {
     /// Validate a config file: exit 0, or exit 78 with the file, line, key and reason.
     /// With --online also connect to the Kafka brokers and the database it names: exit 69 when
     /// one cannot be reached.
+    #[command(after_help = "Examples:\n  \
+        newswire config check config/newswire.toml\n  \
+        newswire config check --online --brokers kafka:9092 /etc/newswire/newswire.toml\n\n\
+        Exit: 0 valid; 78 invalid (file, line, key and reason on stderr); 69 with --online when\n\
+        a broker or the database cannot be reached.")]
     Check {
         /// The config file to check.
         file: PathBuf,
@@ -29,19 +31,14 @@ pub enum ConfigCommand {
     },
 }
 
-pub fn run(cmd: ConfigCommand) -> ExitCode {
+/// `newswire config check`: 0, 78 for a bad config, 69 for an unreachable dependency.
+pub fn run(cmd: ConfigCommand) -> anyhow::Result<ExitCode> {
     let ConfigCommand::Check {
         file,
         online,
         brokers,
     } = cmd;
-    let config = match Config::load(&file) {
-        Ok(config) => config,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return ExitCode::from(exit::CONFIG);
-        }
-    };
+    let config = Config::load(&file)?;
     println!(
         "{}: ok ({} feeds, bus {}, sinks: {})",
         file.display(),
@@ -50,26 +47,16 @@ pub fn run(cmd: ConfigCommand) -> ExitCode {
         sink_names(&config).join(", ")
     );
     if !online {
-        return ExitCode::SUCCESS;
+        return Ok(ExitCode::SUCCESS);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("error: cannot start the async runtime: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
+        .build()?;
     let failures = runtime.block_on(check_online(&config, brokers.as_deref()));
-    for failure in &failures {
-        eprintln!("error: {failure}");
-    }
     if failures.is_empty() {
-        ExitCode::SUCCESS
+        Ok(ExitCode::SUCCESS)
     } else {
-        ExitCode::from(exit::UNAVAILABLE)
+        Err(Failure::unavailable(failures.join("; ")).into())
     }
 }
 
@@ -106,19 +93,10 @@ async fn check_online(config: &Config, brokers: Option<&str>) -> Vec<String> {
 
 async fn check_kafka(config: &Config, brokers: Option<&str>) -> anyhow::Result<String> {
     let settings = config.kafka.settings(brokers)?;
-    let producer = KafkaProducer::new(&settings)?;
-    let metadata = tokio::task::spawn_blocking(move || {
-        producer
-            .rdkafka()
-            .client()
-            .fetch_metadata(None, Duration::from_secs(10))
-            .map(|m| (m.brokers().len(), m.topics().len()))
-    })
-    .await?
-    .map_err(|e| anyhow::anyhow!("cannot reach brokers {}: {e}", settings.brokers))?;
+    let cluster = config.kafka.reach(&settings).await?;
     Ok(format!(
         "reachable, {} brokers, {} topics",
-        metadata.0, metadata.1
+        cluster.brokers, cluster.topics
     ))
 }
 

@@ -1,21 +1,36 @@
-//! `newswire enrich`: enrich JSON lines (or one plain-text article) from stdin or a file.
-//!
-//! Output is one EnrichedArticle JSON line per input line, in input order. A bad line gets an
-//! error on stderr naming its line number; the rest are still processed and the exit code is
-//! 65 (data error) at the end.
+//! `newswire enrich`: the enrich service (`--serve`: raw topic in, enriched topic out), or the
+//! stdin/stdout tool (`enrich_lines`).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
-use anyhow::Context;
+use newswire_bus::kafka::eos::TransactionOptions;
+use newswire_bus::kafka::{KafkaConsumer, KafkaProducer, KafkaSettings};
+use newswire_bus::Producer;
 use newswire_enrich::Enricher;
-use newswire_model::{id::hash_id, Article};
-use serde_json::Value;
-
-use crate::exit;
+use newswire_model::topics;
+use newswire_pipeline::config::Config;
+use newswire_pipeline::events::Summary;
+use newswire_pipeline::failure::Failure;
+use newswire_pipeline::service::{drain, flush, Service};
+use newswire_pipeline::shutdown;
+use newswire_pipeline::stage::dead_letter::DeadLetters;
+use newswire_pipeline::stage::enrich;
+use newswire_pipeline::stage::stats::Stats;
+use newswire_pipeline::telemetry::Exports;
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  \
+    echo '{\"id\":\"x\",\"title\":\"\",\"body\":\"Turkey bought the S-400 from Russia.\"}' | newswire enrich\n  \
+    newswire enrich --text < tests/fixtures/reuters-s400.txt\n  \
+    newswire enrich --input articles.jsonl > enriched.jsonl\n  \
+    newswire enrich --serve --brokers kafka:9092 --http 0.0.0.0:9100\n\n\
+    Exit: 65 when a line could not be enriched (the others are); with --serve, 69 when the\n\
+    brokers do not answer within kafka.startup_timeout_ms.")]
 pub struct EnrichArgs {
     /// Read from this file instead of stdin.
     #[arg(long, short, value_name = "FILE")]
@@ -44,168 +59,136 @@ pub struct EnrichArgs {
     pub http: Option<std::net::SocketAddr>,
 }
 
-pub fn run(args: EnrichArgs) -> anyhow::Result<ExitCode> {
-    if args.serve {
-        return super::serve::enrich_command(args);
+/// `newswire enrich --serve`: raw articles from Kafka, enriched articles to Kafka.
+pub async fn serve(args: EnrichArgs, config: Config) -> anyhow::Result<ExitCode> {
+    enrich_service(config, args.brokers, args.group, args.http).await
+}
+
+async fn enrich_service(
+    config: Config,
+    brokers: Option<String>,
+    group: Option<String>,
+    http_addr: Option<SocketAddr>,
+) -> anyhow::Result<ExitCode> {
+    let service = Service::start(&config, http_addr, Exports::ENRICH).await?;
+    let kafka = &config.kafka;
+    let settings = service.connect_kafka(&config, brokers.as_deref()).await?;
+    let group = kafka.group_for(group.as_deref(), "enrich");
+    if kafka.exactly_once {
+        return enrich_exactly_once(&config, settings, group, service).await;
     }
-    let (name, reader): (String, Box<dyn Read>) = match &args.input {
-        Some(path) => (
-            path.display().to_string(),
-            Box::new(
-                std::fs::File::open(path)
-                    .with_context(|| format!("cannot open {}", path.display()))?,
-            ),
-        ),
-        None => ("stdin".into(), Box::new(std::io::stdin().lock())),
-    };
-    let enricher = Enricher::new();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    if args.text {
-        let mut bytes = Vec::new();
-        BufReader::new(reader)
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("cannot read {name}"))?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let (title, body) = match args.title {
-            Some(title) => (title, text),
-            None => split_headline(&text),
-        };
-        let id = hash_id(&["text", &title, &body]);
-        write_line(&mut out, &enricher, Article::from_text(id, title, body))?;
-        out.flush()?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let mut failed = 0usize;
-    let mut reader = BufReader::new(reader);
-    let mut line = Vec::new();
-    let mut number = 0usize;
-    loop {
-        line.clear();
-        let n = reader
-            .read_until(b'\n', &mut line)
-            .with_context(|| format!("cannot read {name}"))?;
-        if n == 0 {
-            break;
+    let producer = KafkaProducer::new(&settings)?;
+    let output: Arc<dyn Producer> = Arc::new(producer.clone());
+    service.consumer_starting(&group);
+    let consumer =
+        KafkaConsumer::subscribe(&settings, &group, &[topics::RAW], kafka.consumer_options())?;
+    newswire_pipeline::lag::spawn(
+        &settings,
+        &group,
+        topics::RAW,
+        service.stats.clone(),
+        service.shutdown.clone(),
+    );
+    let handle = consumer.handle();
+    // One enrich loop per core, each fed whole partitions (order per key is kept).
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let enricher = Arc::new(Enricher::new());
+    let dead_letters = DeadLetters::to_topic(output.clone());
+    let lanes: Vec<_> = newswire_pipeline::kafka::fan_out(consumer, workers, 64)
+        .into_iter()
+        .map(|lane| {
+            tokio::spawn(enrich::run(
+                lane,
+                output.clone(),
+                enricher.clone(),
+                service.stats.clone(),
+                dead_letters.clone(),
+            ))
+        })
+        .collect();
+    let mut stage = tokio::spawn(async move {
+        for lane in lanes {
+            let _ = lane.await;
         }
-        number += 1;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        match parse_line(&line) {
-            Ok(article) => write_line(&mut out, &enricher, article)?,
-            Err(reason) => {
-                failed += 1;
-                out.flush()?;
-                eprintln!("error: {name}:{number}: {reason}");
-            }
-        }
+    });
+    tracing::info!(%group, workers, "enrich service started");
+    if service.stage_ended(&mut stage).await {
+        return service.stopped_early(&handle, &producer, "enrich").await;
     }
-    out.flush()?;
-    if failed > 0 {
-        eprintln!("error: {failed} of {number} lines could not be enriched");
-        return Ok(ExitCode::from(exit::DATA));
+    drain(
+        service.deadline,
+        "draining the enrich stage",
+        &handle,
+        stage,
+    )
+    .await;
+    flush(&producer, Duration::from_secs(5)).await;
+    let stats = &service.stats;
+    let text = format!(
+        "{} enriched, {} dead-lettered or undecodable",
+        Stats::get(&stats.enriched),
+        Stats::get(&stats.decode_errors)
+    );
+    Summary {
+        command: "newswire enrich",
+        text: &text,
+        stats,
+        outputs: &[],
     }
+    .emit();
     Ok(ExitCode::SUCCESS)
 }
-
-/// A first line followed by a blank line is a headline; otherwise everything is body.
-fn split_headline(text: &str) -> (String, String) {
-    let trimmed = text.trim_start();
-    if let Some((first, rest)) = trimmed.split_once('\n') {
-        let rest_starts_blank = rest.trim_start_matches([' ', '\t', '\r']).starts_with('\n');
-        if rest_starts_blank && !first.trim().is_empty() && first.len() <= 300 {
-            return (first.trim().to_string(), rest.trim_start().to_string());
-        }
-    }
-    (String::new(), text.to_string())
-}
-
-fn write_line(out: &mut impl Write, enricher: &Enricher, article: Article) -> anyhow::Result<()> {
-    let enriched = enricher.enrich(article);
-    serde_json::to_writer(&mut *out, &enriched)?;
-    out.write_all(b"\n")?;
-    Ok(())
-}
-
-/// A full Article, or an object with `title` and/or `body` (and optionally `id`).
-fn parse_line(line: &[u8]) -> Result<Article, String> {
-    let text = std::str::from_utf8(line).map_err(|e| format!("invalid UTF-8: {e}"))?;
-    let value: Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
-    let Value::Object(object) = &value else {
-        return Err("expected a JSON object with \"title\" and/or \"body\"".into());
+/// Exactly-once enrich: outputs and input offsets commit in one transaction per batch.
+async fn enrich_exactly_once(
+    config: &Config,
+    settings: KafkaSettings,
+    group: String,
+    service: Service,
+) -> anyhow::Result<ExitCode> {
+    let transactional_id = config
+        .kafka
+        .transactional_id
+        .clone()
+        .unwrap_or_else(|| format!("{group}-tx"));
+    let options = TransactionOptions::new(transactional_id);
+    let stop = Arc::new(AtomicBool::new(false));
+    let stats = service.stats.clone();
+    service.consumer_starting(&format!("tx-{group}"));
+    let job = {
+        let stop = stop.clone();
+        tokio::task::spawn_blocking(move || {
+            enrich::exactly_once(&settings, &group, &options, &stop, &stats)
+        })
     };
-    if object.contains_key("fetched_at") {
-        return serde_json::from_value(value).map_err(|e| format!("not a valid Article: {e}"));
-    }
-    let field = |name: &str| -> Result<Option<String>, String> {
-        match object.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(format!(
-                "field \"{name}\" must be a string, found {}",
-                kind(other)
-            )),
+    tracing::info!("enrich service started (exactly-once)");
+    let mut job = job;
+    let result = tokio::select! {
+        _ = service.shutdown.requested() => {
+            stop.store(true, Ordering::SeqCst);
+            shutdown::with_deadline(service.deadline, "finishing the open transaction", &mut job).await
         }
+        r = &mut job => Some(r),
     };
-    let (title, body) = (field("title")?, field("body")?);
-    if title.is_none() && body.is_none() {
-        return Err("expected a field \"title\" or \"body\"".into());
-    }
-    let (title, body) = (title.unwrap_or_default(), body.unwrap_or_default());
-    let id = field("id")?.unwrap_or_else(|| hash_id(&["text", &title, &body]));
-    Ok(Article::from_text(id, title, body))
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accepts_short_and_full_forms() {
-        let a = parse_line(br#"{"id":"x","title":"","body":"Turkey"}"#).unwrap();
-        assert_eq!((a.id.as_str(), a.body.as_str()), ("x", "Turkey"));
-        let b = parse_line(br#"{"body":"Turkey"}"#).unwrap();
-        assert!(b.id.starts_with("nw1-"));
-        let full = serde_json::to_vec(&Article::from_text("y", "t", "b")).unwrap();
-        assert_eq!(parse_line(&full).unwrap().id, "y");
-    }
-
-    #[test]
-    fn text_headline_is_split_only_when_followed_by_a_blank_line() {
-        let (t, b) = split_headline("Headline here\n\nLONDON (Reuters) - Body.\n");
-        assert_eq!(
-            (t.as_str(), b.as_str()),
-            ("Headline here", "LONDON (Reuters) - Body.\n")
-        );
-        let (t, b) = split_headline("One paragraph\nthat wraps.\n");
-        assert_eq!(
-            (t.as_str(), b.as_str()),
-            ("", "One paragraph\nthat wraps.\n")
-        );
-    }
-
-    #[test]
-    fn explains_bad_lines() {
-        assert!(parse_line(b"{oops").unwrap_err().contains("invalid JSON"));
-        assert!(parse_line(b"[1]").unwrap_err().contains("JSON object"));
-        assert!(parse_line(br#"{"title": 3}"#)
-            .unwrap_err()
-            .contains("\"title\" must be a string"));
-        assert!(parse_line(b"{\"body\": \"\xff\"}")
-            .unwrap_err()
-            .contains("UTF-8"));
-        assert!(parse_line(br#"{"id": "z"}"#).unwrap_err().contains("title"));
+    match result {
+        Some(Ok(Ok(tx))) => {
+            let text = format!(
+                "{} records in, {} out, {} transactions committed, {} aborted",
+                tx.records_in, tx.records_out, tx.committed, tx.aborted
+            );
+            Summary {
+                command: "newswire enrich (exactly-once)",
+                text: &text,
+                stats: &service.stats,
+                outputs: &[],
+            }
+            .emit();
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Ok(Err(err))) => Err(err.into()),
+        Some(Err(join)) => Err(anyhow::anyhow!("the exactly-once stage failed: {join}")),
+        None => Err(Failure::temporary(
+            "the open transaction did not finish before the shutdown deadline; it is aborted and its batch read again",
+        )
+        .into()),
     }
 }

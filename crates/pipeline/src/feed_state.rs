@@ -30,8 +30,18 @@ pub const RESERVED_PREFIX: &str = "_newswire.";
 /// Where the state lives, and which setting decided it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StateChoice {
-    Dir { dir: PathBuf, because: &'static str },
-    Kafka { because: &'static str },
+    /// One file per feed in a directory.
+    Dir {
+        /// The directory.
+        dir: PathBuf,
+        /// The setting that chose it, for the start-up log.
+        because: &'static str,
+    },
+    /// The compacted topic `newswire.feeds.state.v1`.
+    Kafka {
+        /// The setting that chose it, for the start-up log.
+        because: &'static str,
+    },
 }
 
 /// Applies the rules of the module docs.
