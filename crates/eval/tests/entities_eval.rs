@@ -62,5 +62,9 @@ fn every_batch_holds_its_floor() {
     assert!(s.recall() >= 0.90, "recall {:.3}", s.recall());
     assert!(s.kind_accuracy() >= 0.98, "kind {:.3}", s.kind_accuracy());
     let cues = score(&cues_only(), &all);
-    assert!(cues.recall() >= 0.83, "cues-only recall {:.3}", cues.recall());
+    assert!(
+        cues.recall() >= 0.83,
+        "cues-only recall {:.3}",
+        cues.recall()
+    );
 }
