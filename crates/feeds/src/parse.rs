@@ -96,6 +96,7 @@ impl ParsedEntry {
             categories: self.categories.clone(),
             language: self.language.clone(),
             published_at: self.published,
+            date_source: None,
             updated_at: self.updated,
             fetched_at,
             duplicate_of: None,

@@ -14,7 +14,7 @@ pub mod schema;
 pub mod topics;
 pub mod wire;
 
-pub use article::Article;
+pub use article::{Article, DateSource};
 pub use enriched::{
     CountryTag, EnrichedArticle, EnrichmentMeta, Evidence, Field, Mention, MentionKind,
     SanctionAction, SanctionsEvent, WeaponClassTag, WeaponTag,

@@ -24,11 +24,18 @@ pub struct Migration {
 }
 
 /// Every migration this binary knows, in version order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("../../migrations/0001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("../../migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "date_source",
+        sql: include_str!("../../migrations/0002_date_source.sql"),
+    },
+];
 
 /// Table that records applied migrations.
 pub const MIGRATIONS_TABLE: &str = "newswire_schema_migrations";
@@ -226,15 +233,18 @@ mod tests {
 
     #[test]
     fn an_unknown_or_altered_migration_is_refused() {
-        let m = &MIGRATIONS[0];
-        let good = Applied {
+        let applied = |m: &Migration| Applied {
             version: m.version,
             name: m.name.to_string(),
             checksum: m.checksum(),
         };
-        assert!(compare(std::slice::from_ref(&good), "t")
-            .unwrap()
-            .is_empty());
+        let all: Vec<Applied> = MIGRATIONS.iter().map(applied).collect();
+        assert!(compare(&all, "t").unwrap().is_empty());
+        let good = applied(&MIGRATIONS[0]);
+        assert_eq!(
+            compare(std::slice::from_ref(&good), "t").unwrap().len(),
+            MIGRATIONS.len() - 1
+        );
         assert_eq!(compare(&[], "t").unwrap().len(), MIGRATIONS.len());
         let altered = Applied {
             checksum: "0".into(),
