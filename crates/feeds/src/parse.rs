@@ -285,7 +285,7 @@ fn read_xml(
         |r: &str| ParseError::NotAFeed(format!("root element <{r}> is not RSS, RDF, Atom or CDF"));
     let error = match xml::parse(doc, false) {
         Ok(tree) => {
-            note_stray_lt(&tree, warnings);
+            note_repairs(&tree, warnings);
             return formats::read(&tree, base).ok_or_else(|| not_a_feed(tree.local(tree.root())));
         }
         Err(e) => e,
@@ -293,6 +293,7 @@ fn read_xml(
     if let Some(cut) = error.complete_up_to {
         if let Ok(tree) = xml::parse(&doc[..cut], true) {
             if let Some(feed) = formats::read(&tree, base).filter(|f| !f.entries.is_empty()) {
+                note_repairs(&tree, warnings);
                 warnings.push(format!(
                     "document is truncated or malformed ({error}); salvaged {} entries",
                     feed.entries.len()
@@ -307,11 +308,24 @@ fn read_xml(
     }
 }
 
-fn note_stray_lt(tree: &xml::Doc<'_>, warnings: &mut Vec<String>) {
+/// Warnings for what the XML reader read past: stray `<` and end tags that did not match.
+fn note_repairs(tree: &xml::Doc<'_>, warnings: &mut Vec<String>) {
     if tree.stray_lt > 0 {
         warnings.push(format!(
             "read {} '<' characters that start no tag as text",
             tree.stray_lt
+        ));
+    }
+    if tree.repairs > 0 {
+        warnings.push(format!(
+            "{} end tags did not match and were repaired: {}{}",
+            tree.repairs,
+            tree.repair_notes.join("; "),
+            if tree.repairs > tree.repair_notes.len() {
+                "; ..."
+            } else {
+                ""
+            }
         ));
     }
 }

@@ -323,30 +323,33 @@ fn entities_and_typography_marks_are_kept_as_characters() {
 }
 
 #[test]
-fn xml_errors_name_line_and_column() {
+fn broken_xml_is_repaired_or_refused_naming_line_and_column() {
+    // A misspelt end tag is read as the end tag it misspells; the warning says where.
     let doc = fixture("broken-end-tag.xml");
-    // The complete item before the error is salvaged; the warning says where the error is.
     let f = parse_document(&doc, None, "d", "https://broken.example/feed", fetched()).unwrap();
-    assert_eq!(f.entries.len(), 1);
-    assert_eq!(f.entries[0].title, "Complete item");
-    let warning = f.warnings.iter().find(|w| w.contains("salvaged 1 entries"));
+    let titles: Vec<&str> = f.entries.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(titles, ["Complete item", "Misspelt end tag"]);
+    assert_eq!(
+        f.entries[1].url.as_deref(),
+        Some("https://broken.example/2")
+    );
     assert!(
-        warning.is_some_and(|w| w.contains(
-            "line 10, column 30: end tag </titel> does not match <title> (opened at line 10, column 7)"
+        f.warnings.iter().any(|w| w.contains(
+            "line 10, column 30: end tag </titel> does not match <title> (opened at line 10, column 7); read as its end tag"
         )),
         "{:?}",
         f.warnings
     );
-    // With nothing complete before it, the error itself names the place.
-    let doc = b"<rss version=\"2.0\">\n<channel>\n<item><title>A</titel></item></channel></rss>";
-    let err = parse_document(doc, None, "d", "u", fetched()).unwrap_err();
-    assert_eq!(
-        err,
-        ParseError::Malformed(
-            "line 3, column 15: end tag </titel> does not match <title> (opened at line 3, column 7)"
-                .into()
-        )
+    // A document cut off inside an item: the complete items before it, and where it broke.
+    let cut = b"<rss version=\"2.0\"><channel>\n<item><title>One</title></item>\n<item><title>Tw";
+    let f = parse_document(cut, None, "d", "u", fetched()).unwrap();
+    assert_eq!(f.entries.len(), 1);
+    assert!(
+        f.warnings.iter().any(|w| w.contains("(line 3, column 16: the document ends inside <title> (opened at line 3, column 7)); salvaged 1 entries")),
+        "{:?}",
+        f.warnings
     );
+    // With nothing complete before the break, the error itself names the place.
     let err = parse_document(
         b"<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>T",
         None,
@@ -355,8 +358,23 @@ fn xml_errors_name_line_and_column() {
         fetched(),
     )
     .unwrap_err();
-    assert!(
-        matches!(&err, ParseError::Malformed(m) if m.starts_with("line 2, column 9: the document ends inside <title>")),
-        "{err:?}"
+    assert_eq!(
+        err,
+        ParseError::Malformed(
+            "line 2, column 9: the document ends inside <title> (opened at line 2, column 1)"
+                .into()
+        )
+    );
+    let err = parse_document(
+        b"<rss><channel>\n  <!-- never closed <item/>",
+        None,
+        "d",
+        "u",
+        fetched(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        ParseError::Malformed("line 2, column 3: unterminated comment".into())
     );
 }

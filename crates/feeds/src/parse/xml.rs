@@ -152,6 +152,11 @@ pub struct Doc<'a> {
     pub has_xml_base: bool,
     /// `<` characters that start no markup, read as text.
     pub stray_lt: usize,
+    /// End tags that did not match and were read as the feed meant them (see
+    /// `Reader::recover_end_tag`).
+    pub repairs: usize,
+    /// The first few of those, each naming line and column.
+    pub repair_notes: Vec<String>,
 }
 
 /// A handle on one element of a [`Doc`].
@@ -183,6 +188,8 @@ pub fn parse(src: &str, eof_closes: bool) -> Result<Doc<'_>, XmlError> {
             namespaces: vec![(Cow::Borrowed(""), Ns::None)],
             has_xml_base: false,
             stray_lt: 0,
+            repairs: 0,
+            repair_notes: Vec::new(),
         },
         stack: Vec::new(),
         bindings: Vec::new(),
@@ -352,19 +359,11 @@ impl<'a> Reader<'a> {
             return Ok(false);
         };
         let open_name = self.text(open.name);
-        if open_name != name && !open_name.eq_ignore_ascii_case(name) {
-            let at = self.position(self.open_start(open));
-            return Err(self.fail(
-                lt,
-                format!("end tag </{name}> does not match <{open_name}> (opened at {at})"),
-            ));
-        }
-        let open = self.stack.pop().expect("checked above");
-        self.bindings.truncate(open.bindings);
-        if let Some(e) = self.doc.elements.get_mut(open.node as usize) {
-            e.inner.1 = lt as u32;
-        }
         self.pos = gt + 1;
+        if !same_name(open_name, name) && !self.recover_end_tag(lt, name) {
+            return Ok(false);
+        }
+        self.close_top(lt);
         let local = local_name(name);
         if self.stack.len() <= 3
             && (local.eq_ignore_ascii_case("item") || local.eq_ignore_ascii_case("entry"))
@@ -372,6 +371,62 @@ impl<'a> Reader<'a> {
             self.complete_up_to = Some(self.pos);
         }
         Ok(self.stack.is_empty())
+    }
+
+    /// Pops the innermost open element, whose content ends at `lt`.
+    fn close_top(&mut self, lt: usize) {
+        if let Some(open) = self.stack.pop() {
+            self.bindings.truncate(open.bindings);
+            if let Some(e) = self.doc.elements.get_mut(open.node as usize) {
+                e.inner.1 = lt as u32;
+            }
+        }
+    }
+
+    /// An end tag `</name>` at `lt` that does not match the innermost open element, read the
+    /// way feeds break: when it matches an open ancestor, the elements inside that one were
+    /// never closed and are closed here; when it looks like a misspelling of the innermost
+    /// one's name (`</titel>` for `<title>`), it is that element's end tag; otherwise it is a
+    /// stray tag and ignored. Noted for a warning that names line and column. True when the
+    /// innermost element is now the one to close.
+    fn recover_end_tag(&mut self, lt: usize, name: &str) -> bool {
+        let Some(open) = self.stack.last() else {
+            return false;
+        };
+        let open_name = self.text(open.name);
+        let opened = self.position(self.open_start(open));
+        let ancestor = self
+            .stack
+            .iter()
+            .rposition(|o| same_name(self.text(o.name), name));
+        let (message, close) = match ancestor {
+            Some(k) => {
+                let unclosed = self.stack.len() - 1 - k;
+                for _ in 0..unclosed {
+                    self.close_top(lt);
+                }
+                let more = if unclosed > 1 {
+                    format!(" and {} more", unclosed - 1)
+                } else {
+                    String::new()
+                };
+                let msg = format!("<{open_name}> (opened at {opened}){more} never closed before </{name}>");
+                (msg, true)
+            }
+            None if misspelt(open_name, name) => (
+                format!("end tag </{name}> does not match <{open_name}> (opened at {opened}); read as its end tag"),
+                true,
+            ),
+            None => (format!("stray end tag </{name}> ignored (inside <{open_name}>, opened at {opened})"), false),
+        };
+        let (line, column) = line_column(self.src, lt);
+        self.doc.repairs += 1;
+        if self.doc.repair_notes.len() < 3 {
+            self.doc
+                .repair_notes
+                .push(format!("line {line}, column {column}: {message}"));
+        }
+        close
     }
 
     /// Reads a start tag at `lt` (and, for raw-text elements, their whole content).
@@ -609,6 +664,46 @@ impl<'a> Reader<'a> {
         }
         Err(self.fail(lt, format!("<{qname}> is never closed")))
     }
+}
+
+/// Whether two element names are the same (ASCII case ignored, as feeds mix it).
+fn same_name(a: &str, b: &str) -> bool {
+    a == b || a.eq_ignore_ascii_case(b)
+}
+
+/// Whether end tag `b` reads as a misspelling of `a`: at most two edits apart (a swap of two
+/// neighbours counting as one), names of at least three characters.
+fn misspelt(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().min(b.len()) < 3 || a.len().max(b.len()) > 64 || a.len().abs_diff(b.len()) > 2 {
+        return false;
+    }
+    // Optimal string alignment distance over ASCII-lower-cased bytes.
+    let lower = |c: u8| c.to_ascii_lowercase();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(lower(a[i - 1]) != lower(b[j - 1]));
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1
+                && j > 1
+                && lower(a[i - 1]) == lower(b[j - 2])
+                && lower(a[i - 2]) == lower(b[j - 1])
+            {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()] <= 2
 }
 
 fn intern<'a>(namespaces: &mut Vec<(Cow<'a, str>, Ns)>, uri: Cow<'a, str>) -> u16 {
@@ -1011,12 +1106,65 @@ mod tests {
     }
 
     #[test]
-    fn errors_name_line_and_column() {
+    fn mismatched_end_tags_are_repaired_and_located() {
+        let titles = |doc: &Doc<'_>| -> Vec<String> {
+            let channel = doc.children(doc.root()).next().unwrap();
+            doc.children(channel)
+                .flat_map(|item| doc.children(item).collect::<Vec<_>>())
+                .map(|t| doc.text(t).into_owned())
+                .collect()
+        };
+        // A misspelt end tag ends the element it misspells.
         let src = "<rss><channel>\n<item><title>x</title></item>\n<item><title>A</titel></item></channel></rss>";
+        let doc = parse(src, false).unwrap();
+        assert_eq!(titles(&doc), ["x", "A"]);
+        assert_eq!(doc.repairs, 1);
+        assert_eq!(
+            doc.repair_notes,
+            ["line 3, column 15: end tag </titel> does not match <title> (opened at line 3, column 7); read as its end tag"]
+        );
+        // An end tag of an ancestor closes what was left open inside it.
+        let doc = parse(
+            "<rss><channel><item><title>B</item><item><title>C</title></item></rss>",
+            false,
+        )
+        .unwrap();
+        assert_eq!(titles(&doc), ["B", "C"]);
+        assert!(
+            doc.repair_notes[0]
+                .contains("<title> (opened at line 1, column 21) never closed before </item>"),
+            "{:?}",
+            doc.repair_notes
+        );
+        assert!(
+            doc.repair_notes[1]
+                .contains("<channel> (opened at line 1, column 6) never closed before </rss>"),
+            "{:?}",
+            doc.repair_notes
+        );
+        // Anything else is a stray end tag, ignored.
+        let doc = parse(
+            "<rss><channel><item><title>D</p></title></item></channel></rss>",
+            false,
+        )
+        .unwrap();
+        assert_eq!(titles(&doc), ["D"]);
+        assert!(
+            doc.repair_notes[0].contains("stray end tag </p> ignored"),
+            "{:?}",
+            doc.repair_notes
+        );
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let src = "<rss><channel>\n<item><title>x</title></item>\n<item><title>A";
         let e = parse(src, false).unwrap_err();
         assert_eq!((e.line, e.column), (3, 15));
-        assert!(e.message.contains("</titel> does not match <title>"), "{e}");
-        assert!(e.message.contains("line 3, column 7"), "{e}");
+        assert_eq!(
+            e.message,
+            "the document ends inside <title> (opened at line 3, column 7)"
+        );
         assert_eq!(e.to_string(), format!("line 3, column 15: {}", e.message));
         // The document up to the first item's end tag can be read on its own.
         let cut = e.complete_up_to.unwrap();
@@ -1033,6 +1181,7 @@ mod tests {
             (1, 6, "unterminated comment")
         );
         assert!(parse("just text", false).is_err());
+        assert!(misspelt("title", "titel") && misspelt("item", "itme") && !misspelt("div", "p"));
     }
 
     #[test]
