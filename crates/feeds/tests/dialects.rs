@@ -378,3 +378,35 @@ fn broken_xml_is_repaired_or_refused_naming_line_and_column() {
         ParseError::Malformed("line 2, column 3: unterminated comment".into())
     );
 }
+
+#[test]
+fn media_rss_stands_in_last_and_relative_permalinks_are_links() {
+    let f = parse("media-rss.xml");
+    let e = &f.entries[0];
+    assert_eq!(e.title, "Press briefing, 2 May");
+    assert_eq!(
+        e.summary.as_deref(),
+        Some("The spokesperson on export licences.")
+    );
+    let doc = b"<rss version=\"2.0\"><channel><item><title>T</title><guid>2024/05/story.html</guid></item>\
+        <item><title>U</title><guid isPermaLink=\"false\">2024/05/other.html</guid></item></channel></rss>";
+    let f = parse_document(doc, None, "d", "https://site.example/feeds/rss", fetched()).unwrap();
+    assert_eq!(f.entries[0].guid.as_deref(), Some("2024/05/story.html"));
+    assert_eq!(
+        f.entries[0].url.as_deref(),
+        Some("https://site.example/feeds/2024/05/story.html")
+    );
+    assert_eq!(f.entries[1].url, None);
+}
+
+#[test]
+fn a_bare_rss_channel_reads_as_rss() {
+    let doc = b"<channel><title>No rss element</title><link>https://bare.example/</link>\
+        <item><title>Item</title><link>/a</link><description>D.</description></item></channel>";
+    let f = parse_document(doc, None, "d", "https://bare.example/feed", fetched()).unwrap();
+    assert_eq!(f.format, "rss2");
+    assert_eq!(f.title.as_deref(), Some("No rss element"));
+    assert_eq!(f.link.as_deref(), Some("https://bare.example/"));
+    assert_eq!(f.entries[0].url.as_deref(), Some("https://bare.example/a"));
+    assert_eq!(f.entries[0].summary.as_deref(), Some("D."));
+}

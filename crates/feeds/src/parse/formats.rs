@@ -47,7 +47,14 @@ pub fn read(doc: &Doc<'_>, base: Option<&Url>) -> Option<RawFeed> {
             let entry = r.atom_entry(root);
             r.feed.entries.push(entry);
         }
-        "channel" => r.cdf(),
+        // CDF's <CHANNEL HREF=...>; a bare RSS <channel> without <rss> around it reads as RSS.
+        "channel" if doc.attr(root, "href").is_some() => r.cdf(),
+        "channel" => {
+            r.feed.format = "rss2";
+            r.core = &[Ns::None, Ns::Rss];
+            r.rss_channel(root);
+            r.rss_items(&[root]);
+        }
         _ => return None,
     }
     Some(r.feed)
@@ -267,8 +274,14 @@ impl<'a> Reader<'_, 'a> {
         if let Some(ch) = channel {
             self.rss_channel(ch);
         }
+        let containers: Vec<Node> = channel.into_iter().chain([root]).collect();
+        self.rss_items(&containers);
+    }
+
+    /// The `<item>` children of each container, in order.
+    fn rss_items(&mut self, containers: &[Node]) {
         let rdf = self.feed.format == "rss1";
-        for container in channel.into_iter().chain([root]) {
+        for &container in containers {
             let items: Vec<Node> = self
                 .doc
                 .children(container)
@@ -379,12 +392,17 @@ impl<'a> Reader<'_, 'a> {
             .filter(|l| is_http(l))
             .or(f.link)
             .or(f.atom_link)
+            .or(f.guid_link.filter(|_| e.guid_is_permalink))
             .or_else(|| {
                 rdf.then(|| doc.attr(item, "about"))
                     .flatten()
                     .and_then(|a| self.url(item, &a))
             });
-        e.title = f.title.or(f.dc_title).or(f.atom_title);
+        e.title = f
+            .title
+            .or(f.dc_title)
+            .or(f.atom_title)
+            .or_else(|| self.media_text(item, "title"));
         // An item with both <summary> and <description>: the summary is the summary and the
         // description is the content (as feedparser reads it).
         let (summary, description_as_content) = match f.summary {
@@ -394,7 +412,8 @@ impl<'a> Reader<'_, 'a> {
         e.summary = summary
             .or(f.dc_description)
             .or(f.itunes_summary)
-            .or(f.atom_summary);
+            .or(f.atom_summary)
+            .or_else(|| self.media_text(item, "description"));
         e.content = f
             .encoded
             .or(f.atom_content)
@@ -418,6 +437,11 @@ impl<'a> Reader<'_, 'a> {
             "body" if f.xhtml_body.is_none() => f.xhtml_body = self.atom_xhtml(c),
             "guid" => {
                 if let Some(guid) = self.id(c) {
+                    // A relative permalink ("2024/story.html") is a link once resolved.
+                    let relative = !has_scheme(&guid)
+                        && guid.contains('/')
+                        && !guid.contains(char::is_whitespace);
+                    f.guid_link = if relative { self.url(c, &guid) } else { None };
                     e.guid = Some(guid);
                     e.guid_is_permalink = !self
                         .doc
@@ -457,6 +481,26 @@ impl<'a> Reader<'_, 'a> {
             "author" => e.authors.extend(self.atom_person(c)),
             _ => {}
         }
+    }
+
+    /// A Media RSS text (`media:title`, `media:description`) of `n` or of its `media:group`:
+    /// the stand-in of last resort (video feeds carry their descriptions there).
+    fn media_text(&self, n: Node, name: &str) -> Option<RawText> {
+        let doc = self.doc;
+        let media = |c: &Node| doc.ns(*c) == Ns::Media;
+        let found = doc
+            .children(n)
+            .find(|c| media(c) && doc.is(*c, name))
+            .or_else(|| {
+                doc.children(n)
+                    .filter(|c| media(c) && doc.is(*c, "group"))
+                    .find_map(|g| doc.children(g).find(|c| media(c) && doc.is(*c, name)))
+            })?;
+        let html = doc
+            .attr(found, "type")
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("html"));
+        let value = self.text(found)?;
+        Some(RawText { value, html })
     }
 
     /// XHTML content (`<xhtml:body>`) as HTML.
@@ -564,7 +608,11 @@ impl<'a> Reader<'_, 'a> {
             .filter(|l| is_http(l))
             .or_else(|| entry_link(links));
         e.content = e.content.or(encoded);
-        e.summary = e.summary.or(itunes_summary);
+        e.summary = e
+            .summary
+            .or(itunes_summary)
+            .or_else(|| self.media_text(entry, "description"));
+        e.title = e.title.or_else(|| self.media_text(entry, "title"));
         e.language = e
             .language
             .or_else(|| doc.attr(entry, "xml:lang").map(Cow::into_owned))
@@ -639,6 +687,7 @@ struct RssFields {
     link: Option<String>,
     atom_link: Option<String>,
     orig_link: Option<String>,
+    guid_link: Option<String>,
     description: Option<RawText>,
     summary: Option<RawText>,
     dc_description: Option<RawText>,

@@ -46,6 +46,8 @@ pub enum Ns {
     Feedburner,
     /// XHTML.
     Xhtml,
+    /// Media RSS (`media:`).
+    Media,
     /// Any other namespace, or an undeclared prefix nobody knows.
     Other,
 }
@@ -68,6 +70,7 @@ fn ns_kind(uri: &str) -> Ns {
         "http://purl.org/rss/1.0/modules/content/" => Ns::Content,
         "http://rssnamespace.org/feedburner/ext/1.0" => Ns::Feedburner,
         "http://www.w3.org/1999/xhtml" => Ns::Xhtml,
+        "http://search.yahoo.com/mrss/" | "http://search.yahoo.com/mrss" => Ns::Media,
         _ if uri.eq_ignore_ascii_case("http://www.itunes.com/dtds/podcast-1.0.dtd") => Ns::Itunes,
         _ => Ns::Other,
     }
@@ -84,6 +87,7 @@ fn undeclared_prefix(prefix: &str) -> Option<&'static str> {
         "feedburner" => "http://rssnamespace.org/feedburner/ext/1.0",
         "rdf" => "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
         "xhtml" => "http://www.w3.org/1999/xhtml",
+        "media" => "http://search.yahoo.com/mrss/",
         _ => return None,
     })
 }
