@@ -47,8 +47,9 @@ pub fn read(doc: &Doc<'_>, base: Option<&Url>) -> Option<RawFeed> {
             let entry = r.atom_entry(root);
             r.feed.entries.push(entry);
         }
-        // CDF's <CHANNEL HREF=...>; a bare RSS <channel> without <rss> around it reads as RSS.
-        "channel" if doc.attr(root, "href").is_some() => r.cdf(),
+        // CDF's <CHANNEL> (capitals, or HREF attributes); a bare RSS <channel> without <rss>
+        // around it reads as RSS.
+        "channel" if is_cdf(doc, root) => r.cdf(),
         "channel" => {
             r.feed.format = "rss2";
             r.core = &[Ns::None, Ns::Rss];
@@ -58,6 +59,16 @@ pub fn read(doc: &Doc<'_>, base: Option<&Url>) -> Option<RawFeed> {
         _ => return None,
     }
     Some(r.feed)
+}
+
+/// Whether a `<channel>` root is CDF rather than RSS: written `CHANNEL`, or with an `HREF` on
+/// it or on one of its items (RSS links are `<link>` elements).
+fn is_cdf(doc: &Doc<'_>, root: Node) -> bool {
+    doc.local(root) == "CHANNEL"
+        || doc.attr(root, "href").is_some()
+        || doc
+            .children(root)
+            .any(|c| doc.is(c, "item") && doc.attr(c, "href").is_some())
 }
 
 struct Reader<'d, 'a> {
