@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use url::Url;
 
 use super::dates::parse_date;
-use super::raw::{decode_base64, Dates, RawEntry, RawFeed, RawText};
+use super::raw::{decode_base64, RawEntry, RawFeed, RawText};
 use super::xml::{Doc, Node, Ns};
 
 /// Bad date values kept for the warning.
@@ -240,13 +240,17 @@ impl<'a> Reader<'_, 'a> {
         d
     }
 
-    /// Dates of the Dublin Core modules, wherever they occur.
-    fn dublin_core_date(&mut self, n: Node, name: &str, dates: &mut Dates) -> bool {
+    /// The Dublin Core elements every entry format may carry (dates, creator, subject,
+    /// language), into `e`; false when `n` is none of them.
+    fn dublin_core(&mut self, n: Node, name: &str, e: &mut RawEntry) -> bool {
         match (self.doc.ns(n), name) {
-            (Ns::Dc, "date") => self.date(n, &mut dates.dc),
-            (Ns::DcTerms, "issued") => self.date(n, &mut dates.dcterms_issued),
-            (Ns::DcTerms, "created") => self.date(n, &mut dates.dcterms_created),
-            (Ns::DcTerms, "modified") => self.date(n, &mut dates.dcterms_modified),
+            (Ns::Dc, "date") => self.date(n, &mut e.dates.dc),
+            (Ns::DcTerms, "issued") => self.date(n, &mut e.dates.dcterms_issued),
+            (Ns::DcTerms, "created") => self.date(n, &mut e.dates.dcterms_created),
+            (Ns::DcTerms, "modified") => self.date(n, &mut e.dates.dcterms_modified),
+            (Ns::Dc, "creator") => e.authors.extend(self.text(n)),
+            (Ns::Dc, "subject") => e.categories.extend(self.text(n)),
+            (Ns::Dc, "language") => set(&mut e.language, self.text(n)),
             _ => return false,
         }
         true
@@ -371,7 +375,7 @@ impl<'a> Reader<'_, 'a> {
         let mut f = RssFields::default();
         for c in doc.children(item) {
             let name = doc.local(c).to_ascii_lowercase();
-            if self.dublin_core_date(c, &name, &mut e.dates) {
+            if self.dublin_core(c, &name, &mut e) {
                 continue;
             }
             if self.is_core(c) {
@@ -383,9 +387,6 @@ impl<'a> Reader<'_, 'a> {
                 (Ns::Dc, "description") if f.dc_description.is_none() => {
                     f.dc_description = self.html(c)
                 }
-                (Ns::Dc, "creator") => e.authors.extend(self.text(c)),
-                (Ns::Dc, "subject") => e.categories.extend(self.text(c)),
-                (Ns::Dc, "language") if e.language.is_none() => e.language = self.text(c),
                 (Ns::Content, "encoded") if f.encoded.is_none() => f.encoded = self.html(c),
                 (Ns::Itunes, "summary") if f.itunes_summary.is_none() => {
                     f.itunes_summary = self.html(c)
@@ -561,74 +562,78 @@ impl<'a> Reader<'_, 'a> {
             guid_is_permalink: true,
             ..RawEntry::default()
         };
-        let mut links: Vec<(Option<String>, Option<String>, String)> = Vec::new();
-        let (mut orig_link, mut encoded, mut itunes_summary) = (None, None, None);
-        let mut content_lang = None;
+        let mut f = AtomFields::default();
         for c in doc.children(entry) {
             let name = doc.local(c).to_ascii_lowercase();
-            if self.dublin_core_date(c, &name, &mut e.dates) {
+            if self.dublin_core(c, &name, &mut e) {
                 continue;
             }
-            if !self.is_core(c) {
-                match (doc.ns(c), name.as_str()) {
-                    (Ns::Feedburner, "origlink") if orig_link.is_none() => {
-                        orig_link = self.text(c).and_then(|t| self.url(c, &t))
-                    }
-                    (Ns::Content, "encoded") if encoded.is_none() => encoded = self.html(c),
-                    (Ns::Itunes, "summary") if itunes_summary.is_none() => {
-                        itunes_summary = self.html(c)
-                    }
-                    (Ns::Dc, "creator") => e.authors.extend(self.text(c)),
-                    (Ns::Dc, "subject") => e.categories.extend(self.text(c)),
-                    (Ns::Dc, "language") if e.language.is_none() => e.language = self.text(c),
-                    _ => {}
-                }
+            if self.is_core(c) {
+                self.atom_core_field(c, &name, &mut e, &mut f);
                 continue;
             }
-            match name.as_str() {
-                "id" => set(&mut e.guid, self.id(c)),
-                "title" => set(&mut e.title, self.atom_text(c)),
-                "summary" => set(&mut e.summary, self.atom_text(c)),
-                "content" => {
-                    set(&mut e.content, self.atom_text(c));
-                    content_lang = doc.attr(c, "xml:lang").or(content_lang);
+            match (doc.ns(c), name.as_str()) {
+                (Ns::Feedburner, "origlink") if f.orig_link.is_none() => {
+                    f.orig_link = self.text(c).and_then(|t| self.url(c, &t))
                 }
-                "published" | "issued" => self.date(c, &mut e.dates.published),
-                "updated" | "modified" => self.date(c, &mut e.dates.updated),
-                "author" => e.authors.extend(self.atom_person(c)),
-                "category" => {
-                    let label = doc.attr(c, "label").or_else(|| doc.attr(c, "term"));
-                    e.categories.extend(label.map(|l| l.trim().to_string()));
-                }
-                "link" => {
-                    if let Some(href) = self.href(c) {
-                        let rel = doc.attr(c, "rel").map(|r| r.trim().to_string());
-                        let ty = doc.attr(c, "type").map(|t| t.trim().to_ascii_lowercase());
-                        links.push((rel, ty, href));
-                    }
+                (Ns::Content, "encoded") if f.encoded.is_none() => f.encoded = self.html(c),
+                (Ns::Itunes, "summary") if f.itunes_summary.is_none() => {
+                    f.itunes_summary = self.html(c)
                 }
                 _ => {}
             }
         }
-        for (rel, _, href) in &links {
+        for (rel, _, href) in &f.links {
             if rel.as_deref() == Some("enclosure") {
                 e.enclosures.push(href.clone());
             }
         }
-        e.link = orig_link
+        e.link = f
+            .orig_link
             .filter(|l| is_http(l))
-            .or_else(|| entry_link(links));
-        e.content = e.content.or(encoded);
+            .or_else(|| entry_link(f.links));
+        e.content = e.content.or(f.encoded);
         e.summary = e
             .summary
-            .or(itunes_summary)
+            .or(f.itunes_summary)
             .or_else(|| self.media_text(entry, "description"));
         e.title = e.title.or_else(|| self.media_text(entry, "title"));
         e.language = e
             .language
             .or_else(|| doc.attr(entry, "xml:lang").map(Cow::into_owned))
-            .or(content_lang.map(Cow::into_owned));
+            .or(f.content_lang);
         e
+    }
+
+    fn atom_core_field(&mut self, c: Node, name: &str, e: &mut RawEntry, f: &mut AtomFields) {
+        let doc = self.doc;
+        match name {
+            "id" => set(&mut e.guid, self.id(c)),
+            "title" => set(&mut e.title, self.atom_text(c)),
+            "summary" => set(&mut e.summary, self.atom_text(c)),
+            "content" => {
+                set(&mut e.content, self.atom_text(c));
+                set(
+                    &mut f.content_lang,
+                    doc.attr(c, "xml:lang").map(Cow::into_owned),
+                );
+            }
+            "published" | "issued" => self.date(c, &mut e.dates.published),
+            "updated" | "modified" => self.date(c, &mut e.dates.updated),
+            "author" => e.authors.extend(self.atom_person(c)),
+            "category" => {
+                let label = doc.attr(c, "label").or_else(|| doc.attr(c, "term"));
+                e.categories.extend(label.map(|l| l.trim().to_string()));
+            }
+            "link" => {
+                if let Some(href) = self.href(c) {
+                    let rel = doc.attr(c, "rel").map(|r| r.trim().to_string());
+                    let ty = doc.attr(c, "type").map(|t| t.trim().to_ascii_lowercase());
+                    f.links.push((rel, ty, href));
+                }
+            }
+            _ => {}
+        }
     }
 
     /// An Atom person's name, else e-mail.
@@ -708,6 +713,17 @@ struct RssFields {
     atom_content: Option<RawText>,
     xhtml_body: Option<RawText>,
     fullitem: Option<RawText>,
+}
+
+/// What an Atom entry offers besides its own fields, before choosing.
+#[derive(Default)]
+struct AtomFields {
+    /// `(rel, type, href)` of each `<link>`.
+    links: Vec<(Option<String>, Option<String>, String)>,
+    orig_link: Option<String>,
+    encoded: Option<RawText>,
+    itunes_summary: Option<RawText>,
+    content_lang: Option<String>,
 }
 
 /// An Atom entry's link: the first `alternate` (explicit or by default) HTML page, else the
