@@ -19,6 +19,11 @@ pub const MAX_DEPTH: usize = 65_535;
 /// RSS author's name is at depth 5), and their text stays readable through their ancestors.
 const KEPT_DEPTH: usize = 8;
 
+/// Children kept per element, but for the root and an RSS channel (which hold the entries): an
+/// entry has tens of fields, and a cap keeps a hostile one with millions of empty elements
+/// from costing a node each (they are still checked, and their text stays readable).
+const KEPT_CHILDREN: u32 = 1_000;
+
 const NONE: u32 = u32::MAX;
 
 /// The namespaces the feed readers tell apart; everything else is [`Ns::Other`].
@@ -173,6 +178,7 @@ struct Open {
     name: (u32, u32),
     bindings: usize,
     last_child: u32,
+    kept_children: u32,
 }
 
 /// Reads `src` into a tree. `eof_closes` closes the elements still open at the end instead of
@@ -463,7 +469,14 @@ impl<'a> Reader<'a> {
         if let Some(p) = self.doc.elements.get_mut(parent as usize) {
             p.has_children = true;
         }
-        let keep = self.stack.len() < KEPT_DEPTH && (self.stack.is_empty() || parent != NONE);
+        let holds_entries = self.stack.len() == 1 || (self.stack.len() == 2 && self.rss_like);
+        let room = holds_entries
+            || self
+                .stack
+                .last()
+                .is_none_or(|o| o.kept_children < KEPT_CHILDREN);
+        let keep =
+            self.stack.len() < KEPT_DEPTH && (self.stack.is_empty() || parent != NONE) && room;
         let node = if keep {
             self.add_element(Element {
                 name,
@@ -501,6 +514,7 @@ impl<'a> Reader<'a> {
             name,
             bindings,
             last_child: NONE,
+            kept_children: 0,
         });
         Ok(())
     }
@@ -508,6 +522,7 @@ impl<'a> Reader<'a> {
     fn add_element(&mut self, e: Element) -> u32 {
         let id = self.doc.elements.len() as u32;
         if let Some(open) = self.stack.last_mut() {
+            open.kept_children += 1;
             match open.last_child {
                 NONE => self.doc.elements[open.node as usize].first_child = id,
                 prev => self.doc.elements[prev as usize].next_sibling = id,
@@ -1226,5 +1241,17 @@ mod tests {
         let src = format!("<rss>{}{}</rss>", "<x>".repeat(1000), "</x>".repeat(1000));
         let doc = parse(&src, false).unwrap();
         assert!(doc.elements.len() <= KEPT_DEPTH);
+        // Millions of empty elements in one item cost no node each; every item is kept.
+        let src = format!(
+            "<rss><channel><item><title>T</title>{}</item>{}</channel></rss>",
+            "<x/>".repeat(200_000),
+            "<item/>".repeat(5_000)
+        );
+        let doc = parse(&src, false).unwrap();
+        let channel = doc.children(doc.root()).next().unwrap();
+        assert_eq!(doc.children(channel).count(), 5_001);
+        let item = doc.children(channel).next().unwrap();
+        assert_eq!(doc.children(item).count(), KEPT_CHILDREN as usize);
+        assert!(doc.elements.len() < 7_000);
     }
 }
