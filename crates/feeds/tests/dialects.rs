@@ -410,3 +410,25 @@ fn a_bare_rss_channel_reads_as_rss() {
     assert_eq!(f.entries[0].url.as_deref(), Some("https://bare.example/a"));
     assert_eq!(f.entries[0].summary.as_deref(), Some("D."));
 }
+
+#[test]
+fn json_feed_links_resolve_and_dates_say_where_they_came_from() {
+    let doc = br#"{"version": "https://jsonfeed.org/version/1.1", "title": "J", "home_page_url": "/",
+        "items": [
+          {"id": "1", "url": "/wiki/Talk:One", "title": "One", "date_modified": "2024-05-02T08:00:00Z"},
+          {"id": "2", "title": "Undated", "content_text": "Text."}
+        ]}"#;
+    let f = parse_document(doc, None, "d", "https://j.example/feed.json", fetched()).unwrap();
+    assert_eq!(f.format, "json");
+    assert_eq!(f.link.as_deref(), Some("https://j.example/"));
+    let e = &f.entries[0];
+    assert_eq!(e.url.as_deref(), Some("https://j.example/wiki/Talk:One"));
+    assert_eq!(
+        (e.published, e.date_source),
+        (at("2024-05-02T08:00:00Z"), Some(DateSource::Updated))
+    );
+    assert_eq!(
+        (f.entries[1].published, f.entries[1].date_source),
+        (None, None)
+    );
+}

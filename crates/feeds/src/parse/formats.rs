@@ -747,7 +747,7 @@ fn entry_link(links: Vec<(Option<String>, Option<String>, String)>) -> Option<St
 }
 
 /// Whether `s` starts with an RFC 3986 scheme (`http:`, `tag:`, `urn:`): an absolute URI.
-fn has_scheme(s: &str) -> bool {
+pub fn has_scheme(s: &str) -> bool {
     let Some(colon) = s.find(':') else {
         return false;
     };

@@ -22,7 +22,7 @@ pub fn read(doc: &str, base: Option<&Url>) -> Result<RawFeed, ParseError> {
     let resolve = |href: &str| {
         let href = href.trim();
         match base.and_then(|b| b.join(href).ok()) {
-            Some(u) if !href.contains(':') => u.to_string(),
+            Some(u) if !super::formats::has_scheme(href) => u.to_string(),
             _ => href.to_string(),
         }
     };
