@@ -216,6 +216,10 @@ fn rfc822(s: &str) -> Option<DateTime<Utc>> {
     let mut offset = None;
     let mut pm = None;
     for token in s.split(|c: char| c.is_whitespace() || c == ',') {
+        if token.starts_with('(') {
+            // A trailing comment: "(Pacific Standard Time)".
+            break;
+        }
         if token.is_empty() || is_weekday(token) {
             continue;
         }
@@ -258,10 +262,8 @@ fn rfc822(s: &str) -> Option<DateTime<Utc>> {
                 continue;
             }
         }
-        // A trailing comment such as "(Pacific Standard Time)", or an unknown zone name.
-        if token.starts_with('(')
-            || (time.is_some() && token.bytes().all(|c| c.is_ascii_alphabetic()))
-        {
+        // An unknown zone name after the time is read as UTC, as feedparser does.
+        if time.is_some() && token.bytes().all(|c| c.is_ascii_alphabetic()) {
             continue;
         }
         return None;
@@ -338,6 +340,10 @@ mod tests {
             (
                 "Fri, 01 Jan 2100 00:00:00 GMT (Pacific)",
                 "2100-01-01T00:00:00Z",
+            ),
+            (
+                "Thu May 02 2024 08:00:00 GMT+0200 (Central European Summer Time)",
+                "2024-05-02T06:00:00Z",
             ),
         ] {
             assert_eq!(utc(input), want, "{input}");
