@@ -5,8 +5,8 @@
 //! Corpora:
 //! - "news": the sample feeds of tests/fixtures/feeds/ grown to 60 items each (distinct links
 //!   and titles), written to a temporary directory so both parsers read the same bytes;
-//! - "feedparser": the ../shared/conformance/feedparser documents (small, odd, often broken:
-//!   measures per-document overhead), when present.
+//! - "feedparser": the documents of tests/fixtures/feedparser/ (Python feedparser's test suite,
+//!   vendored; small, odd, often broken: measures per-document overhead).
 //!
 //! Times are CPU seconds of the measuring process (the machine is shared). Run:
 //! `cargo bench -p newswire-feeds --bench parse` (BENCH_SECS=N CPU seconds per measurement,
@@ -127,10 +127,7 @@ fn feedparser_corpus() -> Vec<Doc> {
         }
     }
     let mut out = Vec::new();
-    walk(
-        &repo_root().join("../shared/conformance/feedparser"),
-        &mut out,
-    );
+    walk(&repo_root().join("tests/fixtures/feedparser"), &mut out);
     out
 }
 

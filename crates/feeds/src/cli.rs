@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::config::{feed_id_for_url, redact_url, FetchConfig};
 use crate::fetch::{FetchRequest, Fetcher};
-use crate::parse::{parse_document, ParseError, ParsedFeed};
+use crate::parse::{parse_document, parse_response, Origin, ParseError, ParsedFeed};
 
 fn rfc3339(d: Option<DateTime<Utc>>) -> Value {
     d.map(|d| Value::String(d.to_rfc3339_opts(SecondsFormat::Secs, true)))
@@ -31,6 +31,7 @@ pub fn feed_to_json(feed: &ParsedFeed) -> Value {
                 "summary": e.summary,
                 "text": e.text,
                 "published": rfc3339(e.published),
+                "date_source": e.date_source,
                 "updated": rfc3339(e.updated),
                 "authors": e.authors,
                 "categories": e.categories,
@@ -206,13 +207,12 @@ pub async fn check(target: &str, config: &FetchConfig) -> CheckReport {
             return report;
         }
     }
-    match parse_document(
-        &resp.body,
-        resp.content_type.as_deref(),
-        &feed_id_for_url(&url),
-        &url,
-        Utc::now(),
-    ) {
+    let origin = Origin {
+        content_type: resp.content_type.as_deref(),
+        final_url: Some(&resp.final_url),
+        content_location: resp.content_location.as_deref(),
+    };
+    match parse_response(&resp.body, origin, &feed_id_for_url(&url), &url, Utc::now()) {
         Ok(feed) => {
             report.outcome = "ok".into();
             report.format = Some(feed.format.clone());

@@ -44,6 +44,9 @@ pub struct FetchResponse {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub content_type: Option<String>,
+    /// `Content-Location`: the document's own URL when the server names one; relative URLs
+    /// in the feed resolve against it.
+    pub content_location: Option<String>,
     pub retry_after: Option<Duration>,
     /// `Cache-Control: max-age`, or `Expires` minus `Date`.
     pub max_age: Option<Duration>,
@@ -225,6 +228,7 @@ impl Fetcher {
             let etag = get(header::ETAG);
             let last_modified = get(header::LAST_MODIFIED);
             let content_type = get(header::CONTENT_TYPE);
+            let content_location = get(header::CONTENT_LOCATION);
             let retry_after = get(header::RETRY_AFTER).and_then(|v| parse_retry_after(&v));
             let max_age = get(header::CACHE_CONTROL)
                 .and_then(|v| parse_max_age(&v))
@@ -248,6 +252,7 @@ impl Fetcher {
                 etag,
                 last_modified,
                 content_type,
+                content_location,
                 retry_after,
                 max_age,
                 body,
@@ -404,6 +409,7 @@ async fn fetch_file(url: &Url, req: &FetchRequest, max: u64) -> Result<FetchResp
         etag: Some(etag.clone()),
         last_modified: Some(last_modified),
         content_type: None,
+        content_location: None,
         retry_after: None,
         max_age: None,
         body: Bytes::new(),

@@ -28,7 +28,7 @@ use std::path::PathBuf;
 
 pub use config::{AuthConfig, FeedConfig, FetchConfig};
 pub use dedup::{parse_shard, Duplicate, DuplicateKind};
-pub use parse::{parse_document, ParseError, ParsedEntry, ParsedFeed};
+pub use parse::{parse_document, parse_response, Origin, ParseError, ParsedEntry, ParsedFeed};
 pub use poller::{shard_feeds, FeedPoll, FetchOutcome, Poller};
 pub use text::html_to_text;
 

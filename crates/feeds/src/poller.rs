@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::config::{redact_url, FeedConfig, FetchConfig, ResolvedAuth};
 use crate::dedup::{DedupIndex, Duplicate};
 use crate::fetch::{FetchError, FetchRequest, FetchResponse, Fetcher};
-use crate::parse::{parse_document, ParsedFeed};
+use crate::parse::{parse_response, Origin, ParsedFeed};
 use crate::state::{FeedState, RedirectSighting, StateStore};
 use crate::text::{is_clutter_candidate, paragraph_key};
 use crate::FeedsError;
@@ -472,9 +472,14 @@ impl Poller {
                         if unchanged_body || same_validator {
                             FetchOutcome::NotModified
                         } else {
-                            match parse_document(
+                            let origin = Origin {
+                                content_type: resp.content_type.as_deref(),
+                                final_url: Some(&resp.final_url),
+                                content_location: resp.content_location.as_deref(),
+                            };
+                            match parse_response(
                                 &resp.body,
-                                resp.content_type.as_deref(),
+                                origin,
                                 &feed.id,
                                 &feed.config.url,
                                 now,
@@ -707,9 +712,7 @@ fn select_new(
         }
         let mut article = entry.to_article(&feed.id, &feed.config.url, now);
         if let Some(p) = article.published_at {
-            if !entry.date_missing {
-                feed.state.recent_published.push_back(p);
-            }
+            feed.state.recent_published.push_back(p);
         }
         // Learn paragraphs that repeat across this feed's articles, then drop learnt ones.
         let paras: Vec<&str> = article.body.split("\n\n").collect();

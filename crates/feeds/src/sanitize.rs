@@ -19,15 +19,15 @@ pub const MAX_NAMES: usize = 64;
 pub const MAX_URL_BYTES: usize = 8 * 1024;
 
 /// Characters removed from text fields: they are invisible, or reorder how the text around them
-/// is displayed (the "Trojan Source" bidi overrides), or split words so that matching fails.
-/// ZWNJ and ZWJ (U+200C, U+200D) stay: Persian, Indic scripts and emoji need them.
+/// is displayed (the "Trojan Source" bidi embeddings, overrides and isolates), or split words
+/// so that matching fails. What publishers write as typography stays: ZWNJ and ZWJ (U+200C,
+/// U+200D: Persian, Indic scripts and emoji need them), the soft hyphen (U+00AD) and the
+/// directional marks LRM, RLM and ALM (U+200E, U+200F, U+061C), which only settle the
+/// direction of neutral characters next to them (the feedparser expectation, issue 15).
 fn is_invisible(c: char) -> bool {
     matches!(c,
-        '\u{00AD}'                  // soft hyphen
-        | '\u{061C}'                // Arabic letter mark
-        | '\u{180E}'                // Mongolian vowel separator
+        '\u{180E}'                  // Mongolian vowel separator
         | '\u{200B}'                // zero-width space
-        | '\u{200E}' | '\u{200F}'   // left-to-right / right-to-left mark
         | '\u{202A}'..='\u{202E}'   // bidi embeddings and overrides
         | '\u{2060}'..='\u{2064}'   // word joiner, invisible operators
         | '\u{2066}'..='\u{2069}'   // bidi isolates
@@ -47,9 +47,9 @@ fn needs_cleaning(s: &str, keep_newline: bool) -> bool {
     s.bytes().enumerate().any(|(i, b)| match b {
         b'\n' => !keep_newline,
         0x00..=0x1f | 0x7f => true,
-        // Lead bytes of C1 controls and U+00AD, U+061C, U+180E, U+2000-U+206F, U+FEFF: always
-        // the start of a character, so slicing at `i` is on a boundary.
-        0xc2 | 0xd8 | 0xe1 | 0xe2 | 0xef => s[i..]
+        // Lead bytes of C1 controls and U+180E, U+2000-U+206F, U+FEFF: always the start of a
+        // character, so slicing at `i` is on a boundary.
+        0xc2 | 0xe1 | 0xe2 | 0xef => s[i..]
             .chars()
             .next()
             .is_some_and(|c| is_removed(c, keep_newline)),
@@ -121,7 +121,7 @@ fn find_ignore_case(hay: &str, needle: &str) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(n))
 }
 
-/// Cleans every text field of a parsed feed (the characters `is_invisible` names).
+/// Cleans every text field of a parsed feed (what is removed: `is_invisible`).
 pub fn clean_feed(feed: &mut ParsedFeed) {
     feed.title = feed.title.as_deref().map(clean_inline);
     for e in &mut feed.entries {
@@ -257,9 +257,16 @@ mod tests {
         // ZWNJ is part of Persian spelling.
         assert_eq!(clean_inline("می\u{200C}خواهم"), "می\u{200C}خواهم");
         assert_eq!(
-            clean_paragraphs("one\u{7}\n\n\u{200F}\n\ntwo \u{85}three"),
+            clean_paragraphs("one\u{7}\n\n\u{200B}\n\ntwo \u{85}three"),
             "one\n\ntwo three"
         );
+    }
+
+    #[test]
+    fn typography_marks_stay() {
+        for s in ["Luft\u{AD}abwehr", "\u{200F}רסמי\u{200E} 2024", "\u{61C}١٢"] {
+            assert_eq!(clean_inline(s), s);
+        }
     }
 
     #[test]

@@ -269,6 +269,21 @@ fn looks_like_html(s: &str) -> bool {
 }
 
 fn plain_paragraphs(s: &str) -> Vec<String> {
+    lines_to_paragraphs(s)
+        .into_iter()
+        .map(|p| decode_entities(&p))
+        .map(|p| collapse_ws(&p))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The paragraphs of literal text (an Atom `type="text"` field): blank lines separate them,
+/// whitespace is collapsed, and nothing is read as a tag or an entity.
+pub fn text_paragraphs(s: &str) -> Vec<String> {
+    lines_to_paragraphs(s)
+}
+
+fn lines_to_paragraphs(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     for line in s.lines() {
@@ -282,11 +297,7 @@ fn plain_paragraphs(s: &str) -> Vec<String> {
         }
     }
     flush(&mut current, &mut out);
-    out.into_iter()
-        .map(|p| decode_entities(&p))
-        .map(|p| collapse_ws(&p))
-        .filter(|p| !p.is_empty())
-        .collect()
+    out
 }
 
 /// Appends `text` with each run of whitespace (`char::is_whitespace`) as one space, and none

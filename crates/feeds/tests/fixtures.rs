@@ -37,7 +37,7 @@ fn every_sample_parses_cleanly() {
                 e.title
             );
             assert!(e.text.contains("\n\n"), "{name}: paragraphs kept");
-            assert!(e.published.is_some() && !e.date_missing, "{name}");
+            assert!(e.published.is_some() && e.date_source.is_some(), "{name}");
             assert_eq!(e.language.as_deref(), Some("en"), "{name}");
             assert!(
                 !e.text.contains('<') && !e.text.contains("&amp;"),

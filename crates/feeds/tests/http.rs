@@ -207,6 +207,49 @@ async fn temporary_redirects_never_move_the_feed() {
 }
 
 #[tokio::test]
+async fn relative_links_resolve_against_the_final_url_and_content_location() {
+    // Relative links ("story/0") and root-relative ones: issue 15.
+    let body = rss("", 2).replace("<link>/story/", "<link>story/");
+    let body_cl = body.clone();
+    let server = Server::start(move |req| match req.path.as_str() {
+        "/old.xml" => Reply::new(302).header("Location", "/moved/feed.xml"),
+        "/moved/feed.xml" => Reply::ok("application/rss+xml", body.clone()),
+        "/mirrored.xml" => Reply::ok("application/rss+xml", body_cl.clone())
+            .header("Content-Location", "/mirror/en/feed.xml"),
+        _ => Reply::new(404),
+    })
+    .await;
+    let mut p = Poller::new(
+        cfg(),
+        vec![
+            feed("redirected", server.url("/old.xml")),
+            feed("mirrored", server.url("/mirrored.xml")),
+        ],
+        None,
+    )
+    .unwrap();
+    let polls = p.poll_all().await;
+    let urls = |id: &str| -> Vec<String> {
+        let poll = polls.iter().find(|p| p.feed_id == id).unwrap();
+        assert_eq!(poll.outcome, FetchOutcome::Ok, "{id}");
+        poll.articles.iter().filter_map(|a| a.url.clone()).collect()
+    };
+    // Against the URL that answered after the redirect, not the configured one.
+    assert_eq!(
+        urls("redirected"),
+        [server.url("/moved/story/0"), server.url("/moved/story/1")]
+    );
+    // Content-Location (itself relative to the response's URL) is the base when present.
+    assert_eq!(
+        urls("mirrored"),
+        [
+            server.url("/mirror/en/story/0"),
+            server.url("/mirror/en/story/1")
+        ]
+    );
+}
+
+#[tokio::test]
 async fn permanent_redirect_moves_only_after_a_day_of_sightings() {
     let server = Server::start(|req| match req.path.as_str() {
         "/old" => Reply::new(301).header("Location", "/moved"),

@@ -40,10 +40,15 @@ pub struct Article {
     /// ISO 639-1 code when known.
     #[serde(default)]
     pub language: Option<String>,
-    /// When the feed says the article was published, in UTC.
+    /// When the feed says the article was published (UTC). `None` when the feed gave no date
+    /// element: it is never the fetch time, so count such articles under `fetched_at`.
     #[serde(default)]
     pub published_at: Option<DateTime<Utc>>,
-    /// When the feed says the article was last updated, in UTC.
+    /// Which element of the feed `published_at` was read from; `None` exactly when
+    /// `published_at` is `None`.
+    #[serde(default)]
+    pub date_source: Option<DateSource>,
+    /// When the feed says the article was last updated, if it gave an update date.
     #[serde(default)]
     pub updated_at: Option<DateTime<Utc>>,
     /// When the poller fetched the feed that held this article.
@@ -53,6 +58,29 @@ pub struct Article {
     /// article is still delivered; consumers may group or drop by this.
     #[serde(default)]
     pub duplicate_of: Option<String>,
+}
+
+/// The feed element an article's `published_at` came from, so a consumer can judge the date:
+/// a publication date, or only an update or creation date standing in for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DateSource {
+    /// The format's own publication date: RSS `pubDate`, Atom `published` (Atom 0.3
+    /// `issued`), `atom:published` inside RSS, JSON Feed `date_published`.
+    Published,
+    /// Only an update date: Atom `updated` (Atom 0.3 `modified`), `atom:updated` inside RSS,
+    /// JSON Feed `date_modified`.
+    Updated,
+    /// Dublin Core `dc:date`.
+    Dc,
+    /// Dublin Core terms `dcterms:issued`.
+    DctermsIssued,
+    /// Dublin Core terms `dcterms:created`.
+    DctermsCreated,
+    /// Dublin Core terms `dcterms:modified`.
+    DctermsModified,
+    /// CDF (Channel Definition Format) `LASTMOD`.
+    Lastmod,
 }
 
 impl Article {
@@ -76,6 +104,7 @@ impl Article {
             categories: Vec::new(),
             language: None,
             published_at: None,
+            date_source: None,
             updated_at: None,
             fetched_at: Utc::now(),
             duplicate_of: None,

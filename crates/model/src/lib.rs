@@ -14,7 +14,7 @@ pub mod schema;
 pub mod topics;
 pub mod wire;
 
-pub use article::Article;
+pub use article::{Article, DateSource};
 pub use enriched::{
     is_party_code, CountryTag, EnrichedArticle, EnrichmentMeta, EntityKind, Evidence, Field,
     Mention, MentionKind, SanctionAction, SanctionsEvent, TargetEntity, WeaponClassTag, WeaponTag,

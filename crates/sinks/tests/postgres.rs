@@ -320,7 +320,7 @@ async fn assert_stored_exactly(client: &tokio_postgres::Client, rec: &EnrichedAr
     let row = client
         .query_one(
             "SELECT record, feed_id, feed_url, url, canonical_url, title, language, \
-                    published_at, updated_at, fetched_at, effective_at \
+                    published_at, updated_at, fetched_at, effective_at, date_source \
              FROM articles WHERE id = $1",
             &[id],
         )
@@ -356,6 +356,11 @@ async fn assert_stored_exactly(client: &tokio_postgres::Client, rec: &EnrichedAr
     assert_eq!(
         row.get::<_, Option<DateTime<Utc>>>(10),
         micros(a.published_at.or(Some(a.fetched_at)))
+    );
+    let source = a.date_source.map(|d| serde_json::to_value(d).unwrap());
+    assert_eq!(
+        row.get::<_, Option<String>>(11),
+        source.as_ref().and_then(|v| v.as_str()).map(str::to_string)
     );
 
     let countries: Vec<(String, String, f64, bool, i32)> = client

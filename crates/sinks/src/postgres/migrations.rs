@@ -43,6 +43,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "weapon_family",
         sql: include_str!("../../migrations/0003_weapon_family.sql"),
     },
+    Migration {
+        version: 4,
+        name: "date_source",
+        sql: include_str!("../../migrations/0004_date_source.sql"),
+    },
 ];
 
 /// Table that records applied migrations.
@@ -241,8 +246,7 @@ mod tests {
 
     #[test]
     fn an_unknown_or_altered_migration_is_refused() {
-        let m = &MIGRATIONS[0];
-        let good = Applied {
+        let applied = |m: &Migration| Applied {
             version: m.version,
             name: m.name.to_string(),
             checksum: m.checksum(),

@@ -4,7 +4,8 @@
 //!
 //! - `articles`: one row per article id, with the article's columns and the whole
 //!   [`EnrichedArticle`] as `record jsonb`. `effective_at` is `published_at`, or `fetched_at`
-//!   when the feed gave no date: the time an article counts under in queries.
+//!   when the feed gave no date (`published_at` NULL): the time an article counts under in
+//!   queries. `date_source` (from the record) names the feed element `published_at` came from.
 //! - `article_countries`: one row per (article, country code): salience, `is_primary` (the
 //!   record's `primary`, renamed because `primary` is an SQL keyword), mention count.
 //! - `article_weapons`: one row per (article, weapon name): category, origin, manufacturer,

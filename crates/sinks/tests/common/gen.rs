@@ -11,8 +11,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use newswire_model::{
-    Article, CountryTag, EnrichedArticle, EnrichmentMeta, EntityKind, Evidence, Field, Mention,
-    MentionKind, SanctionAction, SanctionsEvent, TargetEntity, WeaponClassTag, WeaponTag,
+    Article, CountryTag, DateSource, EnrichedArticle, EnrichmentMeta, EntityKind, Evidence, Field,
+    Mention, MentionKind, SanctionAction, SanctionsEvent, TargetEntity, WeaponClassTag, WeaponTag,
 };
 
 /// splitmix64: small, fast, good enough to vary test data.
@@ -199,6 +199,17 @@ fn mentions(rng: &mut Rng, text: &str, title_len: usize, body_len: usize) -> Vec
         .collect()
 }
 
+/// Every value of `Article::date_source`.
+const DATE_SOURCES: &[DateSource] = &[
+    DateSource::Published,
+    DateSource::Updated,
+    DateSource::Dc,
+    DateSource::DctermsIssued,
+    DateSource::DctermsCreated,
+    DateSource::DctermsModified,
+    DateSource::Lastmod,
+];
+
 /// Article number `index` of the stream `seed`; times are relative to `now`.
 pub fn article(seed: u64, index: u64, now: DateTime<Utc>) -> EnrichedArticle {
     let mut rng = Rng::new(seed.wrapping_mul(1_000_003).wrapping_add(index));
@@ -270,6 +281,8 @@ pub fn article(seed: u64, index: u64, now: DateTime<Utc>) -> EnrichedArticle {
             _ => Some("en".to_string()),
         },
         published_at,
+        // Every source in turn (no draw from rng, so the rest of the record stays as it was).
+        date_source: published_at.map(|_| DATE_SOURCES[index as usize % DATE_SOURCES.len()]),
         updated_at,
         fetched_at,
         duplicate_of: rng
