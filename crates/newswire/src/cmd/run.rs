@@ -22,6 +22,7 @@ use newswire_pipeline::stage::sink::{Batching, SinkOverrides, SinkSet};
 use newswire_pipeline::stage::stats::Stats;
 use newswire_pipeline::stage::{enrich, poll, sink};
 use newswire_pipeline::telemetry::Metrics;
+use newswire_pipeline::workers::Workers;
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -59,6 +60,7 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
         bus.subscribe(topics::RAW)?,
         producer.clone(),
         Arc::new(Enricher::new()),
+        enrich_workers(&config)?,
         stats.clone(),
         DeadLetters::default(),
     ));
@@ -108,6 +110,11 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
         .context("the pipeline did not drain before the shutdown deadline")??;
     print_summary(&stats, &sinks);
     Ok(())
+}
+
+/// The threads of the enrich stage: `enrich.workers`, 0 for one per core.
+fn enrich_workers(config: &Config) -> anyhow::Result<Workers> {
+    Workers::new(config.enrich.workers).context("cannot start the enrichment threads")
 }
 
 fn print_summary(stats: &Stats, sinks: &SinkSet) {
@@ -168,6 +175,7 @@ async fn run_all(config: Config, once: bool, http_addr: Option<SocketAddr>) -> a
         raw,
         output.clone(),
         Arc::new(Enricher::new()),
+        enrich_workers(&config)?,
         stats.clone(),
         dead_letters.clone(),
     ));
