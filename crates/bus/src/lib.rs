@@ -27,9 +27,12 @@ pub enum BusError {
     /// The record was not acknowledged downstream (nacked, or its acknowledgement dropped).
     #[error("record was not acknowledged: {0}")]
     NotAcknowledged(String),
-    /// A transport-level failure (broker, network, configuration).
+    /// A transport-level failure (broker, network).
     #[error("{0}")]
     Transport(String),
+    /// A client setting the transport refuses (an unknown or invalid librdkafka property).
+    #[error("{0}")]
+    Config(String),
 }
 
 /// Sends records to topics.

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 mod cmd;
 mod exit;
 
-use newswire_pipeline::config::{Config, LogFormat};
+use newswire_pipeline::config::{Config, ConfigError, LogFormat};
 use newswire_pipeline::{logging, service};
 
 /// newswire polls RSS, Atom and JSON feeds, finds the countries, weapons systems and sanctions
@@ -50,72 +50,89 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let log_format = cli.log_format;
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(err),
+    };
+    // `--log-format` / NEWSWIRE_LOG_FORMAT, else NEWSWIRE_LOG__FORMAT: known before any config
+    // is read, so even a config error is logged in the format asked for.
+    let early = cli.log_format.or_else(logging::format_from_env);
     match cli.command {
-        Command::Config(cmd) => cmd::config::run(cmd),
+        Command::Config(cmd) => plain(early, || cmd::config::run(cmd)),
         Command::Enrich(args) if args.serve => with_config(
+            early,
             service::load_config(args.config.as_deref()),
-            log_format,
             |config| cmd::enrich::serve(args, config),
         ),
-        Command::Enrich(args) => {
-            logging::init(log_format.unwrap_or(LogFormat::Human));
-            report(cmd::enrich_lines::run(args))
-        }
-        Command::Feed(cmd) => {
-            logging::init(log_format.unwrap_or(LogFormat::Human));
-            report(runtime().and_then(|rt| rt.block_on(cmd::feed::run(cmd))))
-        }
+        Command::Enrich(args) => plain(early, || cmd::enrich_lines::run(args)),
+        Command::Feed(cmd) => plain(early, || runtime()?.block_on(cmd::feed::run(cmd))),
         Command::Poll(args) => with_config(
+            early,
             service::load_config(args.config.as_deref()),
-            log_format,
             |config| cmd::poll::run(args, config),
         ),
         Command::Sink(args) => with_config(
+            early,
             service::load_config(args.config.as_deref()),
-            log_format,
             |config| cmd::sink::run(args, config),
         ),
-        Command::Run(args) => with_config(Config::load(&args.config), log_format, |config| async {
+        Command::Run(args) => with_config(early, Config::load(&args.config), |config| {
             cmd::run::run(args, config)
-                .await
-                .map(|()| ExitCode::SUCCESS)
         }),
     }
 }
 
-/// Runs a service command: a bad config exits 78 before anything starts; logging follows
-/// `--log-format`, else the config's `[log] format`.
-fn with_config<E: std::fmt::Display, F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
-    loaded: Result<Config, E>,
-    log_format: Option<LogFormat>,
+/// A command line clap refused: help and version go to stdout with 0; anything else is a
+/// usage error, exit 64 (EX_USAGE), before any config is read or any connection made.
+fn usage_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = err.print();
+        return ExitCode::from(exit::OK);
+    }
+    match logging::format_from_env() {
+        Some(LogFormat::Json) => {
+            logging::init(LogFormat::Json);
+            let text = err.render().to_string();
+            tracing::error!(exit_code = exit::USAGE, "{}", text.trim_end());
+        }
+        _ => {
+            let _ = err.print();
+        }
+    }
+    ExitCode::from(exit::USAGE)
+}
+
+/// A command that needs no config file: logging as asked (human by default), then the command.
+fn plain(early: Option<LogFormat>, command: impl FnOnce() -> anyhow::Result<ExitCode>) -> ExitCode {
+    logging::init(early.unwrap_or(LogFormat::Human));
+    command().unwrap_or_else(|err| exit::report(&err))
+}
+
+/// A service command: every one enters here. Logging follows `--log-format` or the
+/// environment, else the config's `[log] format`; a bad config exits 78 before anything starts.
+fn with_config<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
+    early: Option<LogFormat>,
+    loaded: Result<Config, ConfigError>,
     command: impl FnOnce(Config) -> F,
 ) -> ExitCode {
     let config = match loaded {
         Ok(config) => config,
         Err(err) => {
-            eprintln!("error: {err}");
-            return ExitCode::from(exit::CONFIG);
+            logging::init(early.unwrap_or(LogFormat::Human));
+            return exit::report(&err.into());
         }
     };
-    logging::init(log_format.or(config.log.format).unwrap_or(LogFormat::Human));
-    report(runtime().and_then(|rt| rt.block_on(command(config))))
+    logging::init(early.or(config.log.format).unwrap_or(LogFormat::Human));
+    let result = runtime().and_then(|rt| rt.block_on(command(config)));
+    result.unwrap_or_else(|err| exit::report(&err))
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?)
-}
-
-/// Prints an error with its causes and turns it into exit code 1.
-fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
-    match result {
-        Ok(code) => code,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::FAILURE
-        }
-    }
 }

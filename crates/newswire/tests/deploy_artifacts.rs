@@ -188,50 +188,53 @@ impl Exposition {
     }
 }
 
-/// The metric families `crates/pipeline/src/telemetry.rs` registers, with their type: the name
-/// literal of each `registry.register*` call (plus `_seconds` for `Unit::Seconds`), typed by the
-/// declaration of the `Metrics` field it registers. prometheus-client leaves a labelled family
-/// out of /metrics until its first series exists (no errors, no DLQ records, no Kafka lag in a
-/// clean in-memory run), so the live exposition alone cannot vouch for those.
+/// The metric families `crates/pipeline/src/telemetry/mod.rs` declares in its `metrics!`
+/// table (one line per family: `field: Type = "name", UNIT, SCOPE, constructor;`, plus
+/// `_seconds` for `SECONDS`), typed by their Rust type, and the build info it registers
+/// beside them. prometheus-client leaves a labelled family out of /metrics until its first
+/// series exists (no errors, no DLQ records, no Kafka lag in a clean in-memory run), so the
+/// live exposition alone cannot vouch for those.
 fn declared_families() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(repo().join("crates/pipeline/src/telemetry.rs")).unwrap();
-    let mut fields = BTreeMap::new();
-    for line in text.lines() {
-        if let Some(rest) = line.trim().strip_prefix("pub ") {
-            if let Some((name, ty)) = rest.split_once(':') {
-                fields.insert(
-                    name.trim().to_string(),
-                    ty.trim().trim_end_matches(',').to_string(),
-                );
-            }
-        }
-    }
+    let text =
+        std::fs::read_to_string(repo().join("crates/pipeline/src/telemetry/mod.rs")).unwrap();
+    let table = text
+        .split("\nmetrics! {")
+        .nth(1)
+        .and_then(|t| t.split("\n}").next())
+        .expect("a metrics! { ... } table in telemetry/mod.rs");
     let mut out = BTreeMap::new();
-    let mut rest = text.as_str();
-    while let Some(pos) = rest.find("registry.register") {
-        rest = &rest[pos..];
-        let call = &rest[..rest.find(");").unwrap_or(rest.len())];
-        rest = &rest[1..];
-        let Some(name) = call.split('"').nth(1) else {
-            continue;
+    assert!(
+        text.contains("registry.register(\"newswire_build\""),
+        "telemetry/mod.rs registers newswire_build"
+    );
+    out.insert("newswire_build".to_string(), "info".to_string());
+    for line in table
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with("///") && !l.is_empty())
+    {
+        let (field_ty, rest) = line
+            .split_once(" = \"")
+            .unwrap_or_else(|| panic!("telemetry/mod.rs: cannot read the table line {line:?}"));
+        let (name, rest) = rest.split_once('"').unwrap();
+        let ty = field_ty.split_once(':').map_or("", |(_, t)| t);
+        let kind = if ty.contains("Histogram") {
+            "histogram"
+        } else if ty.contains("Counter") {
+            "counter"
+        } else if ty.contains("Gauge") {
+            "gauge"
+        } else {
+            panic!("telemetry/mod.rs: unknown metric type {ty} of {name}")
         };
-        let name = if call.contains("Unit::Seconds") {
+        let name = if rest
+            .trim_start_matches(',')
+            .trim_start()
+            .starts_with("SECONDS")
+        {
             format!("{name}_seconds")
         } else {
             name.to_string()
-        };
-        let field = call.split("m.").nth(1).map(|f| {
-            f.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .next()
-                .unwrap_or("")
-        });
-        let kind = match field.and_then(|f| fields.get(f)) {
-            Some(ty) if ty.contains("Histogram") => "histogram",
-            Some(ty) if ty.contains("Counter") => "counter",
-            Some(ty) if ty.contains("Gauge") => "gauge",
-            Some(ty) => panic!("telemetry.rs: unknown metric type {ty} of {name}"),
-            None if call.contains("info") => "info",
-            None => panic!("telemetry.rs: cannot tell the type of {name}"),
         };
         out.insert(name, kind.to_string());
     }
@@ -427,6 +430,27 @@ fn dashboard_and_alerts_query_only_exported_metrics_and_the_service_stops_cleanl
         .filter(|(f, _)| f.starts_with("newswire_"))
         .map(|(f, k)| (f.clone(), k.clone()))
         .collect();
+    // The process's own resources, under the names every Prometheus client uses.
+    let process = Exposition {
+        families: metrics
+            .families
+            .iter()
+            .filter(|(f, _)| f.starts_with("process_"))
+            .map(|(f, k)| (f.clone(), k.clone()))
+            .collect(),
+        samples: BTreeMap::new(),
+    };
+    for family in [
+        "process_cpu_seconds",
+        "process_resident_memory_bytes",
+        "process_open_fds",
+    ] {
+        assert!(
+            process.families.contains_key(family),
+            "{family} is not exported: {:?}",
+            process.families
+        );
+    }
     assert!(
         live.len() >= 10,
         "only {} newswire families exported: {live:?}",
@@ -440,14 +464,14 @@ fn dashboard_and_alerts_query_only_exported_metrics_and_the_service_stops_cleanl
         match declared.get(family) {
             Some(k) if k == kind => {}
             other => problems.push(format!(
-                "`{family}` is exported as {kind}, telemetry.rs declares {other:?}"
+                "`{family}` is exported as {kind}, telemetry/mod.rs declares {other:?}"
             )),
         }
     }
     let not_live: Vec<&String> = declared.keys().filter(|f| !live.contains_key(*f)).collect();
     if !not_live.is_empty() {
         eprintln!(
-            "note: declared in telemetry.rs but absent from /metrics until their first series: {not_live:?}"
+            "note: declared in telemetry/mod.rs but absent from /metrics until their first series: {not_live:?}"
         );
     }
     let metrics = Exposition {
@@ -491,8 +515,13 @@ fn dashboard_and_alerts_query_only_exported_metrics_and_the_service_stops_cleanl
 
     // The other way round: every metric the README table documents is one newswire exports.
     for name in documented_metrics(&docs) {
+        let exported = if name.starts_with("process_") {
+            &process
+        } else {
+            &metrics
+        };
         // Histograms are documented by their family name, the rest by their series name.
-        if !metrics.families.contains_key(&name) && metrics.family_of(&name).is_none() {
+        if !exported.families.contains_key(&name) && exported.family_of(&name).is_none() {
             problems.push(format!(
                 "README.md (Metrics) documents `{name}`, which newswire does not export"
             ));

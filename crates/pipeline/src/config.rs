@@ -201,11 +201,23 @@ pub struct SinksConfig {
 }
 
 /// `[log]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LogConfig {
     /// `human` (default) or `json`; `--log-format` wins.
     pub format: Option<LogFormat>,
+    /// How often a service logs its progress line (records in/out/errors per stage, lag);
+    /// 0 turns it off.
+    pub progress_secs: u64,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: None,
+            progress_secs: 60,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -312,6 +324,7 @@ impl Config {
         };
         let base = path.parent().unwrap_or(Path::new("."));
         resolve_feed_urls(&mut config.feeds, base);
+        validate_feeds(path, &text, &config.feeds)?;
         if let Some(feeds_file) = config.poll.feeds_file.clone() {
             let feeds_path = base.join(feeds_file);
             let feeds_text = std::fs::read_to_string(&feeds_path).map_err(|e| {
@@ -326,8 +339,13 @@ impl Config {
                 &mut listed.feeds,
                 feeds_path.parent().unwrap_or(Path::new(".")),
             );
+            validate_feeds(&feeds_path, &feeds_text, &listed.feeds)?;
             config.feeds.extend(listed.feeds);
         }
+        config
+            .fetch
+            .validate()
+            .map_err(|e| feeds_error(path, &text, e))?;
         config.validate(path)?;
         Ok(config)
     }
@@ -377,6 +395,51 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// The feeds' own validator (the one the poller applies), with the file and line of the
+/// field it refuses; `feeds` are the feeds listed in `text`, in order.
+fn validate_feeds(path: &Path, text: &str, feeds: &[FeedConfig]) -> Result<(), ConfigError> {
+    for (i, feed) in feeds.iter().enumerate() {
+        feed.validate(i).map_err(|e| feeds_error(path, text, e))?;
+    }
+    Ok(())
+}
+
+/// A refusal of the feeds crate, located in `text` when its field names a key there.
+fn feeds_error(path: &Path, text: &str, err: newswire_feeds::FeedsError) -> ConfigError {
+    match err {
+        newswire_feeds::FeedsError::Config { field, reason } => ConfigError {
+            file: path.to_path_buf(),
+            position: position_of(text, &field),
+            key: Some(field),
+            reason,
+        },
+        other => ConfigError::new(path, None, other.to_string()),
+    }
+}
+
+/// Line and column of the dotted key `field` (`feeds[2].url`, `fetch.user_agent`) in `text`,
+/// or of the nearest enclosing table that is there.
+fn position_of(text: &str, field: &str) -> Option<(usize, usize)> {
+    let doc = toml_edit::ImDocument::parse(text).ok()?;
+    let mut item = doc.as_item();
+    let mut span = None;
+    for part in field.split('.') {
+        let (name, index) = match part.split_once('[') {
+            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        let Some(next) = item.get(name) else { break };
+        item = next;
+        span = item.span().or(span);
+        if let Some(i) = index {
+            let Some(next) = item.get(i) else { break };
+            item = next;
+            span = item.span().or(span);
+        }
+    }
+    span.map(|s| line_col(text, s.start))
 }
 
 /// Deserialises TOML text, reporting line, column and the dotted key path on error.
@@ -560,6 +623,40 @@ mod tests {
         let err = Config::load_with_env(&path, []).unwrap_err();
         assert_eq!(err.key.as_deref(), Some("poll.state"), "{err}");
         assert!(err.to_string().contains("volume"), "{err}");
+    }
+
+    #[test]
+    fn a_feed_the_poller_would_refuse_is_refused_with_its_file_line_and_field() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "feeds.toml",
+            "[[feeds]]\nurl = \"https://a.example/rss\"\n\n[[feeds]]\nid = \"b\"\nurl = \"ftp://b.example/rss\"\n",
+        );
+        let path = write(
+            dir.path(),
+            "c.toml",
+            "[poll]\nfeeds_file = \"feeds.toml\"\n[sinks]\nstdout = true\n",
+        );
+        let err = Config::load_with_env(&path, []).unwrap_err();
+        assert!(err.file.ends_with("feeds.toml"), "{err}");
+        assert_eq!(err.position, Some((6, 7)), "{err}");
+        assert_eq!(err.key.as_deref(), Some("feeds[1].url"));
+        assert!(err.reason.contains("ftp"), "{err}");
+        // The same validator the poller applies, so `run` and `config check` agree.
+        let feed = FeedConfig::new("ftp://b.example/rss");
+        assert!(feed.validate(1).is_err());
+        let inline = write(
+            dir.path(),
+            "i.toml",
+            "[sinks]\nstdout = true\n[fetch]\nuser_agent = \"\"\n",
+        );
+        let err = Config::load_with_env(&inline, []).unwrap_err();
+        assert_eq!(
+            (err.position, err.key.as_deref()),
+            (Some((4, 14)), Some("fetch.user_agent")),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,14 +1,13 @@
 //! The operator's HTTP listener: `/livez`, `/readyz`, `/metrics`.
 //!
 //! `/livez` answers 200 while the process runs (no dependency checks, so a slow broker never
-//! gets a healthy pod restarted). `/readyz` answers 200 only when every component registered
-//! with [`Health`] says it is ready and the service is not draining; otherwise 503 with the
-//! reasons. `/metrics` is the Prometheus text format.
+//! gets a healthy pod restarted). `/readyz` answers 200 only when every component of
+//! [`Health`] is ready and the service is not draining; otherwise 503 with the reasons, one per
+//! component (`kafka degraded: brokers 127.0.0.1:9092 unreachable (...)`). `/metrics` is the
+//! Prometheus text format.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -16,59 +15,8 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 
-use crate::shutdown::Shutdown;
+use crate::health::Health;
 use crate::telemetry::Metrics;
-
-/// Readiness of the service's parts.
-#[derive(Default)]
-pub struct Health {
-    draining: AtomicBool,
-    /// Component name -> ready. The service is ready when every entry is, and there is one.
-    components: Mutex<BTreeMap<&'static str, bool>>,
-}
-
-impl Health {
-    /// A health with no components yet (reported as `starting`).
-    pub fn new() -> Arc<Health> {
-        Arc::new(Health::default())
-    }
-
-    /// Declares a component (not ready yet) or updates it.
-    pub fn set(&self, component: &'static str, ready: bool) {
-        self.components
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(component, ready);
-    }
-
-    /// From now on the service reports not ready: it is shutting down.
-    pub fn start_draining(&self) {
-        self.draining.store(true, Ordering::SeqCst);
-    }
-
-    /// `Ok` when ready, else the reasons.
-    pub fn check(&self) -> Result<(), Vec<String>> {
-        let mut reasons = Vec::new();
-        if self.draining.load(Ordering::SeqCst) {
-            reasons.push("draining".to_string());
-        }
-        let components = self.components.lock().unwrap_or_else(|e| e.into_inner());
-        if components.is_empty() {
-            reasons.push("starting".to_string());
-        }
-        reasons.extend(
-            components
-                .iter()
-                .filter(|(_, ok)| !**ok)
-                .map(|(name, _)| format!("{name} not ready")),
-        );
-        if reasons.is_empty() {
-            Ok(())
-        } else {
-            Err(reasons)
-        }
-    }
-}
 
 #[derive(Clone)]
 struct AppState {
@@ -83,9 +31,9 @@ pub async fn serve(
     health: Arc<Health>,
     metrics: Arc<Metrics>,
 ) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| anyhow::anyhow!("--http {addr}: cannot listen: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        crate::failure::Failure::unavailable(format!("--http {addr}: cannot listen: {e}"))
+    })?;
     let local = listener.local_addr()?;
     let app = Router::new()
         .route("/livez", get(|| async { "alive\n" }))
@@ -127,20 +75,12 @@ async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
-/// Marks the service as draining as soon as a shutdown is requested.
-pub fn drain_on(shutdown: &Shutdown, health: Arc<Health>) {
-    let shutdown = shutdown.clone();
-    tokio::spawn(async move {
-        shutdown.requested().await;
-        health.start_draining();
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use std::io::{Read, Write};
 
     use super::*;
+    use crate::health::ServiceState;
 
     /// A plain HTTP/1.1 GET over TCP: status code and body.
     fn get(addr: SocketAddr, path: &str) -> (u16, String) {
@@ -172,13 +112,19 @@ mod tests {
         assert_eq!(fetch("/livez").await.unwrap().0, 200);
         let (status, body) = fetch("/readyz").await.unwrap();
         assert_eq!((status, body.as_str()), (503, "not ready: starting\n"));
-        health.set("sinks", false);
-        assert!(fetch("/readyz")
-            .await
-            .unwrap()
-            .1
-            .contains("sinks not ready"));
-        health.set("sinks", true);
+        health.set(
+            "sinks",
+            ServiceState::Degraded("postgres: connection lost".into()),
+        );
+        let (status, body) = fetch("/readyz").await.unwrap();
+        assert_eq!(
+            (status, body.as_str()),
+            (
+                503,
+                "not ready: sinks degraded: postgres: connection lost\n"
+            )
+        );
+        health.set("sinks", ServiceState::Ready);
         assert_eq!(fetch("/readyz").await.unwrap().0, 200);
         let (_, text) = fetch("/metrics").await.unwrap();
         assert!(text.contains("newswire_ready 1"), "{text}");

@@ -5,12 +5,14 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use anyhow::{bail, Context};
-use newswire_bus::kafka::admin::{ensure_topics, TopicSpec};
+use newswire_bus::kafka::admin::{describe_cluster, ensure_topics, ClusterSummary, TopicSpec};
 use newswire_bus::kafka::{ConsumerOptions, KafkaSettings};
+use newswire_bus::BusError;
 use newswire_model::topics;
 use serde::Deserialize;
 
+use crate::failure::Failure;
+use crate::health::Health;
 use crate::telemetry::Metrics;
 
 /// `[kafka]`: how the services reach Kafka. Used by `newswire poll|enrich --serve|sink` and by
@@ -26,6 +28,9 @@ pub struct KafkaConfig {
     /// Create missing topics at start (and again if a broker lost them). Turn off where the
     /// cluster's topics are managed elsewhere.
     pub create_topics: bool,
+    /// How long a service waits at start for the brokers to answer; then it exits 69
+    /// (EX_UNAVAILABLE) naming them.
+    pub startup_timeout_ms: u64,
     /// Partitions of topics created by newswire.
     pub partitions: i32,
     /// Replication factor of topics created by newswire.
@@ -56,6 +61,7 @@ impl Default for KafkaConfig {
             brokers: String::new(),
             group: "newswire".into(),
             create_topics: true,
+            startup_timeout_ms: 15_000,
             partitions: 6,
             replication: 1,
             exactly_once: false,
@@ -125,6 +131,12 @@ impl KafkaConfig {
         if self.replication < 1 {
             out.push(("kafka.replication".into(), "must be at least 1".into()));
         }
+        if self.startup_timeout_ms == 0 {
+            out.push((
+                "kafka.startup_timeout_ms".into(),
+                "must be at least 1".into(),
+            ));
+        }
         if self.group.trim().is_empty() {
             out.push(("kafka.group".into(), "must not be empty".into()));
         }
@@ -151,7 +163,12 @@ impl KafkaConfig {
             producer: client_map(&self.producer),
             consumer: client_map(&self.consumer),
             stats: None,
+            events: None,
         };
+        if let Some(health) = HEALTH_TO.get() {
+            let health = health.clone();
+            settings.events = Some(Arc::new(move |event| health.kafka_event(event)));
+        }
         if let Some(metrics) = STATISTICS_TO
             .get()
             .filter(|_| self.statistics_interval_ms > 0)
@@ -176,7 +193,7 @@ impl KafkaConfig {
             .filter(|b| !b.trim().is_empty())
             .unwrap_or_else(|| self.brokers.clone());
         if brokers.trim().is_empty() {
-            bail!("no Kafka brokers: pass --brokers HOST:PORT, set NEWSWIRE_KAFKA_BROKERS, or kafka.brokers in the config");
+            return Err(Failure::config("no Kafka brokers: pass --brokers HOST:PORT, set NEWSWIRE_KAFKA_BROKERS, or kafka.brokers in the config").into());
         }
         let settings = self.settings_with(brokers);
         tracing::info!(settings = ?settings, "kafka client settings");
@@ -203,16 +220,24 @@ impl KafkaConfig {
         specs
     }
 
-    /// Creates missing topics (unless turned off); then keeps checking every 10 s in the
-    /// background, so a broker that lost its topics (non-durable storage) gets them back.
+    /// Waits (up to `startup_timeout_ms`) for the brokers to answer, then creates missing topics
+    /// (unless turned off) and keeps checking them every 10 s in the background, so a broker
+    /// that lost its topics (non-durable storage) gets them back. Unreachable brokers are a
+    /// [`FailureKind::Unavailable`](crate::failure::FailureKind) naming their address.
     pub async fn prepare(&self, settings: &KafkaSettings) -> anyhow::Result<()> {
+        self.reach(settings).await?;
         if !self.create_topics {
             return Ok(());
         }
         let specs = self.topics();
-        ensure_topics(settings, &specs)
-            .await
-            .context("cannot create the Kafka topics (set kafka.create_topics = false if they are managed elsewhere)")?;
+        ensure_topics(settings, &specs).await.map_err(|e| match e {
+            BusError::Config(_) => anyhow::Error::new(e),
+            other => Failure::unavailable(format!(
+                "cannot create the Kafka topics on {} (set kafka.create_topics = false if they are managed elsewhere): {other}",
+                settings.brokers
+            ))
+            .into(),
+        })?;
         let settings = settings.clone();
         tokio::spawn(async move {
             loop {
@@ -223,6 +248,19 @@ impl KafkaConfig {
             }
         });
         Ok(())
+    }
+
+    /// Asks the brokers for the cluster's metadata, within `startup_timeout_ms`.
+    pub async fn reach(&self, settings: &KafkaSettings) -> anyhow::Result<ClusterSummary> {
+        let timeout = Duration::from_millis(self.startup_timeout_ms);
+        describe_cluster(settings, timeout).await.map_err(|e| match e {
+            BusError::Config(_) => anyhow::Error::new(e),
+            other => Failure::unavailable(format!(
+                "the Kafka brokers {} did not answer within {} ms (kafka.startup_timeout_ms): {other}",
+                settings.brokers, self.startup_timeout_ms
+            ))
+            .into(),
+        })
     }
 
     /// The group of a stage: `--group` as given, else `<kafka.group>-<stage>`.
@@ -241,4 +279,14 @@ static STATISTICS_TO: OnceLock<Arc<Metrics>> = OnceLock::new();
 /// Kafka clients created after this call export librdkafka statistics into `metrics`.
 pub fn export_statistics(metrics: Arc<Metrics>) {
     let _ = STATISTICS_TO.set(metrics);
+}
+
+/// Where Kafka clients created from now on report their health events (brokers down, fatal
+/// errors, rebalances): the service's [`Health`], set once per process by
+/// [`Service::start`](crate::service::Service::start).
+static HEALTH_TO: OnceLock<Arc<Health>> = OnceLock::new();
+
+/// Kafka clients created after this call report their health events to `health`.
+pub fn report_health_to(health: Arc<Health>) {
+    let _ = HEALTH_TO.set(health);
 }

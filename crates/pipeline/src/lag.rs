@@ -1,5 +1,6 @@
 //! Consumer lag per partition, read every 15 s with [`LagProbe`] (a client of its own in the
-//! bus that joins no group) and published as `newswire_consumer_lag_records`.
+//! bus that joins no group) and published as `newswire_consumer_lag_records`; the total per
+//! topic goes into the progress line.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,7 +9,8 @@ use newswire_bus::kafka::lag::LagProbe;
 use newswire_bus::kafka::KafkaSettings;
 
 use crate::shutdown::Shutdown;
-use crate::telemetry::{Metrics, PartitionLabels};
+use crate::stage::stats::Stats;
+use crate::telemetry::PartitionLabels;
 
 const EVERY: Duration = Duration::from_secs(15);
 const TIMEOUT: Duration = Duration::from_secs(5);
@@ -19,7 +21,7 @@ pub fn spawn(
     settings: &KafkaSettings,
     group: &str,
     topic: &'static str,
-    metrics: Arc<Metrics>,
+    stats: Arc<Stats>,
     shutdown: Shutdown,
 ) {
     let probe = match LagProbe::new(settings, group) {
@@ -34,7 +36,7 @@ pub fn spawn(
             let p = probe.clone();
             let round = tokio::task::spawn_blocking(move || p.measure(topic, TIMEOUT)).await;
             match round {
-                Ok(Ok(lags)) => publish(&metrics, topic, &lags),
+                Ok(Ok(lags)) => publish(&stats, topic, &lags),
                 Ok(Err(err)) => {
                     tracing::debug!(topic, error = %err, "consumer lag not measured this round")
                 }
@@ -48,7 +50,14 @@ pub fn spawn(
     });
 }
 
-fn publish(metrics: &Metrics, topic: &str, lags: &[newswire_bus::kafka::lag::PartitionLag]) {
+fn publish(stats: &Stats, topic: &'static str, lags: &[newswire_bus::kafka::lag::PartitionLag]) {
+    let total = lags.iter().map(|l| l.records).sum();
+    stats
+        .lag
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(topic, total);
+    let metrics = &stats.metrics;
     for lag in lags {
         let labels = PartitionLabels {
             topic: topic.to_string(),

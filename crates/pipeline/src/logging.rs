@@ -1,4 +1,5 @@
-//! tracing to stderr: human-readable lines by default, JSON objects with `--log-format json`.
+//! tracing to stderr: human-readable lines by default (coloured only on a terminal), JSON
+//! objects with `--log-format json`, one per line, summaries and errors included.
 //! `RUST_LOG` filters as usual (default `info`).
 
 use tracing_subscriber::EnvFilter;
@@ -10,6 +11,7 @@ pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour())
         .with_writer(std::io::stderr);
     let result = match format {
         LogFormat::Human => builder.with_target(false).try_init(),
@@ -21,6 +23,26 @@ pub fn init(format: LogFormat) {
     };
     // A second init (in tests) keeps the first subscriber.
     drop(result);
+}
+
+/// Colour only on a terminal, and not when `NO_COLOR` is set (https://no-color.org): logs to
+/// a file or a pipe carry no escape codes.
+fn colour() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// The format the environment asks for: `NEWSWIRE_LOG_FORMAT` (the flag's variable) or
+/// `NEWSWIRE_LOG__FORMAT` (the config key's), read before any config file.
+pub fn format_from_env() -> Option<LogFormat> {
+    ["NEWSWIRE_LOG_FORMAT", "NEWSWIRE_LOG__FORMAT"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find_map(|v| match v.trim().to_ascii_lowercase().as_str() {
+            "json" => Some(LogFormat::Json),
+            "human" => Some(LogFormat::Human),
+            _ => None,
+        })
 }
 
 /// Lets at most `max` events through per second and counts the rest, so a flood of poison

@@ -11,20 +11,23 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use newswire_bus::kafka::{ConsumerHandle, KafkaProducer};
+use newswire_bus::kafka::admin::describe_cluster;
+use newswire_bus::kafka::{ConsumerHandle, KafkaProducer, KafkaSettings};
 
-use crate::config::Config;
-use crate::http::{self, Health};
+use crate::config::{Config, ConfigError};
+use crate::events::Progress;
+use crate::health::{self, Health, ServiceState};
+use crate::http;
 use crate::shutdown::{self, Shutdown};
 use crate::stage::stats::Stats;
-use crate::telemetry::Metrics;
+use crate::telemetry::{Exports, Metrics};
 
 /// Loads `path` for a Kafka service, or the built-in defaults when no config is given.
-pub fn load_config(path: Option<&Path>) -> Result<Config, String> {
+pub fn load_config(path: Option<&Path>) -> Result<Config, ConfigError> {
     // A Kafka service is on the Kafka bus whatever the file says (the same file may also serve
     // `newswire run` in memory); without a file, the defaults with NEWSWIRE_* overrides.
     let env = std::env::vars().chain([("NEWSWIRE_BUS__KIND".to_string(), "kafka".to_string())]);
-    Config::load_with_env(path.unwrap_or(Path::new("")), env).map_err(|e| e.to_string())
+    Config::load_with_env(path.unwrap_or(Path::new("")), env)
 }
 
 /// What every service process has: signals, counters, health and the optional HTTP listener.
@@ -42,11 +45,17 @@ pub struct Service {
 
 impl Service {
     /// Listens for signals, opens the HTTP listener (when `http_addr` is given) and starts
-    /// exporting Kafka statistics into the metrics when it is.
-    pub async fn start(config: &Config, http_addr: Option<SocketAddr>) -> anyhow::Result<Service> {
-        let shutdown = Shutdown::from_signals();
-        let metrics = Metrics::new(config.metrics.per_feed);
+    /// exporting Kafka statistics into the metrics when it is; the metrics are those of the
+    /// stages in `exports`.
+    pub async fn start(
+        config: &Config,
+        http_addr: Option<SocketAddr>,
+        exports: Exports,
+    ) -> anyhow::Result<Service> {
+        let metrics = Metrics::with_exports(config.metrics.per_feed, exports);
         let health = Health::new();
+        let draining = health.clone();
+        let shutdown = Shutdown::from_signals(move || draining.start_draining());
         let http = match http_addr {
             Some(addr) => Some(http::serve(addr, health.clone(), metrics.clone()).await?),
             None => None,
@@ -54,14 +63,46 @@ impl Service {
         if http.is_some() {
             crate::kafka::export_statistics(metrics.clone());
         }
-        http::drain_on(&shutdown, health.clone());
+        crate::kafka::report_health_to(health.clone());
+        let stats = Stats::new(metrics, &exports.stages());
+        if config.log.progress_secs > 0 {
+            let every = Duration::from_secs(config.log.progress_secs);
+            tokio::spawn(progress(every, stats.clone(), shutdown.clone()));
+        }
         Ok(Service {
             shutdown,
-            stats: Stats::new(metrics),
+            stats,
             health,
             deadline: Duration::from_secs(config.shutdown.deadline_secs),
             _http: http,
         })
+    }
+
+    /// The Kafka client settings of this service (`brokers` from `--brokers` wins), once the
+    /// brokers answered and the topics exist: then [`health::KAFKA`] is ready, and a watch
+    /// brings it back to ready whenever a client reported the brokers down and they answer
+    /// again.
+    pub async fn connect_kafka(
+        &self,
+        config: &Config,
+        brokers: Option<&str>,
+    ) -> anyhow::Result<KafkaSettings> {
+        self.health.set(health::KAFKA, ServiceState::Starting);
+        let settings = config.kafka.settings(brokers)?;
+        config.kafka.prepare(&settings).await?;
+        self.health.set(health::KAFKA, ServiceState::Ready);
+        tokio::spawn(watch_brokers(
+            settings.clone(),
+            self.health.clone(),
+            self.shutdown.clone(),
+        ));
+        Ok(settings)
+    }
+
+    /// Declares the consumer of `group` (not ready until its first partition assignment).
+    pub fn consumer_starting(&self, group: &str) {
+        self.health
+            .set(&format!("consumer/{group}"), ServiceState::Starting);
     }
 
     /// Waits for a shutdown request; true when the stage ended first (it should not).
@@ -79,10 +120,49 @@ impl Service {
         producer: &KafkaProducer,
         stage: &str,
     ) -> anyhow::Result<T> {
+        self.health.set(stage, ServiceState::Stopped);
         handle.shutdown();
         shutdown::with_deadline(self.deadline, "closing the consumer", handle.closed()).await;
         flush(producer, Duration::from_secs(5)).await;
         anyhow::bail!("the {stage} stage ended unexpectedly")
+    }
+}
+
+/// How often the broker watch looks at the Kafka connection's health.
+const BROKER_WATCH_EVERY: Duration = Duration::from_secs(2);
+/// How long one probe of the brokers waits for their metadata.
+const BROKER_PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Decides whether the brokers are reachable whenever a client saw a connection fail or the
+/// connection is degraded: it asks them for metadata itself. No answer: [`health::KAFKA`] is
+/// degraded, naming the brokers; an answer: ready again.
+async fn watch_brokers(settings: KafkaSettings, health: Arc<Health>, shutdown: Shutdown) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(BROKER_WATCH_EVERY) => {}
+            _ = shutdown.requested() => return,
+        }
+        let degraded = matches!(health.state(health::KAFKA), Some(ServiceState::Degraded(_)));
+        if !health.take_kafka_suspicion() && !degraded {
+            continue;
+        }
+        let state = match describe_cluster(&settings, BROKER_PROBE_TIMEOUT).await {
+            Ok(_) => ServiceState::Ready,
+            Err(err) => {
+                ServiceState::Degraded(format!("brokers {} unreachable ({err})", settings.brokers))
+            }
+        };
+        health.set(health::KAFKA, state);
+    }
+}
+
+/// Logs the progress line every `every` until shutdown.
+async fn progress(every: Duration, stats: Arc<Stats>, shutdown: Shutdown) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => Progress { stats: &stats }.emit(),
+            _ = shutdown.requested() => return,
+        }
     }
 }
 

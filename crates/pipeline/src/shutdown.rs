@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+/// The exit status after a second signal: 128 + SIGINT, as shells report an interrupt.
+pub const EXIT_INTERRUPTED: u8 = 130;
+
 /// A cloneable handle that resolves once shutdown has been requested.
 #[derive(Clone)]
 pub struct Shutdown {
@@ -12,16 +15,19 @@ pub struct Shutdown {
 }
 
 impl Shutdown {
-    /// Listens for SIGTERM and SIGINT for the rest of the process.
-    pub fn from_signals() -> Shutdown {
+    /// Listens for SIGTERM and SIGINT for the rest of the process. `on_request` runs first
+    /// thing when the first signal arrives, before anything waiting on [`Shutdown::requested`]
+    /// wakes (readiness turns to draining in the same step).
+    pub fn from_signals(on_request: impl FnOnce() + Send + 'static) -> Shutdown {
         let (tx, rx) = watch::channel(false);
         tokio::spawn(async move {
             wait_for_signal().await;
+            on_request();
             tracing::info!("shutdown requested: draining (send the signal again to exit at once)");
             let _ = tx.send(true);
             wait_for_signal().await;
             tracing::warn!("second signal: exiting without draining");
-            std::process::exit(130);
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
         });
         Shutdown { rx }
     }

@@ -83,9 +83,12 @@ impl Workers {
         let pending = self.inner.pending.clone();
         pending.fetch_add(1, Ordering::Relaxed);
         let job: Job = Box::new(move || {
-            let _done = Done(pending); // counts the job as finished even if it panics
-                                       // The reader may have gone (shutdown): the result is simply not wanted.
-            let _ = tx.send(job());
+            // Counts the job as finished, even if it panics, before its reader can see it.
+            let done = Done(pending);
+            let result = job();
+            drop(done);
+            // The reader may have gone (shutdown): the result is simply not wanted.
+            let _ = tx.send(result);
         });
         // The threads only end when `jobs` is dropped, which cannot happen while `self` lives;
         // if they died anyway, the job is dropped here and the receiver reports it.

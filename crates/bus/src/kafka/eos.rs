@@ -19,9 +19,10 @@ use rdkafka::message::{Headers, Message};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer as _};
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 
+use super::events::ClientEventKind;
 use super::producer::to_headers;
 use super::stats::{StatsContext, StatsReporter};
-use super::{transport, KafkaSettings};
+use super::{creating, transport, KafkaSettings};
 use crate::{BusError, Origin, Record};
 
 /// Tuning of [`run`].
@@ -67,6 +68,14 @@ impl ClientContext for Ctx {
     fn stats_raw(&self, statistics: &[u8]) {
         self.stats.report(statistics);
     }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        self.stats.error(error, reason);
+    }
+
+    fn log(&self, level: rdkafka::config::RDKafkaLogLevel, fac: &str, message: &str) {
+        self.stats.log(level, fac, message);
+    }
 }
 
 type TxProducer = BaseProducer<StatsContext>;
@@ -75,14 +84,22 @@ impl ConsumerContext for Ctx {
     fn pre_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         self.rebalanced.store(true, Ordering::SeqCst);
         match rebalance {
-            Rebalance::Assign(tpl) => tracing::info!(
-                partitions = tpl.count(),
-                "partitions assigned (transactional)"
-            ),
-            Rebalance::Revoke(tpl) => tracing::info!(
-                partitions = tpl.count(),
-                "partitions revoked (transactional)"
-            ),
+            Rebalance::Assign(tpl) => {
+                tracing::info!(
+                    partitions = tpl.count(),
+                    "partitions assigned (transactional)"
+                );
+                self.stats.rebalance(ClientEventKind::Assigned {
+                    partitions: tpl.count(),
+                });
+            }
+            Rebalance::Revoke(tpl) => {
+                tracing::info!(
+                    partitions = tpl.count(),
+                    "partitions revoked (transactional)"
+                );
+                self.stats.rebalance(ClientEventKind::Revoked);
+            }
             Rebalance::Error(err) => tracing::warn!(error = %err, "rebalance error"),
         }
     }
@@ -139,7 +156,7 @@ where
             rebalanced: rebalanced.clone(),
             stats: settings.reporter(format!("tx-consumer/{group}")),
         })
-        .map_err(transport)?;
+        .map_err(creating)?;
     consumer.subscribe(topics).map_err(transport)?;
 
     let mut producer_config = settings.producer_config();
@@ -151,7 +168,7 @@ where
         .create_with_context(StatsContext {
             reporter: settings.reporter("tx-producer"),
         })
-        .map_err(transport)?;
+        .map_err(creating)?;
     producer
         .init_transactions(options.timeout)
         .map_err(transport)?;
@@ -176,7 +193,15 @@ where
                     }
                 }
                 Some(Err(err)) => {
-                    tracing::debug!(error = %err, "consumer error (librdkafka retries)")
+                    if err
+                        .rdkafka_error_code()
+                        .is_some_and(super::events::is_connection_trouble)
+                    {
+                        let reason = err.to_string();
+                        consumer.context().stats.error(err, &reason);
+                    } else {
+                        tracing::debug!(error = %err, "consumer error (librdkafka retries)")
+                    }
                 }
                 Some(Ok(message)) => {
                     batch.push(to_record(&message));

@@ -7,12 +7,13 @@ use std::time::Duration;
 use rdkafka::consumer::{BaseConsumer, Consumer as _};
 use rdkafka::{Offset, TopicPartitionList};
 
-use super::{transport, KafkaSettings};
+use super::stats::StatsContext;
+use super::{creating, transport, KafkaSettings};
 use crate::BusError;
 
 /// Reads the committed offsets of one consumer group and the watermarks of its topics.
 pub struct LagProbe {
-    consumer: BaseConsumer,
+    consumer: BaseConsumer<StatsContext>,
 }
 
 /// The lag of one partition of the probed group.
@@ -37,7 +38,9 @@ impl LagProbe {
             .set("group.id", group)
             .set("enable.auto.commit", "false");
         Ok(LagProbe {
-            consumer: config.create().map_err(transport)?,
+            consumer: config
+                .create_with_context(settings.helper_context("lag"))
+                .map_err(creating)?,
         })
     }
 

@@ -11,6 +11,8 @@
 //! - [`admin::ensure_topics`]: creates missing topics at start.
 //! - [`eos`]: optional exactly-once consume-transform-produce with transactions.
 //! - [`lag::LagProbe`]: consumer lag per partition, for the lag metric.
+//! - [`events`]: what clients report for health (brokers down, fatal errors, rebalances), and
+//!   the log level of librdkafka's errors (a partition EOF is not an error).
 //!
 //! Client settings pass through verbatim ([`KafkaSettings::client`]); values of secret keys
 //! (passwords, private keys, secrets) are never printed ([`KafkaSettings::redacted`]). With
@@ -20,6 +22,7 @@
 pub mod admin;
 mod consumer;
 pub mod eos;
+pub mod events;
 pub mod lag;
 mod producer;
 pub mod stats;
@@ -50,6 +53,8 @@ pub struct KafkaSettings {
     pub consumer: BTreeMap<String, String>,
     /// Receives each client's statistics every `statistics.interval.ms` (when that is set).
     pub stats: Option<StatsSink>,
+    /// Receives every client's health events: brokers down, fatal errors, rebalances.
+    pub events: Option<events::EventSink>,
 }
 
 /// Keys whose values are never printed.
@@ -154,7 +159,25 @@ impl KafkaSettings {
 
     /// What hands `client`'s statistics to [`KafkaSettings::stats`].
     pub(crate) fn reporter(&self, client: impl Into<String>) -> stats::StatsReporter {
-        stats::StatsReporter::new(client, self.stats.clone())
+        stats::StatsReporter::new(
+            client,
+            self.stats.clone(),
+            self.events.clone(),
+            self.brokers.clone(),
+        )
+    }
+
+    /// The context of a helper client (admin, table reader, lag probe): its errors are
+    /// logged and reported, its statistics are not exported.
+    pub(crate) fn helper_context(&self, client: &str) -> stats::StatsContext {
+        stats::StatsContext {
+            reporter: stats::StatsReporter::new(
+                client,
+                None,
+                self.events.clone(),
+                self.brokers.clone(),
+            ),
+        }
     }
 
     pub(crate) fn admin_config(&self) -> ClientConfig {
@@ -170,12 +193,24 @@ impl fmt::Debug for KafkaSettings {
             .field("producer", &redact(&self.producer))
             .field("consumer", &redact(&self.consumer))
             .field("stats", &self.stats.is_some())
+            .field("events", &self.events.is_some())
             .finish()
     }
 }
 
 pub(crate) fn transport(err: impl fmt::Display) -> crate::BusError {
     crate::BusError::Transport(err.to_string())
+}
+
+/// A client that could not be created: librdkafka refused a setting (a config error), or
+/// something else went wrong (a transport error).
+pub(crate) fn creating(err: rdkafka::error::KafkaError) -> crate::BusError {
+    match err {
+        rdkafka::error::KafkaError::ClientCreation(reason) => {
+            crate::BusError::Config(format!("cannot create a Kafka client: {reason}"))
+        }
+        other => transport(other),
+    }
 }
 
 #[cfg(test)]

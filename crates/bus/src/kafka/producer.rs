@@ -18,7 +18,7 @@ use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer as _, PurgeConfig};
 
 use super::stats::StatsContext;
-use super::{transport, KafkaSettings};
+use super::{creating, transport, KafkaSettings};
 use crate::{BusError, Producer, Receipt, Record};
 
 /// The rdkafka producer, reporting statistics as `producer`.
@@ -118,7 +118,7 @@ impl KafkaProducer {
         settings: &KafkaSettings,
         stall_timeout: Duration,
     ) -> Result<Self, BusError> {
-        let client = create(settings).map_err(transport)?;
+        let client = create(settings).map_err(creating)?;
         let inner = Arc::new(Inner {
             settings: settings.clone(),
             client: RwLock::new(client),

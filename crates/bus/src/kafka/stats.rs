@@ -111,6 +111,9 @@ impl KafkaStats {
 pub(crate) struct StatsReporter {
     client: String,
     sink: Option<StatsSink>,
+    /// Where health events go, and the brokers they concern (see [`super::events`]).
+    events: Option<super::events::EventSink>,
+    brokers: String,
     /// Whether a parse failure was logged already (it would repeat every interval).
     complained: Arc<AtomicBool>,
 }
@@ -125,12 +128,40 @@ impl fmt::Debug for StatsReporter {
 }
 
 impl StatsReporter {
-    pub(crate) fn new(client: impl Into<String>, sink: Option<StatsSink>) -> Self {
+    pub(crate) fn new(
+        client: impl Into<String>,
+        sink: Option<StatsSink>,
+        events: Option<super::events::EventSink>,
+        brokers: impl Into<String>,
+    ) -> Self {
         StatsReporter {
             client: client.into(),
             sink,
+            events,
+            brokers: brokers.into(),
             complained: Arc::default(),
         }
+    }
+
+    /// librdkafka's error callback: logged at its level, reported to health.
+    pub(crate) fn error(&self, error: rdkafka::error::KafkaError, reason: &str) {
+        super::events::client_error(
+            &self.client,
+            &self.brokers,
+            self.events.as_ref(),
+            error,
+            reason,
+        );
+    }
+
+    /// librdkafka's log callback (see [`super::events::client_log`]).
+    pub(crate) fn log(&self, level: rdkafka::config::RDKafkaLogLevel, fac: &str, message: &str) {
+        super::events::client_log(&self.client, level, fac, message);
+    }
+
+    /// A consumer's rebalance step, reported to health.
+    pub(crate) fn rebalance(&self, kind: super::events::ClientEventKind) {
+        super::events::rebalance(&self.client, self.events.as_ref(), kind);
     }
 
     pub(crate) fn report(&self, json: &[u8]) {
@@ -148,7 +179,8 @@ impl StatsReporter {
     }
 }
 
-/// The context of clients that need nothing but statistics (producers, admin).
+/// The context of clients that need nothing but statistics and the error callback
+/// (producers, admin clients, the table reader, the lag probe).
 #[derive(Clone, Default)]
 pub struct StatsContext {
     pub(crate) reporter: StatsReporter,
@@ -158,7 +190,17 @@ impl ClientContext for StatsContext {
     fn stats_raw(&self, statistics: &[u8]) {
         self.reporter.report(statistics);
     }
+
+    fn error(&self, error: rdkafka::error::KafkaError, reason: &str) {
+        self.reporter.error(error, reason);
+    }
+
+    fn log(&self, level: rdkafka::config::RDKafkaLogLevel, fac: &str, message: &str) {
+        self.reporter.log(level, fac, message);
+    }
 }
+
+impl rdkafka::consumer::ConsumerContext for StatsContext {}
 
 impl ProducerContext for StatsContext {
     type DeliveryOpaque = ();

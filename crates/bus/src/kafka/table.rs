@@ -23,6 +23,7 @@ use rdkafka::message::Message;
 use rdkafka::{Offset, TopicPartitionList};
 use tokio::sync::{watch, Notify};
 
+use super::stats::StatsContext;
 use super::{KafkaProducer, KafkaSettings};
 use crate::{BusError, Producer, Record};
 
@@ -348,7 +349,9 @@ fn read_table(
         .set("enable.auto.commit", "false")
         .set("enable.partition.eof", "true")
         .set("isolation.level", "read_committed");
-    let consumer: BaseConsumer = config.create().map_err(|e| fail(&e))?;
+    let consumer: BaseConsumer<StatsContext> = config
+        .create_with_context(settings.helper_context("table"))
+        .map_err(|e| fail(&e))?;
     let ends = end_offsets(&consumer, topic, options.metadata_timeout).map_err(|e| fail(&e))?;
     let mut contents = TableContents::default();
     let mut latest = Latest::default();
@@ -418,7 +421,7 @@ type Watermarks = (i64, i64);
 /// Low and high watermark of every partition of `topic`, asking again until `timeout`: a topic
 /// created a moment ago may not be in every broker's metadata yet.
 fn end_offsets(
-    consumer: &BaseConsumer,
+    consumer: &BaseConsumer<StatsContext>,
     topic: &str,
     timeout: Duration,
 ) -> Result<Vec<(i32, Watermarks)>, String> {
@@ -433,7 +436,7 @@ fn end_offsets(
 }
 
 fn try_end_offsets(
-    consumer: &BaseConsumer,
+    consumer: &BaseConsumer<StatsContext>,
     topic: &str,
     timeout: Duration,
 ) -> Result<Vec<(i32, Watermarks)>, String> {

@@ -2,13 +2,11 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
-use newswire_bus::kafka::admin::describe_cluster;
 use newswire_pipeline::config::{BusKind, Config};
 use newswire_sinks::postgres::{PostgresConfig, PostgresSink};
 
-use crate::exit;
+use newswire_pipeline::failure::Failure;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum ConfigCommand {
@@ -29,19 +27,13 @@ pub enum ConfigCommand {
 }
 
 /// `newswire config check`: 0, 78 for a bad config, 69 for an unreachable dependency.
-pub fn run(cmd: ConfigCommand) -> ExitCode {
+pub fn run(cmd: ConfigCommand) -> anyhow::Result<ExitCode> {
     let ConfigCommand::Check {
         file,
         online,
         brokers,
     } = cmd;
-    let config = match Config::load(&file) {
-        Ok(config) => config,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return ExitCode::from(exit::CONFIG);
-        }
-    };
+    let config = Config::load(&file)?;
     println!(
         "{}: ok ({} feeds, bus {}, sinks: {})",
         file.display(),
@@ -50,26 +42,16 @@ pub fn run(cmd: ConfigCommand) -> ExitCode {
         sink_names(&config).join(", ")
     );
     if !online {
-        return ExitCode::SUCCESS;
+        return Ok(ExitCode::SUCCESS);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("error: cannot start the async runtime: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
+        .build()?;
     let failures = runtime.block_on(check_online(&config, brokers.as_deref()));
-    for failure in &failures {
-        eprintln!("error: {failure}");
-    }
     if failures.is_empty() {
-        ExitCode::SUCCESS
+        Ok(ExitCode::SUCCESS)
     } else {
-        ExitCode::from(exit::UNAVAILABLE)
+        Err(Failure::unavailable(failures.join("; ")).into())
     }
 }
 
@@ -106,7 +88,7 @@ async fn check_online(config: &Config, brokers: Option<&str>) -> Vec<String> {
 
 async fn check_kafka(config: &Config, brokers: Option<&str>) -> anyhow::Result<String> {
     let settings = config.kafka.settings(brokers)?;
-    let cluster = describe_cluster(&settings, Duration::from_secs(10)).await?;
+    let cluster = config.kafka.reach(&settings).await?;
     Ok(format!(
         "reachable, {} brokers, {} topics",
         cluster.brokers, cluster.topics

@@ -16,11 +16,14 @@ use newswire_bus::Producer;
 use newswire_enrich::Enricher;
 use newswire_model::topics;
 use newswire_pipeline::config::Config;
+use newswire_pipeline::events::Summary;
+use newswire_pipeline::failure::Failure;
 use newswire_pipeline::service::{drain, flush, Service};
 use newswire_pipeline::shutdown;
 use newswire_pipeline::stage::dead_letter::DeadLetters;
 use newswire_pipeline::stage::enrich;
 use newswire_pipeline::stage::stats::Stats;
+use newswire_pipeline::telemetry::Exports;
 use newswire_pipeline::workers::Workers;
 
 #[derive(clap::Args, Debug)]
@@ -70,23 +73,23 @@ async fn enrich_service(
     http_addr: Option<SocketAddr>,
     workers: Workers,
 ) -> anyhow::Result<ExitCode> {
-    let service = Service::start(&config, http_addr).await?;
+    let service = Service::start(&config, http_addr, Exports::ENRICH).await?;
     let kafka = &config.kafka;
-    let settings = kafka.settings(brokers.as_deref())?;
-    kafka.prepare(&settings).await?;
+    let settings = service.connect_kafka(&config, brokers.as_deref()).await?;
     let group = kafka.group_for(group.as_deref(), "enrich");
     if kafka.exactly_once {
         return enrich_exactly_once(&config, settings, group, service, workers).await;
     }
     let producer = KafkaProducer::new(&settings)?;
     let output: Arc<dyn Producer> = Arc::new(producer.clone());
+    service.consumer_starting(&group);
     let consumer =
         KafkaConsumer::subscribe(&settings, &group, &[topics::RAW], kafka.consumer_options())?;
     newswire_pipeline::lag::spawn(
         &settings,
         &group,
         topics::RAW,
-        service.stats.metrics.clone(),
+        service.stats.clone(),
         service.shutdown.clone(),
     );
     let handle = consumer.handle();
@@ -99,7 +102,6 @@ async fn enrich_service(
         service.stats.clone(),
         DeadLetters::to_topic(output),
     ));
-    service.health.set("kafka", true);
     tracing::info!(%group, workers = threads, "enrich service started");
     if service.stage_ended(&mut stage).await {
         return service.stopped_early(&handle, &producer, "enrich").await;
@@ -113,11 +115,18 @@ async fn enrich_service(
     .await;
     flush(&producer, Duration::from_secs(5)).await;
     let stats = &service.stats;
-    eprintln!(
-        "newswire enrich: {} enriched, {} dead-lettered or undecodable",
+    let text = format!(
+        "{} enriched, {} dead-lettered or undecodable",
         Stats::get(&stats.enriched),
         Stats::get(&stats.decode_errors)
     );
+    Summary {
+        command: "newswire enrich",
+        text: &text,
+        stats,
+        outputs: &[],
+    }
+    .emit();
     Ok(ExitCode::SUCCESS)
 }
 /// Exactly-once enrich: outputs and input offsets commit in one transaction per batch.
@@ -136,13 +145,13 @@ async fn enrich_exactly_once(
     let options = TransactionOptions::new(transactional_id);
     let stop = Arc::new(AtomicBool::new(false));
     let stats = service.stats.clone();
+    service.consumer_starting(&format!("tx-{group}"));
     let job = {
         let stop = stop.clone();
         tokio::task::spawn_blocking(move || {
             enrich::exactly_once(&settings, &group, &options, &stop, &workers, stats)
         })
     };
-    service.health.set("kafka", true);
     tracing::info!("enrich service started (exactly-once)");
     let mut job = job;
     let result = tokio::select! {
@@ -153,15 +162,25 @@ async fn enrich_exactly_once(
         r = &mut job => Some(r),
     };
     match result {
-        Some(Ok(Ok(stats))) => {
-            eprintln!(
-                "newswire enrich: {} records in, {} out, {} transactions committed, {} aborted",
-                stats.records_in, stats.records_out, stats.committed, stats.aborted
+        Some(Ok(Ok(tx))) => {
+            let text = format!(
+                "{} records in, {} out, {} transactions committed, {} aborted",
+                tx.records_in, tx.records_out, tx.committed, tx.aborted
             );
+            Summary {
+                command: "newswire enrich (exactly-once)",
+                text: &text,
+                stats: &service.stats,
+                outputs: &[],
+            }
+            .emit();
             Ok(ExitCode::SUCCESS)
         }
         Some(Ok(Err(err))) => Err(err.into()),
         Some(Err(join)) => Err(anyhow::anyhow!("the exactly-once stage failed: {join}")),
-        None => Ok(ExitCode::FAILURE),
+        None => Err(Failure::temporary(
+            "the open transaction did not finish before the shutdown deadline; it is aborted and its batch read again",
+        )
+        .into()),
     }
 }

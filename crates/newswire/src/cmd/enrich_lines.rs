@@ -15,17 +15,19 @@ use newswire_pipeline::workers::{Submitter, Workers};
 use serde_json::Value;
 
 use super::enrich::EnrichArgs;
-use crate::exit;
+use newswire_pipeline::failure::{Failure, FailureKind};
 
 /// Enriches the lines (or, with `--text`, the whole input) of `--input` or stdin.
 pub fn run(args: EnrichArgs) -> anyhow::Result<ExitCode> {
     let (name, reader): (String, Box<dyn Read + Send>) = match &args.input {
         Some(path) => (
             path.display().to_string(),
-            Box::new(
-                std::fs::File::open(path)
-                    .with_context(|| format!("cannot open {}", path.display()))?,
-            ),
+            Box::new(std::fs::File::open(path).map_err(|e| {
+                Failure::new(
+                    FailureKind::NoInput,
+                    format!("cannot open {}: {e}", path.display()),
+                )
+            })?),
         ),
         None => ("stdin".into(), Box::new(std::io::stdin())),
     };
@@ -98,8 +100,11 @@ fn enrich_lines(
         .join()
         .map_err(|_| anyhow::anyhow!("the thread reading {name} failed"))??;
     if failed > 0 {
-        eprintln!("error: {failed} of {lines} lines could not be enriched");
-        return Ok(ExitCode::from(exit::DATA));
+        return Err(Failure::new(
+            FailureKind::Data,
+            format!("{failed} of {lines} lines could not be enriched"),
+        )
+        .into());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -168,7 +173,7 @@ fn write_chunk(out: &mut impl Write, name: &str, done: Enriched) -> anyhow::Resu
         out.write_all(&done.text[written..*at])?;
         written = *at;
         out.flush()?;
-        eprintln!("error: {name}:{number}: {reason}");
+        tracing::error!(input = name, line = number, "{name}:{number}: {reason}");
     }
     out.write_all(&done.text[written..])?;
     Ok(done.errors.len())

@@ -6,12 +6,7 @@ use std::process::ExitCode;
 use newswire_feeds::cli;
 use newswire_feeds::FetchConfig;
 
-/// Exit code for a document that is not a parseable feed (sysexits EX_DATAERR).
-const EXIT_DATAERR: u8 = 65;
-/// Exit code for a feed that could not be fetched (sysexits EX_UNAVAILABLE).
-const EXIT_UNAVAILABLE: u8 = 69;
-/// Exit code for an input that cannot be read (sysexits EX_NOINPUT).
-const EXIT_NOINPUT: u8 = 66;
+use crate::exit;
 
 /// Largest document `feed parse` reads.
 const MAX_INPUT: u64 = 64 * 1024 * 1024;
@@ -30,6 +25,7 @@ pub enum FeedCommand {
     },
 }
 
+/// `newswire feed parse|check`.
 pub async fn run(cmd: FeedCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         FeedCommand::Parse { path } => {
@@ -43,8 +39,11 @@ pub async fn run(cmd: FeedCommand) -> anyhow::Result<ExitCode> {
                 std::fs::File::open(&path).and_then(|f| f.take(MAX_INPUT).read_to_end(&mut bytes))
             };
             if let Err(e) = read {
-                eprintln!("newswire feed parse: cannot read {path}: {e}");
-                return Ok(ExitCode::from(EXIT_NOINPUT));
+                tracing::error!(
+                    exit_code = exit::NOINPUT,
+                    "newswire feed parse: cannot read {path}: {e}"
+                );
+                return Ok(ExitCode::from(exit::NOINPUT));
             }
             match cli::parse_for_cli(&bytes, &path) {
                 Ok(value) => {
@@ -62,8 +61,8 @@ pub async fn run(cmd: FeedCommand) -> anyhow::Result<ExitCode> {
                     }
                 }
                 Err(e) => {
-                    eprintln!("newswire feed parse: {path}: {e}");
-                    Ok(ExitCode::from(EXIT_DATAERR))
+                    tracing::error!(exit_code = exit::DATA, "newswire feed parse: {path}: {e}");
+                    Ok(ExitCode::from(exit::DATA))
                 }
             }
         }
@@ -75,9 +74,9 @@ pub async fn run(cmd: FeedCommand) -> anyhow::Result<ExitCode> {
             Ok(if report.is_ok() {
                 ExitCode::SUCCESS
             } else if report.outcome == "parse_error" {
-                ExitCode::from(EXIT_DATAERR)
+                ExitCode::from(exit::DATA)
             } else {
-                ExitCode::from(EXIT_UNAVAILABLE)
+                ExitCode::from(exit::UNAVAILABLE)
             })
         }
     }

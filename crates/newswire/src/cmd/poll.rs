@@ -12,17 +12,21 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use newswire_bus::kafka::KafkaProducer;
 use newswire_bus::Producer;
 use newswire_feeds::{FeedConfig, Poller};
 use newswire_model::topics;
 
 use newswire_pipeline::config::Config;
+use newswire_pipeline::events::Summary;
+use newswire_pipeline::failure::{Failure, FailureKind};
 use newswire_pipeline::feed_state;
+use newswire_pipeline::health::{self, ServiceState};
 use newswire_pipeline::service::{flush, Service};
 use newswire_pipeline::stage::poll;
 use newswire_pipeline::stage::stats::Stats;
+use newswire_pipeline::telemetry::Exports;
 
 #[derive(clap::Args, Debug)]
 pub struct PollArgs {
@@ -30,8 +34,8 @@ pub struct PollArgs {
     #[arg(long, short, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// An ad-hoc feed URL (http(s):// or file://), in addition to the config's; repeatable.
-    #[arg(long = "feed", value_name = "URL")]
-    pub feeds: Vec<String>,
+    #[arg(long = "feed", value_name = "URL", value_parser = parse_feed)]
+    pub feeds: Vec<FeedConfig>,
     /// Kafka bootstrap servers.
     #[arg(long, value_name = "HOST:PORT", env = "NEWSWIRE_KAFKA_BROKERS")]
     pub brokers: Option<String>,
@@ -55,17 +59,31 @@ fn parse_shard(text: &str) -> Result<(usize, usize), String> {
     newswire_feeds::parse_shard(text)
 }
 
+/// `--feed URL`, checked by the same validator as feeds in a config (a usage error, before
+/// any connection).
+fn parse_feed(text: &str) -> Result<FeedConfig, String> {
+    let feed = FeedConfig::new(text);
+    match feed.validate(0) {
+        Ok(()) => Ok(feed),
+        Err(newswire_feeds::FeedsError::Config { reason, .. }) => Err(reason),
+        Err(other) => Err(other.to_string()),
+    }
+}
+
 /// `newswire poll`: polls the feeds into the raw topic, as a service or `--once`.
 pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
     let mut feeds = config.feeds.clone();
-    for url in &args.feeds {
-        let feed = FeedConfig::new(url.clone());
+    for feed in &args.feeds {
         if !feeds.iter().any(|f| f.feed_id() == feed.feed_id()) {
-            feeds.push(feed);
+            feeds.push(feed.clone());
         }
     }
     if feeds.is_empty() {
-        bail!("no feeds: pass --feed URL or a --config that lists feeds");
+        return Err(Failure::new(
+            FailureKind::Usage,
+            "no feeds: pass --feed URL, or a --config that lists feeds ([[feeds]] or poll.feeds_file)",
+        )
+        .into());
     }
     if let Some((i, n)) = args.shard {
         let total = feeds.len();
@@ -73,10 +91,10 @@ pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
         tracing::info!(shard = %format!("{i}/{n}"), feeds = feeds.len(), of = total, "polling one shard of the feeds");
     }
     let state_choice = feed_state::choose(args.state_dir.as_deref(), &config.poll);
-    let service = Service::start(&config, args.http).await?;
-    let kafka = &config.kafka;
-    let settings = kafka.settings(args.brokers.as_deref())?;
-    kafka.prepare(&settings).await?;
+    let service = Service::start(&config, args.http, Exports::POLL).await?;
+    let settings = service
+        .connect_kafka(&config, args.brokers.as_deref())
+        .await?;
     let producer = KafkaProducer::new(&settings)?;
     let output: Arc<dyn Producer> = Arc::new(producer.clone());
     let feed_ids: Vec<String> = feeds.iter().map(FeedConfig::feed_id).collect();
@@ -86,8 +104,7 @@ pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
             .context("cannot read the feed state")?;
     let mut poller = Poller::with_store(config.fetch.clone(), feeds, store)
         .context("cannot start the poller")?;
-    service.health.set("kafka", true);
-    service.health.set("poller", true);
+    service.health.set(health::POLLER, ServiceState::Ready);
     let stats = &service.stats;
     tracing::info!(
         topic = topics::RAW,
@@ -96,11 +113,11 @@ pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
     );
     if args.once {
         let polls = poller.poll_all().await;
-        poll::publish(&mut poller, polls, output.as_ref(), stats).await;
+        poll::publish(&mut poller, polls, output.as_ref(), stats, &service.health).await;
     } else {
         loop {
             tokio::select! {
-                polls = poller.poll_due() => poll::publish(&mut poller, polls, output.as_ref(), stats).await,
+                polls = poller.poll_due() => poll::publish(&mut poller, polls, output.as_ref(), stats, &service.health).await,
                 _ = service.shutdown.requested() => break,
             }
         }
@@ -116,22 +133,36 @@ pub async fn run(args: PollArgs, config: Config) -> anyhow::Result<ExitCode> {
     };
     let get = Stats::get;
     let (polled, delivered) = (get(&stats.articles_polled), get(&stats.articles_delivered));
-    eprintln!(
-        "newswire poll: {} feeds polled ({} failed), {polled} new articles, {delivered} delivered to {}",
+    let text = format!(
+        "{} feeds polled ({} failed), {polled} new articles, {delivered} delivered to {}",
         get(&stats.feeds_polled),
         get(&stats.feeds_failed),
         topics::RAW
     );
+    Summary {
+        command: "newswire poll",
+        text: &text,
+        stats,
+        outputs: &[],
+    }
+    .emit();
     if delivered < polled {
-        eprintln!(
-            "  {} articles were not acknowledged and will be polled again",
+        return Err(Failure::temporary(format!(
+            "{} articles were not acknowledged and will be polled again",
             polled - delivered
-        );
-        return Ok(ExitCode::from(75)); // EX_TEMPFAIL
+        ))
+        .into());
     }
     if !state_saved {
-        eprintln!("  feed state was not fully saved: some articles may be emitted again");
-        return Ok(ExitCode::from(75));
+        return Err(Failure::temporary(
+            "feed state was not fully saved: some articles may be emitted again",
+        )
+        .into());
+    }
+    if args.once {
+        if let Some(failure) = stats.poll_failure() {
+            return Err(failure.into());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

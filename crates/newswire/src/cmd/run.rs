@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,14 +15,16 @@ use newswire_model::topics;
 
 use newswire_bus::kafka::{KafkaConsumer, KafkaProducer};
 use newswire_pipeline::config::{BusKind, Config};
-use newswire_pipeline::http::{self, Health};
+use newswire_pipeline::events::Summary;
+use newswire_pipeline::failure::Failure;
+use newswire_pipeline::health::{self, ServiceState};
 use newswire_pipeline::service::{drain, flush, Service};
 use newswire_pipeline::shutdown::{self, Shutdown};
 use newswire_pipeline::stage::dead_letter::DeadLetters;
 use newswire_pipeline::stage::sink::{Batching, SinkOverrides, SinkSet};
 use newswire_pipeline::stage::stats::Stats;
 use newswire_pipeline::stage::{enrich, poll, sink};
-use newswire_pipeline::telemetry::Metrics;
+use newswire_pipeline::telemetry::Exports;
 use newswire_pipeline::workers::Workers;
 
 #[derive(clap::Args, Debug)]
@@ -38,24 +41,16 @@ pub struct RunArgs {
 }
 
 /// `newswire run`: every stage in this process, over the in-memory bus or over Kafka.
-pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
+pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<ExitCode> {
     if config.bus.kind == BusKind::Kafka {
         return run_all(config, args.once, args.http).await;
     }
-    let shutdown = Shutdown::from_signals();
-    let metrics = Metrics::new(config.metrics.per_feed);
-    let health = Health::new();
-    let _http = match args.http {
-        Some(addr) => Some(http::serve(addr, health.clone(), metrics.clone()).await?),
-        None => None,
-    };
-    http::drain_on(&shutdown, health.clone());
-
-    let stats = Stats::new(metrics);
+    let service = Service::start(&config, args.http, Exports::every_stage(false)).await?;
+    let (stats, health) = (service.stats.clone(), service.health.clone());
     let bus = MemoryBus::new(config.bus.capacity);
     let producer: Arc<dyn Producer> = Arc::new(bus.producer());
     let sinks = SinkSet::open(&config.sinks, SinkOverrides::default()).await?;
-    health.set("sinks", true);
+    health.set(health::SINKS, ServiceState::Ready);
     let enrich_task = tokio::spawn(enrich::run(
         bus.subscribe(topics::RAW)?,
         producer.clone(),
@@ -70,6 +65,7 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
         Batching::default(),
         stats.clone(),
         DeadLetters::default(),
+        health.clone(),
     ));
     let mut poller = Poller::new(
         config.fetch.clone(),
@@ -77,7 +73,7 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
         Some(config.poll.state_dir.clone()),
     )
     .with_context(|| format!("{}: cannot start the poller", args.config.display()))?;
-    health.set("poller", true);
+    health.set(health::POLLER, ServiceState::Ready);
     tracing::info!(
         feeds = config.feeds.len(),
         once = args.once,
@@ -86,19 +82,19 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
 
     if args.once {
         let polls = poller.poll_all().await;
-        poll::publish(&mut poller, polls, producer.as_ref(), &stats).await;
+        poll::publish(&mut poller, polls, producer.as_ref(), &stats, &health).await;
     } else {
         loop {
             tokio::select! {
-                polls = poller.poll_due() => poll::publish(&mut poller, polls, producer.as_ref(), &stats).await,
-                _ = shutdown.requested() => break,
+                polls = poller.poll_due() => poll::publish(&mut poller, polls, producer.as_ref(), &stats, &health).await,
+                _ = service.shutdown.requested() => break,
             }
         }
     }
 
     // Drain: no more raw records; the enrich stage finishes what it has, then the sink.
     health.start_draining();
-    let deadline = Duration::from_secs(config.shutdown.deadline_secs);
+    let deadline = service.deadline;
     let drain = async {
         bus.close(topics::RAW);
         enrich_task.await.context("enrich stage failed")?;
@@ -107,9 +103,13 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<()> {
     };
     let sinks = shutdown::with_deadline(deadline, "draining the pipeline", drain)
         .await
-        .context("the pipeline did not drain before the shutdown deadline")??;
+        .ok_or_else(|| {
+            Failure::temporary(
+                "the pipeline did not drain before the shutdown deadline (shutdown.deadline_secs); unwritten articles are polled again next time",
+            )
+        })??;
     print_summary(&stats, &sinks);
-    Ok(())
+    once_outcome(args.once, &stats)
 }
 
 /// The threads of the enrich stage: `enrich.workers`, 0 for one per core.
@@ -117,55 +117,81 @@ fn enrich_workers(config: &Config) -> anyhow::Result<Workers> {
     Workers::new(config.enrich.workers).context("cannot start the enrichment threads")
 }
 
+/// `--once` reports feeds that failed: 69 when every feed did, 75 when some did.
+fn once_outcome(once: bool, stats: &Stats) -> anyhow::Result<ExitCode> {
+    match stats.poll_failure() {
+        Some(failure) if once => Err(failure.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// The end-of-run summary as one event (the failing feeds each as a warning before it).
 fn print_summary(stats: &Stats, sinks: &SinkSet) {
     let get = Stats::get;
     let feeds = get(&stats.feeds_polled);
     let failed = get(&stats.feeds_failed);
-    eprintln!(
-        "newswire run: {feeds} feeds polled ({} ok, {failed} failed)",
-        feeds - failed
-    );
     if let Ok(failing) = stats.failing_feeds.lock() {
         for (feed, why) in failing.iter() {
-            eprintln!("    {feed}: {why}");
+            tracing::warn!(
+                feed = feed.as_str(),
+                reason = why.as_str(),
+                "feed failed: {feed}: {why}"
+            );
         }
     }
-    eprintln!(
-        "  {} new articles, {} enriched, {} written",
+    let errors = get(&stats.decode_errors) + get(&stats.sink_errors);
+    let errors = if errors > 0 {
+        format!("; {errors} errors (see the log)")
+    } else {
+        String::new()
+    };
+    let text = format!(
+        "{feeds} feeds polled ({} ok, {failed} failed); {} new articles, {} enriched, {} written; \
+         found {} country tags, {} weapons systems, {} sanctions events{errors}",
+        feeds - failed,
         get(&stats.articles_polled),
         get(&stats.enriched),
-        get(&stats.written)
-    );
-    eprintln!(
-        "  found {} country tags, {} weapons systems, {} sanctions events",
+        get(&stats.written),
         get(&stats.countries),
         get(&stats.weapons),
         get(&stats.sanctions)
     );
-    let errors = get(&stats.decode_errors) + get(&stats.sink_errors);
-    if errors > 0 {
-        eprintln!("  {errors} errors (see the log)");
+    Summary {
+        command: "newswire run",
+        text: &text,
+        stats,
+        outputs: &sinks.describe(),
     }
-    for place in sinks.describe() {
-        eprintln!("  output: {place}");
-    }
+    .emit();
 }
 
 /// `newswire run` with `bus.kind = "kafka"`: every stage in this process, records crossing
 /// the broker between them. With `once`, polls each feed once and waits until the sink caught
 /// up with what was published (or stopped making progress for 15 s).
-async fn run_all(config: Config, once: bool, http_addr: Option<SocketAddr>) -> anyhow::Result<()> {
-    let service = Service::start(&config, http_addr).await?;
+async fn run_all(
+    config: Config,
+    once: bool,
+    http_addr: Option<SocketAddr>,
+) -> anyhow::Result<ExitCode> {
+    let service = Service::start(&config, http_addr, Exports::every_stage(true)).await?;
     let kafka = &config.kafka;
-    let settings = kafka.settings(None)?;
-    kafka.prepare(&settings).await?;
+    // The sinks first: a bad database is reported before any broker wait.
+    let sinks = SinkSet::open(&config.sinks, Default::default()).await?;
+    service.health.set(health::SINKS, ServiceState::Ready);
+    let settings = service.connect_kafka(&config, None).await?;
     let stats = service.stats.clone();
     let producer = KafkaProducer::new(&settings)?;
     let output: Arc<dyn Producer> = Arc::new(producer.clone());
 
+    let (enrich_group, sink_group) = (
+        kafka.group_for(None, "enrich"),
+        kafka.group_for(None, "sink"),
+    );
+    service.consumer_starting(&enrich_group);
+    service.consumer_starting(&sink_group);
     let raw = KafkaConsumer::subscribe(
         &settings,
-        &kafka.group_for(None, "enrich"),
+        &enrich_group,
         &[topics::RAW],
         kafka.consumer_options(),
     )?;
@@ -182,18 +208,18 @@ async fn run_all(config: Config, once: bool, http_addr: Option<SocketAddr>) -> a
 
     let enriched = KafkaConsumer::subscribe(
         &settings,
-        &kafka.group_for(None, "sink"),
+        &sink_group,
         &[topics::ENRICHED],
         kafka.consumer_options(),
     )?;
     let enriched_handle = enriched.handle();
-    let sinks = SinkSet::open(&config.sinks, Default::default()).await?;
     let sink_task = tokio::spawn(sink::run(
         enriched,
         sinks,
         Batching::default(),
         stats.clone(),
         dead_letters,
+        service.health.clone(),
     ));
 
     let mut poller = Poller::new(
@@ -202,7 +228,7 @@ async fn run_all(config: Config, once: bool, http_addr: Option<SocketAddr>) -> a
         Some(config.poll.state_dir.clone()),
     )
     .context("cannot start the poller")?;
-    service.health.set("kafka", true);
+    service.health.set(health::POLLER, ServiceState::Ready);
     tracing::info!(
         feeds = config.feeds.len(),
         once,
@@ -210,12 +236,12 @@ async fn run_all(config: Config, once: bool, http_addr: Option<SocketAddr>) -> a
     );
     if once {
         let polls = poller.poll_all().await;
-        poll::publish(&mut poller, polls, output.as_ref(), &stats).await;
+        poll::publish(&mut poller, polls, output.as_ref(), &stats, &service.health).await;
         wait_caught_up(&stats, &service.shutdown).await;
     } else {
         loop {
             tokio::select! {
-                polls = poller.poll_due() => poll::publish(&mut poller, polls, output.as_ref(), &stats).await,
+                polls = poller.poll_due() => poll::publish(&mut poller, polls, output.as_ref(), &stats, &service.health).await,
                 _ = service.shutdown.requested() => break,
             }
         }
@@ -236,17 +262,21 @@ async fn run_all(config: Config, once: bool, http_addr: Option<SocketAddr>) -> a
     .await;
     flush(&producer, Duration::from_secs(5)).await;
     let get = Stats::get;
-    eprintln!(
-        "newswire run (kafka): {} feeds polled, {} new articles published, {} enriched, {} written",
+    let text = format!(
+        "{} feeds polled, {} new articles published, {} enriched, {} written",
         get(&stats.feeds_polled),
         get(&stats.articles_delivered),
         get(&stats.enriched),
         get(&stats.written)
     );
-    for place in sinks.map(|s| s.describe()).unwrap_or_default() {
-        eprintln!("  output: {place}");
+    Summary {
+        command: "newswire run (kafka)",
+        text: &text,
+        stats: &stats,
+        outputs: &sinks.map(|s| s.describe()).unwrap_or_default(),
     }
-    Ok(())
+    .emit();
+    once_outcome(once, &stats)
 }
 
 async fn wait_caught_up(stats: &Stats, shutdown: &Shutdown) {

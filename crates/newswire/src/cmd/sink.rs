@@ -13,10 +13,13 @@ use newswire_bus::kafka::{KafkaConsumer, KafkaProducer};
 use newswire_bus::Producer;
 use newswire_model::topics;
 use newswire_pipeline::config::Config;
+use newswire_pipeline::events::Summary;
+use newswire_pipeline::health::{self, ServiceState};
 use newswire_pipeline::service::{drain, flush, Service};
 use newswire_pipeline::stage::dead_letter::DeadLetters;
 use newswire_pipeline::stage::sink::{self, Batching, SinkOverrides, SinkSet};
 use newswire_pipeline::stage::stats::Stats;
+use newswire_pipeline::telemetry::Exports;
 
 #[derive(clap::Args, Debug)]
 pub struct SinkArgs {
@@ -73,13 +76,14 @@ async fn sink_service(
     sinks: SinkSet,
     http_addr: Option<SocketAddr>,
 ) -> anyhow::Result<ExitCode> {
-    let service = Service::start(&config, http_addr).await?;
+    let service = Service::start(&config, http_addr, Exports::SINK).await?;
     let kafka = &config.kafka;
-    let settings = kafka.settings(brokers.as_deref())?;
-    kafka.prepare(&settings).await?;
+    service.health.set(health::SINKS, ServiceState::Ready);
+    let settings = service.connect_kafka(&config, brokers.as_deref()).await?;
     let group = kafka.group_for(group.as_deref(), "sink");
     let producer = KafkaProducer::new(&settings)?;
     let dlq_out: Arc<dyn Producer> = Arc::new(producer.clone());
+    service.consumer_starting(&group);
     let consumer = KafkaConsumer::subscribe(
         &settings,
         &group,
@@ -90,7 +94,7 @@ async fn sink_service(
         &settings,
         &group,
         topics::ENRICHED,
-        service.stats.metrics.clone(),
+        service.stats.clone(),
         service.shutdown.clone(),
     );
     let handle = consumer.handle();
@@ -100,21 +104,21 @@ async fn sink_service(
         Batching::default(),
         service.stats.clone(),
         DeadLetters::to_topic(dlq_out),
+        service.health.clone(),
     ));
-    service.health.set("kafka", true);
-    service.health.set("sinks", true);
     tracing::info!(%group, "sink service started");
     if service.stage_ended(&mut stage).await {
         return service.stopped_early(&handle, &producer, "sink").await;
     }
     let sinks = drain(service.deadline, "draining the sink stage", &handle, stage).await;
     flush(&producer, Duration::from_secs(5)).await;
-    eprintln!(
-        "newswire sink: {} written",
-        Stats::get(&service.stats.written)
-    );
-    for place in sinks.map(|s| s.describe()).unwrap_or_default() {
-        eprintln!("  output: {place}");
+    let text = format!("{} written", Stats::get(&service.stats.written));
+    Summary {
+        command: "newswire sink",
+        text: &text,
+        stats: &service.stats,
+        outputs: &sinks.map(|s| s.describe()).unwrap_or_default(),
     }
+    .emit();
     Ok(ExitCode::SUCCESS)
 }

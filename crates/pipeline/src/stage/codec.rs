@@ -1,10 +1,8 @@
 //! Records on the wire: JSON payloads and the headers every newswire record carries.
 
-use newswire_bus::{Origin, Record};
+use newswire_bus::Record;
 use newswire_model::topics::{headers, ARTICLE_SCHEMA, CONTENT_TYPE_JSON, ENRICHED_SCHEMA};
 use newswire_model::{Article, EnrichedArticle};
-
-use crate::logging::{RateLimit, Verdict};
 
 /// Why a record could not be decoded; the code goes into DLQ headers and metrics.
 #[derive(Debug, thiserror::Error)]
@@ -21,16 +19,6 @@ fn record(key: &str, payload: Vec<u8>, schema: &str, stage: &str) -> Record {
         .with_header(headers::CONTENT_TYPE, CONTENT_TYPE_JSON)
         .with_header(headers::SCHEMA, schema)
         .with_header(headers::STAGE, stage)
-}
-
-/// Logs a record no stage can decode, at most a few per second (metrics count them all).
-pub fn log_undecodable(stage: &'static str, origin: &Origin, key: &str, err: &DecodeError) {
-    static LIMIT: RateLimit = RateLimit::per_second(5);
-    if let Verdict::Log { suppressed_before } = LIMIT.check() {
-        tracing::error!(stage, topic = %origin.topic, partition = origin.partition,
-            offset = origin.offset, key, error_code = err.code, error = %err.message,
-            suppressed_before, "undecodable record skipped");
-    }
 }
 
 /// A raw article as the poll stage sends it.

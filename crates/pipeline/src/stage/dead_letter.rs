@@ -9,9 +9,9 @@ use std::sync::Arc;
 use newswire_bus::{dlq, Delivery, Origin, Producer, Record};
 use newswire_model::topics;
 
-use super::codec::{log_undecodable, DecodeError};
+use super::codec::DecodeError;
 use super::stats::Stats;
-use crate::telemetry::ErrorLabels;
+use crate::events::{RecordDeadLettered, RecordUndecodable};
 
 /// Where a stage's undecodable records go: the dead-letter topic, or nowhere (logged).
 #[derive(Clone, Default)]
@@ -36,8 +36,13 @@ impl DeadLetters {
         err: DecodeError,
     ) {
         let Some(producer) = &self.producer else {
-            stats.decode_error(stage, err.code);
-            log_undecodable(stage, &delivery.origin, &delivery.record.key, &err);
+            RecordUndecodable {
+                stage,
+                origin: &delivery.origin,
+                key: &delivery.record.key,
+                error: &err,
+            }
+            .emit(stats);
             delivery.ack.ack();
             return;
         };
@@ -72,18 +77,13 @@ pub fn letter(
     origin: &Origin,
     err: &DecodeError,
 ) -> Record {
-    stats.decode_error(stage, err.code);
-    tracing::warn!(stage, topic = %origin.topic, partition = origin.partition,
-        offset = origin.offset, key = %record.key, error_code = err.code, error = %err.message,
-        "poison record sent to the dead-letter queue");
-    stats
-        .metrics
-        .dlq_records
-        .get_or_create(&ErrorLabels {
-            stage,
-            error_code: err.code,
-        })
-        .inc();
+    RecordDeadLettered {
+        stage,
+        origin,
+        key: &record.key,
+        error: err,
+    }
+    .emit(stats);
     dlq::record(record, origin, stage, err.code, &err.message)
 }
 
@@ -95,7 +95,7 @@ mod tests {
 
     #[test]
     fn a_letter_keeps_the_record_and_counts_it_as_error_and_dead_letter() {
-        let stats = Stats::new(Metrics::new(true));
+        let stats = Stats::new(Metrics::new(true), &["enrich"]);
         let record = Record::new("k1", b"{not json".to_vec());
         let origin = Origin {
             topic: topics::RAW.to_string(),

@@ -29,7 +29,14 @@ use newswire_model::topics;
 use super::codec::{decode_article, encode_enriched, DecodeError};
 use super::dead_letter::{self, DeadLetters};
 use super::stats::Stats;
+use crate::events::{ArticleEnriched, BusReceiveFailed, RecordsReceived, RecordsSent};
 use crate::workers::{Results, Submitter, Workers};
+
+/// One enriched record acknowledged.
+const SENT: RecordsSent = RecordsSent {
+    stage: "enrich",
+    records: 1,
+};
 
 /// Decodes one raw record and enriches it: the enriched record to send, or why the record
 /// cannot be processed (it then goes to the dead letters).
@@ -38,11 +45,19 @@ pub fn transform(
     enricher: &Enricher,
     stats: &Stats,
 ) -> Result<Record, DecodeError> {
-    stats.enrich_received();
+    RecordsReceived {
+        stage: "enrich",
+        records: 1,
+    }
+    .emit(stats);
     let article = decode_article(record)?;
     let started = Instant::now();
     let enriched = enricher.enrich(article);
-    stats.enriched(&enriched, started.elapsed());
+    ArticleEnriched {
+        enriched: &enriched,
+        took: started.elapsed(),
+    }
+    .emit(stats);
     Ok(encode_enriched(&enriched))
 }
 
@@ -87,7 +102,7 @@ async fn take_in(
     enricher: Arc<Enricher>,
     stats: Arc<Stats>,
 ) {
-    while let Some(batch) = next_batch(&mut input, BATCH).await {
+    while let Some(batch) = next_batch(&mut input, BATCH, &stats).await {
         let (enricher, stats) = (enricher.clone(), stats.clone());
         let job = move || {
             batch
@@ -105,7 +120,11 @@ async fn take_in(
 }
 
 /// The next record, then those already waiting behind it, up to `max`; `None` at the end.
-pub async fn next_batch(input: &mut impl Consumer, max: usize) -> Option<Vec<Delivery>> {
+pub async fn next_batch(
+    input: &mut impl Consumer,
+    max: usize,
+    stats: &Stats,
+) -> Option<Vec<Delivery>> {
     let mut batch = Vec::new();
     while batch.len() < max.max(1) {
         let next = if batch.is_empty() {
@@ -120,9 +139,11 @@ pub async fn next_batch(input: &mut impl Consumer, max: usize) -> Option<Vec<Del
         };
         match next {
             Some(Ok(delivery)) => batch.push(delivery),
-            Some(Err(err)) => {
-                tracing::error!(stage = "enrich", error = %err, "receiving from the bus failed")
+            Some(Err(err)) => BusReceiveFailed {
+                stage: "enrich",
+                error: &err,
             }
+            .emit(stats),
             None => break,
         }
     }
@@ -170,7 +191,7 @@ async fn acknowledge(receipts: Vec<(Ack, Receipt)>, stats: Arc<Stats>) {
     for (ack, receipt) in receipts {
         match receipt.wait().await {
             Ok(()) => {
-                stats.enrich_sent();
+                SENT.emit(&stats);
                 ack.ack()
             }
             Err(err) => ack.nack(err.to_string()),
@@ -231,7 +252,7 @@ fn outputs(
 ) -> Vec<(String, Record)> {
     match out {
         Ok(enriched) => {
-            stats.enrich_sent();
+            SENT.emit(stats);
             vec![(topics::ENRICHED.to_string(), enriched)]
         }
         Err(err) => {

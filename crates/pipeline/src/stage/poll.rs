@@ -14,50 +14,81 @@ use newswire_model::topics;
 
 use super::codec::encode_article;
 use super::stats::Stats;
+use crate::events::{ArticleNotDelivered, ArticlesDelivered, FeedPolled, FeedStateNotSaved};
+use crate::health::{self, Health, ServiceState};
 
-/// Sends every article of `polls` and records which were delivered.
+/// Sends every article of `polls` and records which were delivered; the poller is degraded
+/// while every feed of its latest round failed.
 pub async fn publish(
     poller: &mut Poller,
     polls: Vec<FeedPoll>,
     output: &dyn Producer,
     stats: &Arc<Stats>,
+    health: &Health,
 ) {
+    round_health(&polls, health);
     let mut sent = Vec::with_capacity(polls.len());
     for poll in polls {
-        stats.feed_polled(&poll);
-        for warning in &poll.warnings {
-            tracing::warn!(stage = "poll", feed = %poll.feed_id, "{warning}");
-        }
-        tracing::info!(stage = "poll", feed = %poll.feed_id, outcome = poll.outcome.label(),
-            articles = poll.articles.len(), elapsed_ms = poll.elapsed.as_millis() as u64, "polled");
-        let receipts = send_all(&poll, output).await;
+        FeedPolled { poll: &poll }.emit(stats);
+        let receipts = send_all(&poll, output, stats).await;
         sent.push((poll.feed_id, receipts));
     }
     for (feed_id, receipts) in sent {
-        let delivered = acknowledged(&feed_id, receipts).await;
-        stats.articles_delivered(delivered.len() as u64);
+        let delivered = acknowledged(&feed_id, receipts, stats).await;
+        ArticlesDelivered {
+            feed: &feed_id,
+            articles: delivered.len() as u64,
+        }
+        .emit(stats);
         if let Err(err) = poller.mark_delivered(&feed_id, &delivered) {
-            tracing::error!(stage = "poll", feed = %feed_id, error = %err, "saving feed state failed");
+            FeedStateNotSaved {
+                feed: &feed_id,
+                error: &err,
+            }
+            .emit(stats);
         }
     }
 }
 
+fn round_health(polls: &[FeedPoll], health: &Health) {
+    let failed = polls.iter().filter(|p| !p.outcome.is_success()).count();
+    if polls.is_empty() {
+        return;
+    }
+    let state = if failed == polls.len() {
+        ServiceState::Degraded(format!(
+            "every feed of the last round failed ({failed} of {})",
+            polls.len()
+        ))
+    } else {
+        ServiceState::Ready
+    };
+    health.set(health::POLLER, state);
+}
+
 /// Sends the articles of one feed; returns a receipt per article the producer took.
-async fn send_all(poll: &FeedPoll, output: &dyn Producer) -> Vec<(String, Receipt)> {
+async fn send_all(poll: &FeedPoll, output: &dyn Producer, stats: &Stats) -> Vec<(String, Receipt)> {
     let mut receipts = Vec::with_capacity(poll.articles.len());
     for article in &poll.articles {
         match output.send(topics::RAW, encode_article(article)).await {
             Ok(receipt) => receipts.push((article.id.clone(), receipt)),
-            Err(err) => {
-                tracing::error!(stage = "poll", feed = %poll.feed_id, error = %err, "sending an article failed")
+            Err(err) => ArticleNotDelivered {
+                feed: &poll.feed_id,
+                article: Some(&article.id),
+                error: &err,
             }
+            .emit(stats),
         }
     }
     receipts
 }
 
 /// The ids whose receipts report the broker acknowledged them.
-async fn acknowledged(feed_id: &str, receipts: Vec<(String, Receipt)>) -> Vec<String> {
+async fn acknowledged(
+    feed_id: &str,
+    receipts: Vec<(String, Receipt)>,
+    stats: &Stats,
+) -> Vec<String> {
     let results = join_all(
         receipts
             .into_iter()
@@ -69,8 +100,12 @@ async fn acknowledged(feed_id: &str, receipts: Vec<(String, Receipt)>) -> Vec<St
         .filter_map(|(id, result)| match result {
             Ok(()) => Some(id),
             Err(err) => {
-                tracing::warn!(stage = "poll", feed = %feed_id, article = %id, error = %err,
-                    "article not acknowledged; it will be polled again");
+                ArticleNotDelivered {
+                    feed: feed_id,
+                    article: Some(&id),
+                    error: &err,
+                }
+                .emit(stats);
                 None
             }
         })

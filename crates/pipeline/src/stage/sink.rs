@@ -14,6 +14,12 @@ use newswire_sinks::postgres::{PostgresConfig, PostgresSink};
 use newswire_sinks::{JsonlConfig, JsonlSink, SinkError, StdoutSink};
 
 use crate::config::SinksConfig;
+use crate::events::{
+    BatchWritten, BusReceiveFailed, RecordRefusedBySink, RecordsReceived, RecordsSent,
+    SinkWriteFailed,
+};
+use crate::failure::{Failure, FailureKind};
+use crate::health::{self, Health, ServiceState};
 
 use super::codec::decode_enriched;
 use super::dead_letter::DeadLetters;
@@ -55,8 +61,12 @@ impl SinkSet {
         };
         if let Some(jsonl) = jsonl {
             let dir = jsonl.dir.display().to_string();
-            let sink = JsonlSink::new(jsonl)
-                .with_context(|| format!("cannot open the JSON Lines sink in {dir}"))?;
+            let sink = JsonlSink::new(jsonl).map_err(|e| {
+                Failure::new(
+                    FailureKind::CantCreate,
+                    format!("cannot open the JSON Lines sink in {dir}: {e}"),
+                )
+            })?;
             sinks.jsonl = Some(sink);
         }
         if overrides.stdout || config.stdout {
@@ -74,9 +84,12 @@ impl SinkSet {
             sinks.postgres = Some(sink);
         }
         if sinks.describe().is_empty() {
-            anyhow::bail!(
-                "no sink: configure [sinks] or pass --jsonl DIR, --postgres URL or --stdout"
-            );
+            return Err(Failure::config(
+                "no sink configured: set sinks.jsonl.dir, sinks.postgres.url or sinks.stdout = true \
+                 (environment NEWSWIRE_SINKS__JSONL__DIR, NEWSWIRE_POSTGRES_URL, ...), or pass \
+                 --jsonl DIR, --postgres URL or --stdout",
+            )
+            .into());
         }
         Ok(sinks)
     }
@@ -96,23 +109,38 @@ impl SinkSet {
                 .await
                 .map_err(|e| SinkError::Other(format!("postgres: {e}")))?;
             for err in &refused {
-                stats.metrics.error("sink", "postgres_invalid_record");
-                tracing::error!(stage = "sink", sink = "postgres", error_code = "postgres_invalid_record",
-                    error = %err, "record left out of PostgreSQL");
+                RecordRefusedBySink {
+                    sink: "postgres",
+                    error_code: "postgres_invalid_record",
+                    error: err,
+                }
+                .emit(stats);
             }
-            stats.batch_written("postgres", batch.len(), started.elapsed());
+            written("postgres", batch.len(), started, stats);
         }
         if let Some(sink) = self.jsonl.as_mut() {
             let started = Instant::now();
             sink.write_batch(batch)?;
-            stats.batch_written("jsonl", batch.len(), started.elapsed());
+            written("jsonl", batch.len(), started, stats);
         }
         if let Some(sink) = self.stdout.as_mut() {
             let started = Instant::now();
             sink.write_batch(batch)?;
-            stats.batch_written("stdout", batch.len(), started.elapsed());
+            written("stdout", batch.len(), started, stats);
         }
         Ok(())
+    }
+
+    /// Whether the sinks can take a batch now: PostgreSQL answers (reconnecting if it was
+    /// lost); files and stdout always can.
+    pub async fn check(&mut self) -> ServiceState {
+        match self.postgres.as_mut() {
+            Some(sink) => match sink.check().await {
+                Ok(()) => ServiceState::Ready,
+                Err(err) => ServiceState::Degraded(format!("postgres: {err}")),
+            },
+            None => ServiceState::Ready,
+        }
     }
 
     /// Closes what needs closing (the JSON Lines file).
@@ -142,6 +170,15 @@ impl SinkSet {
     }
 }
 
+fn written(sink: &'static str, records: usize, started: Instant, stats: &Stats) {
+    BatchWritten {
+        sink,
+        records,
+        took: started.elapsed(),
+    }
+    .emit(stats);
+}
+
 /// Batch limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Batching {
@@ -160,26 +197,40 @@ impl Default for Batching {
     }
 }
 
+/// How long the sink waits without a record before it checks that its sinks still work (a
+/// database lost between batches shows in readiness, and so does its return).
+const IDLE_CHECK: Duration = Duration::from_secs(5);
+
 /// Runs until the input topic ends; returns the sinks so the caller can report and close them.
+/// [`health::SINKS`] follows every batch (degraded when one failed after its retries) and,
+/// while no record comes, a check of the sinks every few seconds.
 pub async fn run(
     mut input: impl Consumer,
     mut sinks: SinkSet,
     batching: Batching,
     stats: Arc<Stats>,
     dead_letters: DeadLetters,
+    health: Arc<Health>,
 ) -> SinkSet {
     loop {
-        let Some(first) = next_delivery(&mut input).await else {
-            break;
+        let first = match tokio::time::timeout(IDLE_CHECK, next_delivery(&mut input, &stats)).await
+        {
+            Ok(Some(first)) => first,
+            Ok(None) => break,
+            Err(_idle) => {
+                health.set(health::SINKS, sinks.check().await);
+                continue;
+            }
         };
         let mut deliveries = vec![first];
         while deliveries.len() < batching.max_batch {
-            match tokio::time::timeout(batching.linger, next_delivery(&mut input)).await {
+            match tokio::time::timeout(batching.linger, next_delivery(&mut input, &stats)).await {
                 Ok(Some(d)) => deliveries.push(d),
                 Ok(None) | Err(_) => break,
             }
         }
-        write(&mut sinks, deliveries, &stats, &dead_letters).await;
+        let state = write(&mut sinks, deliveries, &stats, &dead_letters).await;
+        health.set(health::SINKS, state);
     }
     if let Err(err) = sinks.close() {
         tracing::error!(stage = "sink", error = %err, "closing sinks failed");
@@ -187,26 +238,34 @@ pub async fn run(
     sinks
 }
 
-async fn next_delivery(input: &mut impl Consumer) -> Option<Delivery> {
+async fn next_delivery(input: &mut impl Consumer, stats: &Stats) -> Option<Delivery> {
     loop {
         match input.recv().await? {
             Ok(d) => return Some(d),
-            Err(err) => {
-                tracing::error!(stage = "sink", error = %err, "receiving from the bus failed")
+            Err(err) => BusReceiveFailed {
+                stage: "sink",
+                error: &err,
             }
+            .emit(stats),
         }
     }
 }
 
+/// Writes one batch and acknowledges it (or negatively, to have it delivered again); the
+/// sinks' state after it.
 async fn write(
     sinks: &mut SinkSet,
     deliveries: Vec<Delivery>,
     stats: &Stats,
     dead_letters: &DeadLetters,
-) {
+) -> ServiceState {
     let mut batch = Vec::with_capacity(deliveries.len());
     let mut acks: Vec<Ack> = Vec::with_capacity(deliveries.len());
-    stats.sink_received(deliveries.len() as u64);
+    RecordsReceived {
+        stage: "sink",
+        records: deliveries.len() as u64,
+    }
+    .emit(stats);
     for delivery in deliveries {
         match decode_enriched(&delivery.record) {
             Ok(article) => {
@@ -218,14 +277,23 @@ async fn write(
     }
     match sinks.write_batch(&batch, stats).await {
         Ok(()) => {
-            stats.sink_written(batch.len() as u64);
+            RecordsSent {
+                stage: "sink",
+                records: batch.len() as u64,
+            }
+            .emit(stats);
             acks.into_iter().for_each(Ack::ack);
+            ServiceState::Ready
         }
         Err(err) => {
-            stats.sink_failed();
-            tracing::error!(stage = "sink", error = %err, records = batch.len(), "writing a batch failed; it will be redelivered");
+            SinkWriteFailed {
+                records: batch.len(),
+                error: &err,
+            }
+            .emit(stats);
             let reason = err.to_string();
             acks.into_iter().for_each(|a| a.nack(reason.clone()));
+            ServiceState::Degraded(reason)
         }
     }
 }

@@ -1,17 +1,38 @@
-//! What the stages count: totals for the end-of-run summary, and the Prometheus metrics.
+//! What the stages count: totals for the end-of-run summary and the progress line, beside
+//! the Prometheus metrics. Both change only through the named events of [`crate::events`].
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use newswire_feeds::FeedPoll;
-use newswire_model::EnrichedArticle;
 
-use crate::telemetry::{Metrics, StageLabels};
+use crate::failure::Failure;
+use crate::telemetry::Metrics;
+
+/// Records in, out and failed of one stage, for the progress line.
+#[derive(Default)]
+pub struct StageCounts {
+    /// Records the stage took in.
+    pub received: AtomicU64,
+    /// Records it handed on, acknowledged downstream.
+    pub sent: AtomicU64,
+    /// Records it could not process.
+    pub errors: AtomicU64,
+}
 
 /// Counters shared by the stages of one process.
 pub struct Stats {
+    /// The stages this process runs.
+    pub stages: Vec<&'static str>,
+    /// Per stage (poll, enrich, sink): records in, out, failed.
+    pub poll: StageCounts,
+    /// See [`Stats::poll`].
+    pub enrich: StageCounts,
+    /// See [`Stats::poll`].
+    pub sink: StageCounts,
+    /// The consumer lag last measured, per topic (Kafka).
+    pub lag: Mutex<BTreeMap<&'static str, i64>>,
     /// The Prometheus metrics the counters also feed.
     pub metrics: Arc<Metrics>,
     /// Feeds polled (every outcome).
@@ -41,13 +62,19 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// Counters at zero; the per-stage series are created at zero too.
-    pub fn new(metrics: Arc<Metrics>) -> Arc<Stats> {
-        for stage in ["poll", "enrich", "sink"] {
+    /// Counters at zero; the per-stage series of `stages` (the stages this process runs) are
+    /// created at zero too.
+    pub fn new(metrics: Arc<Metrics>, stages: &[&'static str]) -> Arc<Stats> {
+        for &stage in stages {
             metrics.received(stage, 0);
             metrics.sent(stage, 0);
         }
         Arc::new(Stats {
+            stages: stages.to_vec(),
+            poll: StageCounts::default(),
+            enrich: StageCounts::default(),
+            sink: StageCounts::default(),
+            lag: Mutex::default(),
             metrics,
             feeds_polled: AtomicU64::new(0),
             feeds_failed: AtomicU64::new(0),
@@ -74,11 +101,45 @@ impl Stats {
         counter.load(Ordering::Relaxed)
     }
 
-    /// One feed was polled.
+    /// The counts of `stage` (`poll`, `enrich` or `sink`).
+    pub fn stage(&self, stage: &str) -> Option<&StageCounts> {
+        match stage {
+            "poll" => Some(&self.poll),
+            "enrich" => Some(&self.enrich),
+            "sink" => Some(&self.sink),
+            _ => None,
+        }
+    }
+
+    /// `n` records `stage` took in: the metric and the progress count.
+    pub fn received(&self, stage: &'static str, n: u64) {
+        if let Some(counts) = self.stage(stage) {
+            Self::add(&counts.received, n);
+        }
+        self.metrics.received(stage, n);
+    }
+
+    /// `n` records `stage` handed on (acknowledged): the metric and the progress count.
+    pub fn sent(&self, stage: &'static str, n: u64) {
+        if let Some(counts) = self.stage(stage) {
+            Self::add(&counts.sent, n);
+        }
+        self.metrics.sent(stage, n);
+    }
+
+    /// One record `stage` could not process, by `error_code`: the metric and the progress
+    /// count.
+    pub fn error(&self, stage: &'static str, error_code: &'static str) {
+        if let Some(counts) = self.stage(stage) {
+            Self::add(&counts.errors, 1);
+        }
+        self.metrics.error(stage, error_code);
+    }
+
+    /// The totals of one feed poll (its metrics are [`FeedPolled`](crate::events::FeedPolled)'s).
     pub fn feed_polled(&self, poll: &FeedPoll) {
         Self::add(&self.feeds_polled, 1);
-        let label = poll.outcome.label();
-        let failed = !matches!(label, "ok" | "not_modified");
+        let failed = !poll.outcome.is_success();
         if failed {
             Self::add(&self.feeds_failed, 1);
         }
@@ -89,72 +150,31 @@ impl Stats {
                 failing.remove(&poll.feed_id);
             }
         }
-        self.metrics
-            .feed_fetched(&poll.feed_id, label, poll.elapsed);
-        let n = poll.articles.len() as u64;
-        Self::add(&self.articles_polled, n);
-        self.metrics.feed_items.inc_by(n);
-        self.metrics
-            .feed_duplicates
-            .inc_by(poll.duplicates.len() as u64);
-        // Entries delivered by an earlier poll are dropped on purpose.
-        self.metrics
-            .records_discarded
-            .get_or_create(&StageLabels { stage: "poll" })
-            .inc_by(poll.already_seen as u64);
-        self.metrics.received("poll", n);
+        Self::add(&self.articles_polled, poll.articles.len() as u64);
     }
 
-    /// Articles of a poll were acknowledged downstream.
-    pub fn articles_delivered(&self, n: u64) {
-        Self::add(&self.articles_delivered, n);
-        self.metrics.sent("poll", n);
-    }
-
-    /// A stage could not decode a record.
-    pub fn decode_error(&self, stage: &'static str, error_code: &'static str) {
-        Self::add(&self.decode_errors, 1);
-        self.metrics.error(stage, error_code);
-    }
-
-    /// The enrich stage took a record in.
-    pub fn enrich_received(&self) {
-        self.metrics.received("enrich", 1);
-    }
-
-    /// One article was enriched.
-    pub fn enriched(&self, enriched: &EnrichedArticle, took: Duration) {
-        Self::add(&self.enriched, 1);
-        Self::add(&self.countries, enriched.countries.len() as u64);
-        Self::add(&self.weapons, enriched.weapons.len() as u64);
-        Self::add(&self.sanctions, enriched.sanctions.len() as u64);
-        self.metrics.enrich_duration.observe(took.as_secs_f64());
-    }
-
-    /// An enriched record was acknowledged downstream.
-    pub fn enrich_sent(&self) {
-        self.metrics.sent("enrich", 1);
-    }
-
-    /// The sink stage took `n` records in.
-    pub fn sink_received(&self, n: u64) {
-        self.metrics.received("sink", n);
-    }
-
-    /// A batch went to one sink.
-    pub fn batch_written(&self, sink: &'static str, n: usize, took: Duration) {
-        self.metrics.sink_batch(sink, n, took);
-    }
-
-    /// A batch went to every sink.
-    pub fn sink_written(&self, n: u64) {
-        Self::add(&self.written, n);
-        self.metrics.sent("sink", n);
-    }
-
-    /// A batch failed in a sink.
-    pub fn sink_failed(&self) {
-        Self::add(&self.sink_errors, 1);
-        self.metrics.error("sink", "sink_write");
+    /// How the polls so far went, as a failure of the command: every feed failed (nothing
+    /// could be fetched: [`Failure::unavailable`]), or some did ([`Failure::temporary`]: they
+    /// are polled again next time); `None` when none failed.
+    pub fn poll_failure(&self) -> Option<Failure> {
+        let (polled, failed) = (Self::get(&self.feeds_polled), Self::get(&self.feeds_failed));
+        if failed == 0 {
+            return None;
+        }
+        let failing = self.failing_feeds.lock().unwrap_or_else(|e| e.into_inner());
+        let mut which: Vec<String> = failing
+            .iter()
+            .take(5)
+            .map(|(feed, why)| format!("{feed}: {why}"))
+            .collect();
+        if failing.len() > 5 {
+            which.push(format!("and {} more", failing.len() - 5));
+        }
+        let which = which.join("; ");
+        Some(if failed >= polled {
+            Failure::unavailable(format!("every feed failed ({failed} of {polled}): {which}"))
+        } else {
+            Failure::temporary(format!("{failed} of {polled} feeds failed: {which}"))
+        })
     }
 }

@@ -296,6 +296,44 @@ impl PostgresSink {
         })
     }
 
+    /// Whether the database answers now: `SELECT 1` on the sink's connection, opening a new
+    /// one first when it was lost (once, no retries, within `connect_timeout_ms`). A lost
+    /// database shows between batches too, for readiness.
+    pub async fn check(&mut self) -> Result<(), PostgresError> {
+        let stale = match &self.conn {
+            None => true,
+            Some(c) => self.in_flight || c.client.is_closed(),
+        };
+        if stale {
+            self.conn = None;
+            let client = self.open_client().await?;
+            self.conn = Some(self.prepare(client).await?);
+        }
+        let target = self.target.clone();
+        let Some(conn) = self.conn.as_ref() else {
+            return Err(PostgresError::ConnectTimeout { target });
+        };
+        let answered = tokio::time::timeout(
+            self.cfg.connect_timeout(),
+            conn.client.simple_query("SELECT 1"),
+        )
+        .await;
+        let result = match answered {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(source)) => Err(PostgresError::Database {
+                op: "health check",
+                target,
+                retryable: is_retryable(&source),
+                source,
+            }),
+            Err(_) => Err(PostgresError::ConnectTimeout { target }),
+        };
+        if result.is_err() {
+            self.conn = None;
+        }
+        result
+    }
+
     /// The database the sink writes to, e.g. `postgres://newswire@db:5432/newswire`, never
     /// with the password.
     pub fn describe(&self) -> String {
