@@ -27,13 +27,13 @@ fn enrich(workers: &str, stdin: &[u8]) -> Output {
 /// and 1,201 are broken.
 fn input() -> Vec<u8> {
     let mut text = String::new();
-    for i in 1..=1_500 {
+    for i in 1..=1_500usize {
         match i {
             500 => text.push_str("{broken\n"),
             1_201 => text.push_str("{\"title\": 5}\n"),
             _ => {
                 let body = "Turkey bought the S-400 from Russia; the United States objected. "
-                    .repeat(if i % 7 == 0 { 40 } else { 1 });
+                    .repeat(if i.is_multiple_of(7) { 40 } else { 1 });
                 let line = serde_json::json!({"id": format!("s{i}"), "title": "", "body": body});
                 text.push_str(&line.to_string());
                 text.push('\n');

@@ -17,7 +17,7 @@ const N: usize = 3_000;
 /// Every sixth article is long, so the threads finish their jobs out of order.
 fn varied_article(i: usize) -> Record {
     let body = "ANKARA - Turkey said it would take more S-400 systems from Russia. "
-        .repeat(if i % 6 == 0 { 150 } else { 1 });
+        .repeat(if i.is_multiple_of(6) { 150 } else { 1 });
     let article = Article::from_text(format!("order-{i:05}"), format!("Story {i}"), body);
     Record::new(article.id.clone(), serde_json::to_vec(&article).unwrap())
         .with_header("content-type", "application/json")

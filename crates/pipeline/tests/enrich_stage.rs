@@ -26,7 +26,7 @@ fn article(i: usize) -> Article {
     // Every fifth article is long, so the threads finish their jobs out of order.
     let body = "Turkey took delivery of S-400 systems from Russia; Washington threatened \
                 sanctions. "
-        .repeat(if i % 5 == 0 { 60 } else { 1 });
+        .repeat(if i.is_multiple_of(5) { 60 } else { 1 });
     Article::from_text(format!("a{i:05}"), format!("Story {i}"), body)
 }
 
