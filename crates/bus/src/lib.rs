@@ -40,6 +40,7 @@ pub enum BusError {
 /// `send` waits while the transport is full (backpressure, not failure); the returned
 /// [`Receipt`] resolves when the record is acknowledged downstream.
 pub trait Producer: Send + Sync {
+    /// Hands `record` to `topic`; the receipt resolves once it is acknowledged downstream.
     fn send<'a>(
         &'a self,
         topic: &'a str,

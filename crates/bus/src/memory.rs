@@ -1,8 +1,8 @@
 //! The in-memory bus: one bounded tokio channel per topic, for `newswire run` in one process.
 //!
 //! A full channel makes `send` wait (backpressure). Each record carries an [`Ack`] whose
-//! [`Receipt`] the producer gets back, so a poller learns that an article reached the sink, not
-//! just the next queue. Each topic has a single consumer.
+//! [`Receipt`](crate::Receipt) the producer gets back, so a poller learns that an article
+//! reached the sink, not just the next queue. Each topic has a single consumer.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -115,6 +115,7 @@ pub struct MemoryConsumer {
 }
 
 impl MemoryConsumer {
+    /// The topic this consumer receives from.
     pub fn topic(&self) -> &str {
         &self.topic
     }

@@ -8,12 +8,16 @@ use crate::BusError;
 /// One message: a key (the article id), a payload and string headers.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Record {
+    /// Partitioning and upsert key: the article id (or feed id for state).
     pub key: String,
+    /// The bytes as sent, JSON for newswire's records.
     pub payload: Vec<u8>,
+    /// Header name and value pairs, in order (names may repeat).
     pub headers: Vec<(String, String)>,
 }
 
 impl Record {
+    /// A record without headers.
     pub fn new(key: impl Into<String>, payload: Vec<u8>) -> Self {
         Record {
             key: key.into(),
@@ -40,8 +44,11 @@ impl Record {
 /// Where a delivered record came from, for DLQ headers and logs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Origin {
+    /// Topic the record was read from.
     pub topic: String,
+    /// Partition (0 on the in-memory bus).
     pub partition: i32,
+    /// Offset in the partition (on the in-memory bus, a sequence number shared by all topics).
     pub offset: i64,
 }
 
@@ -128,6 +135,7 @@ pub struct Receipt {
 }
 
 impl Receipt {
+    /// A receipt that resolves when `fut` does.
     pub fn new(
         fut: impl std::future::Future<Output = Result<(), BusError>> + Send + 'static,
     ) -> Self {
@@ -154,7 +162,10 @@ impl fmt::Debug for Receipt {
 /// A record handed to a consumer, with where it came from and its acknowledgement.
 #[derive(Debug)]
 pub struct Delivery {
+    /// The record as received.
     pub record: Record,
+    /// Where it was read from.
     pub origin: Origin,
+    /// Resolve it once what was made from the record is safe downstream.
     pub ack: Ack,
 }

@@ -1,6 +1,7 @@
 //! newswire's enrichment: which countries, weapons systems and sanctions an article talks about.
 //!
-//! Pure Rust, no I/O, no async, no network: every gazetteer ships inside the crate as plain,
+//! Pure Rust, no I/O, no async, no network (the evaluation harness, which reads the dev sets, is
+//! the separate `newswire-eval` crate): every gazetteer ships inside the crate as plain,
 //! reviewable text under `data/` (sources and licences named in `data/README.md`) and is compiled
 //! in with `include_str!`. Build one [`Enricher`] at start and share it: it is `Send + Sync`
 //! and all matching state is immutable.
@@ -15,7 +16,6 @@
 
 mod anchored;
 pub mod countries;
-pub mod eval;
 pub mod sanctions;
 mod sentences;
 pub mod text;
@@ -86,6 +86,7 @@ fn gazetteer_version() -> String {
         countries::DATA_FILES,
         weapons::DATA_FILES,
         sanctions::DATA_FILES,
+        sanctions::entities::DATA_FILES,
     ] {
         for (name, contents) in files {
             hasher.update(name.as_bytes());

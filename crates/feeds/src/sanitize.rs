@@ -121,7 +121,7 @@ fn find_ignore_case(hay: &str, needle: &str) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(n))
 }
 
-/// Cleans every text field of a parsed feed (see [`is_invisible`]).
+/// Cleans every text field of a parsed feed (the characters `is_invisible` names).
 pub fn clean_feed(feed: &mut ParsedFeed) {
     feed.title = feed.title.as_deref().map(clean_inline);
     for e in &mut feed.entries {

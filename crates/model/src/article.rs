@@ -22,22 +22,28 @@ pub struct Article {
     /// `url` with scheme and host lower-cased, fragment and tracking parameters removed.
     #[serde(default)]
     pub canonical_url: Option<String>,
+    /// The headline, plain text.
     #[serde(default)]
     pub title: String,
+    /// The feed's summary or description, plain text.
     #[serde(default)]
     pub summary: Option<String>,
     /// The article text: paragraphs separated by a blank line.
     #[serde(default)]
     pub body: String,
+    /// Author names as the feed gives them.
     #[serde(default)]
     pub authors: Vec<String>,
+    /// Category or tag labels as the feed gives them.
     #[serde(default)]
     pub categories: Vec<String>,
     /// ISO 639-1 code when known.
     #[serde(default)]
     pub language: Option<String>,
+    /// When the feed says the article was published, in UTC.
     #[serde(default)]
     pub published_at: Option<DateTime<Utc>>,
+    /// When the feed says the article was last updated, in UTC.
     #[serde(default)]
     pub updated_at: Option<DateTime<Utc>>,
     /// When the poller fetched the feed that held this article.

@@ -1,4 +1,4 @@
-use schemars::JsonSchema;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
 use crate::Article;
@@ -10,6 +10,7 @@ use crate::Article;
 /// sit beside `countries`, `weapons`, `weapon_classes` and `sanctions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EnrichedArticle {
+    /// The article as polled; its fields sit at the top level of the JSON.
     #[serde(flatten)]
     pub article: Article,
     /// Countries the article mentions, most salient first.
@@ -20,6 +21,7 @@ pub struct EnrichedArticle {
     pub weapon_classes: Vec<WeaponClassTag>,
     /// Sanctions events, in text order.
     pub sanctions: Vec<SanctionsEvent>,
+    /// Which engine and gazetteers produced this record, and how long it took.
     pub enrichment: EnrichmentMeta,
 }
 
@@ -29,7 +31,9 @@ pub struct EnrichedArticle {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
+    /// The article's `title`.
     Title,
+    /// The article's `body`.
     Body,
 }
 
@@ -64,11 +68,13 @@ pub enum MentionKind {
 pub struct Mention {
     /// The text as it appears in the article.
     pub text: String,
+    /// Which field the offsets point into.
     pub field: Field,
     /// Byte offset of the first byte in the field.
     pub start: usize,
     /// Byte offset one past the last byte in the field.
     pub end: usize,
+    /// How the text refers to the entity.
     pub kind: MentionKind,
 }
 
@@ -83,6 +89,7 @@ pub struct CountryTag {
     pub salience: f64,
     /// The article is about this country.
     pub primary: bool,
+    /// Every place the article names the country, in text order.
     pub mentions: Vec<Mention>,
 }
 
@@ -95,8 +102,10 @@ pub struct WeaponTag {
     pub category: String,
     /// ISO2 of the country that builds it.
     pub origin: Option<String>,
+    /// The company that builds it, when known.
     #[serde(default)]
     pub manufacturer: Option<String>,
+    /// Every place the article names the system, in text order.
     pub mentions: Vec<Mention>,
 }
 
@@ -105,6 +114,7 @@ pub struct WeaponTag {
 pub struct WeaponClassTag {
     /// Canonical class name.
     pub name: String,
+    /// Every place the article names the class, in text order.
     pub mentions: Vec<Mention>,
 }
 
@@ -112,18 +122,26 @@ pub struct WeaponClassTag {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SanctionAction {
+    /// Sanctions are imposed or extended.
     Impose,
+    /// Sanctions are threatened or prepared.
     Threaten,
+    /// Sanctions are lifted, suspended or eased.
     Lift,
+    /// Sanctions are evaded or circumvented.
     Evade,
+    /// Someone refuses to join, condemns or resists sanctions.
     Oppose,
 }
 
 /// Where in the article the evidence for a fact is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Evidence {
+    /// Which field the offsets point into.
     pub field: Field,
+    /// Byte offset of the first byte of the evidence in the field.
     pub start: usize,
+    /// Byte offset one past the last byte of the evidence in the field.
     pub end: usize,
 }
 
@@ -135,10 +153,15 @@ pub struct Evidence {
 /// target of the sanctions in question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SanctionsEvent {
-    /// ISO2 codes, or a bloc: EU, UN, G7, WEST, ECOWAS, AU.
+    /// The imposing side (for evade and oppose see above): ISO 3166-1 alpha-2 codes (plus XK
+    /// for Kosovo), or a bloc: EU, UN, G7, WEST, ECOWAS, AFRICAN_UNION.
+    #[schemars(schema_with = "party_codes_schema")]
     pub imposers: Vec<String>,
-    /// ISO2 codes.
+    /// The targeted side (for evade and oppose see above): ISO 3166-1 alpha-2 codes (plus XK
+    /// for Kosovo), or a bloc as for `imposers`.
+    #[schemars(schema_with = "party_codes_schema")]
     pub targets: Vec<String>,
+    /// What the event does.
     pub action: SanctionAction,
     /// The text says it did not or will not happen ("has not joined", "will not impose").
     pub negated: bool,
@@ -146,7 +169,77 @@ pub struct SanctionsEvent {
     pub sectors: Vec<String>,
     /// Named laws and programmes ("CAATSA", "EU Regulation 833/2014").
     pub programs: Vec<String>,
+    /// The sentence the event was read from.
     pub evidence: Evidence,
+    /// Named companies, banks, people, vessels, agencies and groups the event targets, in
+    /// order of first mention. Absent in records written before the field existed (read as
+    /// empty).
+    #[serde(default)]
+    pub target_entities: Vec<TargetEntity>,
+}
+
+/// The codes of the blocs that can impose or be targeted, none of which can be mistaken for an
+/// ISO 3166-1 alpha-2 country code: `EU` and `UN` are reserved by ISO 3166-1 for exactly these
+/// bodies, the others are not two letters.
+///
+/// Engines before `target_entities` existed wrote the African Union as `AU`, which is
+/// Australia's code; the schema evolution notes in the docs say how to migrate.
+pub const BLOC_CODES: &[&str] = &["EU", "UN", "G7", "WEST", "ECOWAS", "AFRICAN_UNION"];
+
+/// Whether `code` may stand in `imposers` or `targets`: two upper-case ASCII letters (an ISO2
+/// code) or one of [`BLOC_CODES`].
+pub fn is_party_code(code: &str) -> bool {
+    (code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())) || BLOC_CODES.contains(&code)
+}
+
+/// JSON Schema of `imposers` and `targets`: each item an ISO2 code or a bloc code.
+fn party_codes_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "array",
+        "items": {
+            "anyOf": [
+                {"type": "string", "pattern": "^[A-Z]{2}$",
+                 "description": "ISO 3166-1 alpha-2 code (XK for Kosovo)."},
+                {"type": "string", "enum": BLOC_CODES,
+                 "description": "A bloc: EU, UN, G7, WEST (\"the West\", \"Western\"), ECOWAS, AFRICAN_UNION."}
+            ]
+        }
+    })
+}
+
+/// What kind of thing a targeted entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    /// A firm that is not a bank ("Northrop Grumman", "Sepehr Energy", "Babylon Navigation DMCC").
+    Company,
+    /// A bank or other lender ("Sberbank", "VTB Bank").
+    Bank,
+    /// A named person ("Ramzan Kadyrov").
+    Person,
+    /// A named ship ("Adrian Darya 1").
+    Vessel,
+    /// A state body: ministry, military unit, intelligence service ("the IRGC").
+    Agency,
+    /// An armed, political or criminal organisation ("Hezbollah").
+    Group,
+}
+
+/// A named entity a sanctions event targets, as first written in the article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TargetEntity {
+    /// The name as it appears in the article ("Adrian Darya 1", "Sberbank").
+    pub text: String,
+    /// What the entity is.
+    pub kind: EntityKind,
+    /// ISO2 code of the entity's country (seat, nationality, flag), if known.
+    pub country: Option<String>,
+    /// The field of the mention `text` was taken from.
+    pub field: Field,
+    /// Byte offset of the mention's first byte in the field.
+    pub start: usize,
+    /// Byte offset one past the mention's last byte in the field.
+    pub end: usize,
 }
 
 /// How and when the record was enriched.

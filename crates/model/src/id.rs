@@ -77,17 +77,24 @@ pub fn canonical_url(link: &str) -> Option<String> {
 /// What an id is derived from, for logs and tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdBasis {
+    /// The feed's guid, judged a real unique id.
     Guid,
+    /// The canonical URL of the article's link.
     Url,
+    /// A hash of the feed id, the normalised title and the date.
     FeedTitleDate,
 }
 
 /// The inputs of an article id.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct IdInputs<'a> {
+    /// The feed the article came from.
     pub feed_id: &'a str,
+    /// The entry's guid or Atom id, if any.
     pub guid: Option<&'a str>,
+    /// The entry's link, if any.
     pub link: Option<&'a str>,
+    /// The entry's title.
     pub title: &'a str,
     /// The publication date as RFC 3339, or empty.
     pub date: &'a str,

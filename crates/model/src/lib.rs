@@ -16,6 +16,7 @@ pub mod wire;
 
 pub use article::Article;
 pub use enriched::{
-    CountryTag, EnrichedArticle, EnrichmentMeta, Evidence, Field, Mention, MentionKind,
-    SanctionAction, SanctionsEvent, WeaponClassTag, WeaponTag,
+    is_party_code, CountryTag, EnrichedArticle, EnrichmentMeta, EntityKind, Evidence, Field,
+    Mention, MentionKind, SanctionAction, SanctionsEvent, TargetEntity, WeaponClassTag, WeaponTag,
+    BLOC_CODES,
 };

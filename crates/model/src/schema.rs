@@ -12,11 +12,14 @@ use crate::{Article, EnrichedArticle};
 /// A record type with a published schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordType {
+    /// `Article` on `newswire.articles.raw.v1`.
     Article,
+    /// `EnrichedArticle` on `newswire.articles.enriched.v1`.
     EnrichedArticle,
 }
 
 impl RecordType {
+    /// Every record type, for generating and checking all schemas.
     pub const ALL: [RecordType; 2] = [RecordType::Article, RecordType::EnrichedArticle];
 
     /// File name of the checked-in schema under `schemas/`.

@@ -18,8 +18,12 @@ pub const CONTENT_TYPE_JSON: &str = "application/json";
 
 /// Header names.
 pub mod headers {
+    /// The payload's media type (`application/json`).
     pub const CONTENT_TYPE: &str = "content-type";
+    /// The record's schema and version, e.g. `enriched-article/1`.
     pub const SCHEMA: &str = "newswire-schema";
+    /// The stage that produced the record (`poll`, `enrich`).
     pub const STAGE: &str = "newswire-stage";
+    /// The id of the feed the article came from.
     pub const FEED: &str = "newswire-feed";
 }

@@ -21,6 +21,7 @@ pub const SCHEMA_VIOLATION: &str = "schema_violation";
 pub struct DecodeError {
     /// One of [`SCHEMA_VERSION`], [`INVALID_UTF8`], [`INVALID_JSON`], [`SCHEMA_VIOLATION`].
     pub code: &'static str,
+    /// What was wrong, for logs and the DLQ's error-message header.
     pub message: String,
 }
 
@@ -76,6 +77,22 @@ mod tests {
         assert_eq!(code(None, b"{not json"), INVALID_JSON);
         assert_eq!(code(None, b"{\"id\": \"a\""), INVALID_JSON);
         assert_eq!(code(None, b"{\"id\": 5}"), SCHEMA_VIOLATION);
+    }
+
+    #[test]
+    fn a_record_written_before_target_entities_still_decodes() {
+        use crate::topics::ENRICHED_SCHEMA;
+        use crate::EnrichedArticle;
+        let old = br#"{"id": "a", "feed_id": "f", "feed_url": "u", "title": "t", "body": "b",
+            "fetched_at": "2022-08-16T00:00:00Z", "countries": [], "weapons": [],
+            "weapon_classes": [], "enrichment": {"engine_version": "0.1.0",
+            "gazetteer_version": "g", "took_us": 1},
+            "sanctions": [{"imposers": ["US"], "targets": ["TR"], "action": "impose",
+                "negated": false, "sectors": [], "programs": [],
+                "evidence": {"field": "body", "start": 0, "end": 1}}]}"#;
+        let rec: EnrichedArticle = decode(Some(ENRICHED_SCHEMA), ENRICHED_SCHEMA, old).unwrap();
+        assert!(rec.sanctions[0].target_entities.is_empty());
+        assert_eq!(rec.sanctions[0].targets, vec!["TR"]);
     }
 
     #[test]

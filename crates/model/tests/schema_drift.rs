@@ -56,3 +56,68 @@ fn schemas_reject_records_that_break_the_contract() {
         "a country without name/salience/primary must be refused"
     );
 }
+
+/// A minimal enriched record with one sanctions event between `imposers` and `targets`.
+fn record_with_parties(imposers: &[&str], targets: &[&str]) -> serde_json::Value {
+    serde_json::json!({"id": "x", "fetched_at": "2022-08-16T00:00:00Z",
+        "countries": [], "weapons": [], "weapon_classes": [],
+        "sanctions": [{"imposers": imposers, "targets": targets, "action": "impose",
+            "negated": false, "sectors": [], "programs": [],
+            "evidence": {"field": "body", "start": 0, "end": 1},
+            "target_entities": [{"text": "Sberbank", "kind": "bank", "country": "RU",
+                "field": "body", "start": 0, "end": 8}]}],
+        "enrichment": {"engine_version": "0", "gazetteer_version": "0", "took_us": 1}})
+}
+
+#[test]
+fn the_schema_allows_iso2_codes_and_the_bloc_codes_only() {
+    let schema = RecordType::EnrichedArticle.schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for code in newswire_model::BLOC_CODES.iter().chain(&["AU", "US", "XK"]) {
+        let rec = record_with_parties(&[code], &[code]);
+        assert!(validator.is_valid(&rec), "{code} must be accepted");
+    }
+    for code in ["African Union", "au", "USA", "", "WESTERN"] {
+        assert!(
+            !validator.is_valid(&record_with_parties(&[code], &["RU"])),
+            "imposer {code:?} must be refused"
+        );
+        assert!(
+            !validator.is_valid(&record_with_parties(&["US"], &[code])),
+            "target {code:?} must be refused"
+        );
+    }
+}
+
+#[test]
+fn no_bloc_code_can_be_read_as_a_country_code() {
+    // EU and UN are reserved by ISO 3166-1 for exactly those bodies; every other bloc code
+    // must not look like an ISO2 code at all.
+    for code in newswire_model::BLOC_CODES {
+        let iso2_shaped = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
+        assert!(
+            !iso2_shaped || ["EU", "UN"].contains(code),
+            "{code} collides with the ISO2 code space"
+        );
+        assert!(newswire_model::is_party_code(code));
+    }
+    assert!(!newswire_model::is_party_code("African Union"));
+}
+
+#[test]
+fn target_entities_are_optional_for_older_records() {
+    let schema = RecordType::EnrichedArticle.schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut rec = record_with_parties(&["US"], &["RU"]);
+    rec["sanctions"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("target_entities");
+    assert!(validator.is_valid(&rec));
+    let mut bad = record_with_parties(&["US"], &["RU"]);
+    bad["sanctions"][0]["target_entities"][0]["kind"] = "ship".into();
+    assert!(
+        !validator.is_valid(&bad),
+        "an unknown entity kind is refused"
+    );
+}

@@ -2,13 +2,23 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod cmd;
 mod exit;
 
 use newswire_pipeline::config::{Config, ConfigError, LogFormat};
 use newswire_pipeline::{logging, service};
+
+/// The version with the commit and the date of the build (`build.rs`).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("NEWSWIRE_COMMIT"),
+    ", built ",
+    env!("NEWSWIRE_BUILD_DATE"),
+    ")"
+);
 
 /// newswire polls RSS, Atom and JSON feeds, finds the countries, weapons systems and sanctions
 /// each article talks about, and writes enriched records as JSON Lines (and more sinks).
@@ -20,8 +30,11 @@ use newswire_pipeline::{logging, service};
 /// Try the enrichment on your own text:
 ///
 ///   echo '{"id":"x","title":"","body":"Turkey bought the S-400 from Russia."}' | newswire enrich
+///
+/// Signals: SIGTERM or SIGINT drains and exits (a second one exits at once, 130); SIGHUP is
+/// ignored (logged): restart the service to reload its config or feeds.
 #[derive(Parser, Debug)]
-#[command(name = "newswire", version, about, long_about, verbatim_doc_comment)]
+#[command(name = "newswire", version = VERSION, about, long_about, verbatim_doc_comment)]
 struct Cli {
     /// Log format on stderr: human-readable lines or one JSON object per line.
     #[arg(long, global = true, value_enum, env = "NEWSWIRE_LOG_FORMAT")]
@@ -47,6 +60,10 @@ enum Command {
     Poll(cmd::poll::PollArgs),
     /// Write enriched articles from Kafka (newswire.articles.enriched.v1) to the sinks.
     Sink(cmd::sink::SinkArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(cmd::docs::CompletionsArgs),
+    /// Print the man page, or write one page per command into a directory.
+    Man(cmd::docs::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,7 +74,10 @@ fn main() -> ExitCode {
     // `--log-format` / NEWSWIRE_LOG_FORMAT, else NEWSWIRE_LOG__FORMAT: known before any config
     // is read, so even a config error is logged in the format asked for.
     let early = cli.log_format.or_else(logging::format_from_env);
+    newswire_pipeline::telemetry::set_build_commit(env!("NEWSWIRE_COMMIT"));
     match cli.command {
+        Command::Completions(args) => plain(early, || cmd::docs::completions(args, Cli::command())),
+        Command::Man(args) => plain(early, || cmd::docs::man(args, Cli::command())),
         Command::Config(cmd) => plain(early, || cmd::config::run(cmd)),
         Command::Enrich(args) if args.serve => with_config(
             early,

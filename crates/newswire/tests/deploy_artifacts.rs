@@ -1,7 +1,7 @@
 //! The deployment artifacts agree with the binary: every `newswire_*` metric that the Grafana
 //! dashboard (deploy/grafana/newswire.json) or the alert rules (deploy/prometheus/alerts.yml)
 //! query is one that a real `newswire run --http` process exports on /metrics, every metric it
-//! exports is on the dashboard and in README.md (Deploy), /livez and /readyz answer 200 once the
+//! exports is on the dashboard and in docs/operations.md (Metrics), /livez and /readyz answer 200 once the
 //! service is up, and SIGTERM ends it with exit code 0 and nothing lost.
 //!
 //! Only 127.0.0.1 is used; HTTP is spoken by hand over std's TcpStream (no client dependency).
@@ -241,10 +241,10 @@ fn declared_families() -> BTreeMap<String, String> {
     out
 }
 
-/// The first column of the README's "### Metrics" table: the documented series names.
+/// The first column of the "## Metrics" table of docs/operations.md: the documented series names.
 fn documented_metrics(readme: &str) -> Vec<String> {
     let section = readme
-        .split("\n### Metrics")
+        .split("\n## Metrics")
         .nth(1)
         .and_then(|s| s.split("\n#").next())
         .unwrap_or("");
@@ -256,7 +256,7 @@ fn documented_metrics(readme: &str) -> Vec<String> {
         .collect();
     assert!(
         names.len() >= 16,
-        "README.md: the ### Metrics table lists only {names:?}"
+        "docs/operations.md: the ## Metrics table lists only {names:?}"
     );
     names
 }
@@ -335,7 +335,7 @@ fn dashboard_and_alerts_query_only_exported_metrics_and_the_service_stops_cleanl
     let dashboard = dashboard_metrics();
     let (alerts, rules) = alert_metrics();
     assert!(rules >= 5, "only {rules} alert rules");
-    let docs = std::fs::read_to_string(repo().join("README.md")).unwrap_or_default();
+    let docs = std::fs::read_to_string(repo().join("docs/operations.md")).unwrap_or_default();
 
     let dir = tempfile::tempdir().unwrap();
     let config = config_in(dir.path());
@@ -508,12 +508,12 @@ fn dashboard_and_alerts_query_only_exported_metrics_and_the_service_stops_cleanl
         let shown = Exposition::display_name(family, kind);
         if !docs.contains(&shown) {
             problems.push(format!(
-                "`{shown}` is exported but not documented in README.md (Deploy)"
+                "`{shown}` is exported but not documented in docs/operations.md (Metrics)"
             ));
         }
     }
 
-    // The other way round: every metric the README table documents is one newswire exports.
+    // The other way round: every metric the docs table documents is one newswire exports.
     for name in documented_metrics(&docs) {
         let exported = if name.starts_with("process_") {
             &process
@@ -523,7 +523,7 @@ fn dashboard_and_alerts_query_only_exported_metrics_and_the_service_stops_cleanl
         // Histograms are documented by their family name, the rest by their series name.
         if !exported.families.contains_key(&name) && exported.family_of(&name).is_none() {
             problems.push(format!(
-                "README.md (Metrics) documents `{name}`, which newswire does not export"
+                "docs/operations.md (Metrics) documents `{name}`, which newswire does not export"
             ));
         }
     }

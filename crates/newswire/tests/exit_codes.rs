@@ -1,4 +1,4 @@
-//! Exit codes as scripts see them: the documented table lists exactly the codes of
+//! Exit codes as scripts see them: the table of docs/commands.md lists exactly the codes of
 //! `src/exit.rs`, and every code is what the real binary returns in the situation the table
 //! names (one test per code; 70, an internal error, has no situation a user can cause and is
 //! checked by the unit test in `src/exit.rs`).
@@ -67,15 +67,9 @@ fn config_with_feeds(dir: &Path, urls: &[&str]) -> PathBuf {
 // ---------------------------------------------------------------------------------------------
 // The table.
 
-/// `(code, row)` of every row of the exit-code table: docs/operations.md once the tables live
-/// there, else README.md.
+/// `(code, row)` of every row of the exit-code table of docs/commands.md.
 fn documented() -> Vec<(u8, String)> {
-    let ops = std::fs::read_to_string(repo().join("docs/operations.md")).unwrap_or_default();
-    let text = if ops.contains("### Exit codes") {
-        ops
-    } else {
-        std::fs::read_to_string(repo().join("README.md")).unwrap()
-    };
+    let text = std::fs::read_to_string(repo().join("docs/commands.md")).unwrap();
     let section = text
         .split("### Exit codes")
         .nth(1)

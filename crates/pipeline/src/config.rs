@@ -196,7 +196,7 @@ pub struct SinksConfig {
     /// Also print every enriched article as a JSON line on stdout.
     #[serde(default)]
     pub stdout: bool,
-    /// Upsert enriched articles into PostgreSQL tables (README "Querying").
+    /// Upsert enriched articles into PostgreSQL tables (docs/querying.md).
     pub postgres: Option<newswire_sinks::postgres::PostgresConfig>,
 }
 

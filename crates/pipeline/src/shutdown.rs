@@ -1,5 +1,7 @@
 //! Graceful shutdown: the first SIGTERM or SIGINT asks every stage to stop taking work and
-//! drain; a second one exits at once (code 130) for an operator who will not wait.
+//! drain; a second one exits at once (code 130) for an operator who will not wait. SIGHUP is
+//! ignored (and logged): it does not reload anything, so a restart is how a service takes a
+//! new config or feeds file, and a closed terminal does not kill a service.
 
 use std::time::Duration;
 
@@ -20,6 +22,7 @@ impl Shutdown {
     /// wakes (readiness turns to draining in the same step).
     pub fn from_signals(on_request: impl FnOnce() + Send + 'static) -> Shutdown {
         let (tx, rx) = watch::channel(false);
+        ignore_hangups();
         tokio::spawn(async move {
             wait_for_signal().await;
             on_request();
@@ -58,6 +61,23 @@ async fn wait_for_signal() {
         }
     }
 }
+
+/// Logs each SIGHUP instead of dying of it (the default action).
+#[cfg(unix)]
+fn ignore_hangups() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+        return;
+    };
+    tokio::spawn(async move {
+        while hangups.recv().await.is_some() {
+            tracing::info!("SIGHUP ignored: nothing is reloaded; restart the service to apply a new config or feeds file");
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn ignore_hangups() {}
 
 #[cfg(not(unix))]
 async fn wait_for_signal() {

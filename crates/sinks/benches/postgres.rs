@@ -64,7 +64,10 @@ fn row_count(records: &[EnrichedArticle]) -> usize {
 
 async fn truncate(client: &Client) {
     client
-        .batch_execute("TRUNCATE articles, article_countries, article_weapons, sanctions_events")
+        .batch_execute(
+            "TRUNCATE articles, article_countries, article_weapons, sanctions_events, \
+             sanctions_target_entities",
+        )
         .await
         .expect("truncate");
     client
@@ -254,7 +257,61 @@ async fn copy_all(
         }
     }
     w.finish().await?;
+    copy_target_entities(&tx, records).await?;
     tx.commit().await
+}
+
+async fn copy_target_entities(
+    tx: &tokio_postgres::Transaction<'_>,
+    records: &[EnrichedArticle],
+) -> Result<(), tokio_postgres::Error> {
+    let sink = tx
+        .copy_in(
+            "COPY sanctions_target_entities (article_id, event_index, entity_index, text, kind, \
+             country, mention_field, mention_start, mention_end) FROM STDIN (FORMAT binary)",
+        )
+        .await?;
+    let (text, int4, int8) = (Type::TEXT, Type::INT4, Type::INT8);
+    let types = [
+        text.clone(),
+        int4.clone(),
+        int4,
+        text.clone(),
+        text.clone(),
+        text.clone(),
+        text,
+        int8.clone(),
+        int8,
+    ];
+    let w = BinaryCopyInWriter::new(sink, &types);
+    pin_mut!(w);
+    for r in records {
+        for (ei, e) in r.sanctions.iter().enumerate() {
+            for (ti, t) in e.target_entities.iter().enumerate() {
+                let kind = serde_json::to_value(t.kind).expect("kind");
+                let kind = kind.as_str().unwrap_or("company");
+                let field = serde_json::to_value(t.field).expect("field");
+                let field = field.as_str().unwrap_or("body");
+                let (ei, ti) = (ei as i32, ti as i32);
+                let (start, end) = (t.start as i64, t.end as i64);
+                w.as_mut()
+                    .write(&[
+                        &r.article.id,
+                        &ei,
+                        &ti,
+                        &t.text,
+                        &kind,
+                        &t.country,
+                        &field,
+                        &start,
+                        &end,
+                    ])
+                    .await?;
+            }
+        }
+    }
+    w.finish().await?;
+    Ok(())
 }
 
 fn median(xs: &mut [f64]) -> f64 {

@@ -69,6 +69,7 @@ impl JsonlSink {
         })
     }
 
+    /// Where the files go, for the end-of-run summary: `DIR/PREFIX-YYYY-MM-DD.jsonl`.
     pub fn describe(&self) -> String {
         format!(
             "{}/{}-YYYY-MM-DD.jsonl",

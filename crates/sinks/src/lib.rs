@@ -15,18 +15,25 @@ pub use stdout::StdoutSink;
 /// Why a sink could not take a batch.
 #[derive(Debug, thiserror::Error)]
 pub enum SinkError {
+    /// Writing a file (or stdout) failed.
     #[error("{path}: {source}")]
     Io {
+        /// The file written, or `<stdout>`.
         path: String,
+        /// What the operating system said.
         #[source]
         source: std::io::Error,
     },
+    /// An article could not be turned into JSON.
     #[error("could not encode article {id}: {source}")]
     Encode {
+        /// The article's id.
         id: String,
+        /// What serde_json said.
         #[source]
         source: serde_json::Error,
     },
+    /// Any other failure, described (the PostgreSQL sink's errors, as text).
     #[error("{0}")]
     Other(String),
 }

@@ -6,10 +6,12 @@ use newswire_model::EnrichedArticle;
 
 use crate::SinkError;
 
+/// The stdout sink: a JSON line per article, for pipes and debugging.
 #[derive(Debug, Default)]
 pub struct StdoutSink;
 
 impl StdoutSink {
+    /// Writes and flushes every article of the batch, one line each.
     pub fn write_batch(&mut self, batch: &[EnrichedArticle]) -> Result<(), SinkError> {
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
@@ -28,6 +30,7 @@ impl StdoutSink {
         out.flush().map_err(io_err)
     }
 
+    /// Where the output goes, for the end-of-run summary.
     pub fn describe(&self) -> String {
         "stdout".into()
     }

@@ -16,8 +16,8 @@ fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
-fn expected_counts(batch: &[EnrichedArticle]) -> [i64; 4] {
-    let mut total = [0i64; 4];
+fn expected_counts(batch: &[EnrichedArticle]) -> [i64; 5] {
+    let mut total = [0i64; 5];
     for rec in batch {
         for (t, n) in total.iter_mut().zip(gen::expected_rows(rec)) {
             *t += n as i64;
@@ -166,7 +166,12 @@ async fn an_updated_article_replaces_its_child_rows() {
     // An article with rows in every child table, written among others.
     let rec = (0..1000)
         .map(|i| gen::article(2, i, t))
-        .find(|r| !r.weapons.is_empty() && !r.sanctions.is_empty() && r.countries.len() >= 2)
+        .find(|r| {
+            !r.weapons.is_empty()
+                && r.sanctions.len() >= 2
+                && r.sanctions.iter().any(|e| !e.target_entities.is_empty())
+                && r.countries.len() >= 2
+        })
         .expect("the generator makes such an article");
     let id = rec.article.id.clone();
     let mut batch: Vec<EnrichedArticle> = (5000..5020).map(|i| gen::article(2, i, t)).collect();
@@ -187,6 +192,14 @@ async fn an_updated_article_replaces_its_child_rows() {
     updated.sanctions[0].action = SanctionAction::Lift;
     updated.sanctions[0].imposers = vec!["EU".into()];
     updated.sanctions[0].targets = vec!["TR".into()];
+    updated.sanctions[0].target_entities = vec![newswire_model::TargetEntity {
+        text: "Aselsan".into(),
+        kind: newswire_model::EntityKind::Company,
+        country: Some("TR".into()),
+        field: newswire_model::Field::Body,
+        start: 0,
+        end: 7,
+    }];
     sink.write_batch(std::slice::from_ref(&updated))
         .await
         .unwrap();
@@ -202,13 +215,23 @@ async fn an_updated_article_replaces_its_child_rows() {
         .query_one(
             "SELECT (SELECT count(*) FROM article_countries WHERE article_id = $1), \
                     (SELECT count(*) FROM article_weapons WHERE article_id = $1), \
-                    (SELECT count(*) FROM sanctions_events WHERE article_id = $1)",
+                    (SELECT count(*) FROM sanctions_events WHERE article_id = $1), \
+                    (SELECT count(*) FROM sanctions_target_entities WHERE article_id = $1)",
             &[&id],
         )
         .await
-        .map(|r| vec![r.get(0), r.get(1), r.get(2)])
+        .map(|r| vec![r.get(0), r.get(1), r.get(2), r.get(3)])
         .unwrap();
-    assert_eq!(children, vec![1, 0, 1]);
+    assert_eq!(children, vec![1, 0, 1, 1]);
+    let entity: String = client
+        .query_one(
+            "SELECT text FROM sanctions_target_entities WHERE article_id = $1",
+            &[&id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(entity, "Aselsan");
     let ev = client
         .query_one(
             "SELECT imposer, target, action FROM sanctions_events WHERE article_id = $1",
@@ -459,6 +482,58 @@ async fn assert_stored_exactly(client: &tokio_postgres::Client, rec: &EnrichedAr
         }
     }
     assert_eq!(pairs, want, "sanctions events of {id}");
+    assert_entities_stored_exactly(client, rec).await;
+}
+
+/// The `sanctions_target_entities` rows of `rec` are exactly its events' `target_entities`.
+async fn assert_entities_stored_exactly(client: &tokio_postgres::Client, rec: &EnrichedArticle) {
+    type Entity = (i32, i32, String, String, Option<String>, String, i64, i64);
+    let id = &rec.article.id;
+    let got: Vec<Entity> = client
+        .query(
+            "SELECT event_index, entity_index, text, kind, country, mention_field, \
+                    mention_start, mention_end \
+             FROM sanctions_target_entities WHERE article_id = $1 \
+             ORDER BY event_index, entity_index",
+            &[id],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.get(0),
+                r.get(1),
+                r.get(2),
+                r.get(3),
+                r.get(4),
+                r.get(5),
+                r.get(6),
+                r.get(7),
+            )
+        })
+        .collect();
+    let json = |v: serde_json::Value| v.as_str().unwrap().to_string();
+    let want: Vec<Entity> = rec
+        .sanctions
+        .iter()
+        .enumerate()
+        .flat_map(|(i, ev)| {
+            ev.target_entities.iter().enumerate().map(move |(j, e)| {
+                (
+                    i as i32,
+                    j as i32,
+                    e.text.clone(),
+                    json(serde_json::to_value(e.kind).unwrap()),
+                    e.country.clone(),
+                    json(serde_json::to_value(e.field).unwrap()),
+                    e.start as i64,
+                    e.end as i64,
+                )
+            })
+        })
+        .collect();
+    assert_eq!(got, want, "target entities of {id}");
 }
 
 #[tokio::test]
@@ -480,6 +555,14 @@ async fn generated_records_round_trip_through_the_tables() {
     assert!(batch
         .iter()
         .any(|r| r.sanctions.iter().any(|e| e.imposers.is_empty())));
+    assert!(batch
+        .iter()
+        .any(|r| r.sanctions.iter().any(|e| e.target_entities.len() > 1)));
+    assert!(batch.iter().any(|r| r
+        .sanctions
+        .iter()
+        .flat_map(|e| &e.target_entities)
+        .any(|t| t.country.is_none())));
     sink.write_batch(&batch).await.unwrap();
     for rec in &batch {
         assert_stored_exactly(&client, rec).await;
@@ -559,7 +642,7 @@ async fn an_unstorable_record_is_refused_by_position_and_nothing_is_written() {
         Err(PostgresError::InvalidRecord { index, .. }) => assert_eq!(index, 3),
         other => panic!("expected InvalidRecord, got {other:?}"),
     }
-    assert_eq!(table_counts(&client).await, [0, 0, 0, 0]);
+    assert_eq!(table_counts(&client).await, [0, 0, 0, 0, 0]);
     // The caller dead-letters record 3 and writes the rest.
     batch.remove(3);
     sink.write_batch(&batch).await.unwrap();
@@ -735,7 +818,7 @@ async fn a_write_dropped_midway_commits_nothing_and_the_next_one_works() {
     let cut = tokio::time::timeout(Duration::from_millis(30), sink.write_batch(&batch)).await;
     assert!(cut.is_err(), "the write should not finish in 30 ms");
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(table_counts(&client).await, [0, 0, 0, 0]);
+    assert_eq!(table_counts(&client).await, [0, 0, 0, 0, 0]);
     sink.write_batch(&batch).await.unwrap();
     assert_eq!(table_counts(&client).await, expected_counts(&batch));
 }
@@ -757,7 +840,7 @@ async fn a_database_error_that_retrying_cannot_fix_is_returned_at_once() {
         "names the database: {err}"
     );
     assert_eq!(sink.stats().retries, 0);
-    assert_eq!(table_counts(&client).await, [0, 0, 0, 0]);
+    assert_eq!(table_counts(&client).await, [0, 0, 0, 0, 0]);
 }
 
 #[tokio::test]

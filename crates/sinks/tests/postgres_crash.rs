@@ -79,8 +79,8 @@ async fn stored_indexes(client: &tokio_postgres::Client) -> Vec<u64> {
     idx
 }
 
-fn expected_counts(n: u64, now: chrono::DateTime<chrono::Utc>) -> [i64; 4] {
-    let mut total = [0i64; 4];
+fn expected_counts(n: u64, now: chrono::DateTime<chrono::Utc>) -> [i64; 5] {
+    let mut total = [0i64; 5];
     for rec in gen::articles(SEED, 0..n, now) {
         for (t, k) in total.iter_mut().zip(gen::expected_rows(&rec)) {
             *t += k as i64;

@@ -88,38 +88,48 @@ async fn nack_rewinds_the_partition() {
         ..Default::default()
     };
     let mut consumer = KafkaConsumer::subscribe(&settings, "g2", &["nk"], options).unwrap();
-    let mut order = Vec::new();
-    let mut nacked = false;
-    while order
-        .iter()
-        .filter(|k: &&String| k.as_str() == "k4")
-        .count()
-        == 0
-        || !nacked
-    {
+    // Ack everything except the first delivery of k2; read until k2 has come a second time,
+    // and the two records after it.
+    let mut order: Vec<(String, i64)> = Vec::new();
+    let mut nacked_at = None;
+    let mut second = None;
+    while second.is_none_or(|i| order.len() < i + 3) {
         let d = recv(&mut consumer).await;
-        order.push(d.record.key.clone());
-        if d.record.key == "k2" && !nacked {
-            nacked = true;
+        order.push((d.record.key.clone(), d.origin.offset));
+        if d.record.key == "k2" && nacked_at.is_none() {
+            nacked_at = Some(d.origin.offset);
             d.ack.nack("test");
-        } else {
-            d.ack.ack();
+            continue;
         }
-    }
-    // k2 came again after the nack.
-    let k2 = order.iter().filter(|k| k.as_str() == "k2").count();
-    if k2 < 2 {
-        // The rewind may land after k4 was read the first time: read until k2 reappears.
-        loop {
-            let d = recv(&mut consumer).await;
-            let key = d.record.key.clone();
-            d.ack.ack();
-            if key == "k2" {
-                break;
-            }
+        if d.record.key == "k2" {
+            second.get_or_insert(order.len() - 1);
         }
+        d.ack.ack();
     }
     consumer.handle().shutdown();
+    let keys: Vec<&str> = order.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        &keys[..3],
+        ["k0", "k1", "k2"],
+        "first reading in offset order: {keys:?}"
+    );
+    // The nacked record came again from the same offset, and the partition went on after it in
+    // order: the rewind re-reads from the nacked record, it does not redeliver it alone.
+    let second = second.unwrap_or_default();
+    assert_eq!(
+        order[second].1,
+        nacked_at.unwrap(),
+        "k2 re-read from its own offset"
+    );
+    assert_eq!(&keys[second..second + 3], ["k2", "k3", "k4"], "{keys:?}");
+    // What was acknowledged before the nacked record is not read again.
+    for done in ["k0", "k1"] {
+        let times = keys.iter().filter(|k| **k == done).count();
+        assert_eq!(
+            times, 1,
+            "{done} was acked before the nack, yet read {times} times: {keys:?}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -133,7 +143,10 @@ async fn full_queue_is_backpressure_not_failure() {
         .await
         .unwrap();
     let producer = KafkaProducer::new(&settings).unwrap();
+    // 2,000 sends into a queue of 10: every send succeeds (it waits for room instead of
+    // failing), and the queue was full while they ran, so the waiting did happen.
     let mut receipts = Vec::new();
+    let mut most_queued = 0;
     for i in 0..2000 {
         receipts.push(
             producer
@@ -141,7 +154,12 @@ async fn full_queue_is_backpressure_not_failure() {
                 .await
                 .unwrap(),
         );
+        most_queued = most_queued.max(producer.in_flight());
     }
+    assert!(
+        most_queued >= 10,
+        "the queue of 10 never filled (at most {most_queued} queued): nothing was tested"
+    );
     for r in receipts {
         r.wait().await.unwrap();
     }

@@ -12,14 +12,18 @@ use crate::BusError;
 /// A topic to create when missing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopicSpec {
+    /// Topic name, e.g. `newswire.articles.raw.v1`.
     pub name: String,
+    /// Partitions to create it with (at least 1).
     pub partitions: i32,
+    /// Replication factor to create it with (at least 1; 3 in production).
     pub replication: i32,
     /// `cleanup.policy=compact` (state topics keyed by id).
     pub compacted: bool,
 }
 
 impl TopicSpec {
+    /// A plain (not compacted) topic.
     pub fn new(name: impl Into<String>, partitions: i32, replication: i32) -> Self {
         TopicSpec {
             name: name.into(),
@@ -29,6 +33,7 @@ impl TopicSpec {
         }
     }
 
+    /// Marks the topic compacted, for state kept as the latest value per key.
     pub fn compacted(mut self) -> Self {
         self.compacted = true;
         self

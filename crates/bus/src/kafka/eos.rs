@@ -40,6 +40,7 @@ pub struct TransactionOptions {
 }
 
 impl TransactionOptions {
+    /// Options with this `transactional.id` and the default batch size (500), linger (50 ms) and timeout (30 s).
     pub fn new(transactional_id: impl Into<String>) -> Self {
         TransactionOptions {
             transactional_id: transactional_id.into(),
@@ -53,9 +54,13 @@ impl TransactionOptions {
 /// What one transactional run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct TransactionStats {
+    /// Transactions committed.
     pub committed: u64,
+    /// Transactions aborted (their input is read again).
     pub aborted: u64,
+    /// Input records in committed transactions.
     pub records_in: u64,
+    /// Output records produced in committed transactions.
     pub records_out: u64,
 }
 

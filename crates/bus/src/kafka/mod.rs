@@ -88,6 +88,7 @@ fn redact(map: &BTreeMap<String, String>) -> BTreeMap<String, String> {
 }
 
 impl KafkaSettings {
+    /// Settings for these bootstrap servers (`host:port[,...]`) with newswire's defaults.
     pub fn new(brokers: impl Into<String>) -> Self {
         KafkaSettings {
             brokers: brokers.into(),

@@ -43,6 +43,7 @@ pub struct KafkaStats {
     pub rebalances: Option<u64>,
 }
 
+/// Request latency to one broker, from the last statistics window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BrokerStats {
     /// `host:port/node-id`.
@@ -51,9 +52,12 @@ pub struct BrokerStats {
     pub rtt_p99: Duration,
 }
 
+/// The fetch queue of one assigned partition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartitionStats {
+    /// Topic of the partition.
     pub topic: String,
+    /// Partition number.
     pub partition: i32,
     /// `fetchq_cnt`: fetched, not yet handed to the application.
     pub fetch_queue_messages: u64,

@@ -55,6 +55,7 @@ impl Default for TableOptions {
 /// What opening a table read: the live value of each kept key, and what was skipped.
 #[derive(Debug, Default)]
 pub struct TableContents {
+    /// The latest value of every key that was kept and not deleted.
     pub values: HashMap<String, Vec<u8>>,
     /// Records read (tombstones and skipped ones included).
     pub records: u64,
@@ -105,6 +106,7 @@ impl KafkaTable {
         KafkaTable { shared, options }
     }
 
+    /// The compacted topic this table lives in.
     pub fn topic(&self) -> &str {
         &self.shared.topic
     }

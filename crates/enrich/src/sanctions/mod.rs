@@ -13,7 +13,7 @@
 //!    sets `negated`, except that a negated "join" ("has not joined") is an oppose event.
 //! 3. **Roles** from the actors in the clause: country mentions from the country recogniser
 //!    (names, demonyms, capitals, seats, so metonyms resolve) plus blocs and agencies from
-//!    `actors.tsv` (EU, UN, G7, ECOWAS, AU, WEST for "Western"/"the West", OFAC -> US).
+//!    `actors.tsv` (EU, UN, G7, ECOWAS, AFRICAN_UNION, WEST for "Western"/"the West", OFAC -> US).
 //!    * `by X` -> imposer; `on/against/targeting X` -> target; a premodifier ("U.S. sanctions",
 //!      "Western sanctions", "EU's sanctions") -> imposer, but a bare country name ("Iran
 //!      sanctions") -> target; the object of "sanctioned/blacklisted/targeted X" -> target;
@@ -28,6 +28,7 @@
 //! 5. Events with the same roles, action and negation are merged (sectors and programs united;
 //!    the first evidence kept).
 
+pub mod entities;
 mod lexicon;
 mod tokens;
 
@@ -1479,6 +1480,7 @@ fn merge_same(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
             sectors: d.sectors,
             programs: d.programs,
             evidence: d.evidence,
+            target_entities: Vec::new(),
         });
     }
     out

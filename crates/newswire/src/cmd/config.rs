@@ -13,6 +13,11 @@ pub enum ConfigCommand {
     /// Validate a config file: exit 0, or exit 78 with the file, line, key and reason.
     /// With --online also connect to the Kafka brokers and the database it names: exit 69 when
     /// one cannot be reached.
+    #[command(after_help = "Examples:\n  \
+        newswire config check config/newswire.toml\n  \
+        newswire config check --online --brokers kafka:9092 /etc/newswire/newswire.toml\n\n\
+        Exit: 0 valid; 78 invalid (file, line, key and reason on stderr); 69 with --online when\n\
+        a broker or the database cannot be reached.")]
     Check {
         /// The config file to check.
         file: PathBuf,

@@ -27,6 +27,13 @@ use newswire_pipeline::telemetry::Exports;
 use newswire_pipeline::workers::Workers;
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  \
+    echo '{\"id\":\"x\",\"title\":\"\",\"body\":\"Turkey bought the S-400 from Russia.\"}' | newswire enrich\n  \
+    newswire enrich --text < tests/fixtures/reuters-s400.txt\n  \
+    newswire enrich --input articles.jsonl > enriched.jsonl\n  \
+    newswire enrich --serve --brokers kafka:9092 --http 0.0.0.0:9100\n\n\
+    Exit: 65 when a line could not be enriched (the others are); with --serve, 69 when the\n\
+    brokers do not answer within kafka.startup_timeout_ms.")]
 pub struct EnrichArgs {
     /// Read from this file instead of stdin.
     #[arg(long, short, value_name = "FILE")]
@@ -47,7 +54,7 @@ pub struct EnrichArgs {
     /// With --serve: consumer group (default `<kafka.group>-enrich`, i.e. `newswire-enrich`).
     #[arg(long, value_name = "ID", requires = "serve")]
     pub group: Option<String>,
-    /// With --serve: the config file ([kafka], [shutdown], [metrics]).
+    /// With --serve: the config file (its kafka, shutdown and metrics sections).
     #[arg(long, short, value_name = "FILE", requires = "serve")]
     pub config: Option<PathBuf>,
     /// Threads that enrich; 0 or unset: one per core (with --serve, `enrich.workers` in the

@@ -14,11 +14,19 @@ const MAX_INPUT: u64 = 64 * 1024 * 1024;
 #[derive(clap::Subcommand, Debug)]
 pub enum FeedCommand {
     /// Parse a feed document (RSS, Atom, JSON Feed) and print it normalised as one JSON object.
+    #[command(after_help = "Examples:\n  \
+        newswire feed parse tests/fixtures/feeds/rss-arms.xml | jq '.entries | length'\n  \
+        curl -s https://www.example.com/rss.xml | newswire feed parse -\n\n\
+        Exit: 65 not a parseable feed; 66 the file cannot be read.")]
     Parse {
         /// File to read, or - for standard input.
         path: String,
     },
     /// Fetch a feed once and report status, validators, entry count and warnings.
+    #[command(after_help = "Examples:\n  \
+        newswire feed check https://www.example.com/rss.xml\n  \
+        newswire feed check tests/fixtures/feeds/rss-arms.xml\n\n\
+        Exit: 65 not a parseable feed; 69 it could not be fetched.")]
     Check {
         /// http(s):// or file:// URL, or a path.
         target: String,

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod config;
+pub mod docs;
 pub mod enrich;
 pub mod enrich_lines;
 pub mod feed;

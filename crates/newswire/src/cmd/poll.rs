@@ -29,8 +29,14 @@ use newswire_pipeline::stage::stats::Stats;
 use newswire_pipeline::telemetry::Exports;
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  \
+    newswire poll --brokers kafka:9092 --feed https://www.example.com/rss.xml --once\n  \
+    newswire poll --config /etc/newswire/newswire.toml --brokers kafka:9092 --http 0.0.0.0:9100\n  \
+    newswire poll --config newswire.toml --brokers kafka:9092 --shard 1/3\n\n\
+    Exit: 0 done; 64 a bad --feed; 69 the brokers do not answer (or, with --once, every feed\n\
+    failed); 75 with --once when some feeds failed or articles were not acknowledged.")]
 pub struct PollArgs {
-    /// The config file (TOML): feeds, fetch settings, [kafka]. Optional with --feed.
+    /// The config file (TOML): feeds, fetch settings, the kafka section. Optional with --feed.
     #[arg(long, short, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// An ad-hoc feed URL (http(s):// or file://), in addition to the config's; repeatable.

@@ -28,6 +28,11 @@ use newswire_pipeline::telemetry::Exports;
 use newswire_pipeline::workers::Workers;
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  \
+    newswire run --config config/newswire.toml --once\n  \
+    newswire run --config /etc/newswire/newswire.toml --http 0.0.0.0:9100\n  \
+    NEWSWIRE_BUS__KIND=kafka NEWSWIRE_KAFKA_BROKERS=kafka:9092 newswire run --config newswire.toml\n\n\
+    Exit: 0 done; 69 with --once when every feed failed, 75 when some did; 78 a bad config.")]
 pub struct RunArgs {
     /// The config file (TOML). `config/newswire.toml` is the embedded default.
     #[arg(long, short, value_name = "FILE")]

@@ -22,8 +22,14 @@ use newswire_pipeline::stage::stats::Stats;
 use newswire_pipeline::telemetry::Exports;
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  \
+    newswire sink --brokers kafka:9092 --jsonl /srv/newswire/out\n  \
+    NEWSWIRE_POSTGRES_URL=postgres://newswire@db:5432/newswire newswire sink --brokers kafka:9092 --http 0.0.0.0:9100\n  \
+    newswire sink --brokers kafka:9092 --stdout | jq .title\n\n\
+    Exit: 69 the database or the brokers cannot be reached; 73 the JSON Lines directory cannot\n\
+    be created; 78 no sink configured.")]
 pub struct SinkArgs {
-    /// The config file (TOML): [sinks], [kafka].
+    /// The config file (TOML): the sinks and kafka sections.
     #[arg(long, short, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Kafka bootstrap servers.

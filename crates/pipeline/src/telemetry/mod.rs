@@ -1,4 +1,4 @@
-//! Metrics, declared once in the [`metrics!`] table below, exported in Prometheus text format
+//! Metrics, declared once in the `metrics!` table below, exported in Prometheus text format
 //! on `/metrics`. What changes them is [`crate::events`]: each named event logs and counts.
 //!
 //! Names carry the `newswire_` prefix and their unit; labels are low-cardinality (`stage`,
@@ -7,7 +7,7 @@
 //! per-feed gauges) for deployments with many feeds. Each service registers only the families
 //! of the stages it runs ([`Exports`]) and creates its own stages' counters at zero; a labelled
 //! family shows samples from its first event on. `process_*` come from the process itself at
-//! each scrape ([`process`]). README "Metrics" documents what each means.
+//! each scrape ([`process`]). docs/operations.md (Metrics, Alerts) documents what each means and which alerts to set.
 
 mod kafka;
 pub mod process;
@@ -194,6 +194,14 @@ fn batch_buckets() -> Histogram {
     Histogram::new(exponential_buckets(1.0, 2.0, 12))
 }
 
+/// The commit the binary was built from, for `newswire_build_info` (set once by the binary).
+static BUILD_COMMIT: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// Names the commit the running binary was built from in `newswire_build_info{commit}`.
+pub fn set_build_commit(commit: &'static str) {
+    let _ = BUILD_COMMIT.set(commit);
+}
+
 /// A gauge of seconds (timestamps, round-trip times).
 pub type SecondsGauge = Gauge<f64, AtomicU64>;
 
@@ -216,7 +224,7 @@ macro_rules! metrics {
                 let mut registry = Registry::default();
                 let info = Info::new(vec![
                     ("version", env!("CARGO_PKG_VERSION")),
-                    ("commit", option_env!("NEWSWIRE_COMMIT").unwrap_or("unknown")),
+                    ("commit", BUILD_COMMIT.get().copied().unwrap_or("unknown")),
                 ]);
                 registry.register("newswire_build", "Build information", info);
                 $(
@@ -252,7 +260,7 @@ metrics! {
     records_sent: Family<StageLabels, Counter> = "newswire_records_sent", NO_UNIT, ALL, Family::default();
     /// Records a stage could not process.
     records_errors: Family<ErrorLabels, Counter> = "newswire_records_errors", NO_UNIT, ALL, Family::default();
-    /// Records dropped on purpose (duplicates).
+    /// Records skipped on purpose (poll: entries an earlier poll delivered).
     records_discarded: Family<StageLabels, Counter> = "newswire_records_discarded", NO_UNIT, ALL, Family::default();
     /// Records sent to the dead-letter topic.
     dlq_records: Family<ErrorLabels, Counter> = "newswire_dlq_records", NO_UNIT, DLQ, Family::default();
@@ -262,7 +270,7 @@ metrics! {
     feed_fetch_duration: Histogram = "newswire_feed_fetch_duration", SECONDS, POLL, seconds_buckets();
     /// New articles emitted by the poller.
     feed_items: Counter = "newswire_feed_items", NO_UNIT, POLL, Counter::default();
-    /// Duplicate articles the poller noticed.
+    /// Duplicate articles the poller noticed (still emitted, with duplicate_of).
     feed_duplicates: Counter = "newswire_feed_duplicates", NO_UNIT, POLL, Counter::default();
     /// When a feed was last fetched successfully (Unix time).
     feed_last_success: Family<FeedLabels, SecondsGauge> = "newswire_feed_last_success_timestamp", SECONDS, POLL, Family::default();

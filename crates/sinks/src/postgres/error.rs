@@ -10,19 +10,32 @@ use tokio_postgres::error::SqlState;
 pub enum PostgresError {
     /// A configuration value is invalid; `field` is the key under `[sinks.postgres]`.
     #[error("sinks.postgres.{field}: {reason}")]
-    Config { field: &'static str, reason: String },
+    Config {
+        /// The key under `[sinks.postgres]`, e.g. `batch_size`.
+        field: &'static str,
+        /// Why the value is refused.
+        reason: String,
+    },
 
     /// The database lacks migrations this binary needs (check-only mode), or holds migrations
     /// this binary does not know, or an applied migration differs from the embedded one.
     #[error("database schema of {target}: {reason}")]
-    Schema { target: String, reason: String },
+    Schema {
+        /// The database as `postgres://user@host:port/dbname`, never with the password.
+        target: String,
+        /// What is missing, unknown or different.
+        reason: String,
+    },
 
     /// A record cannot be stored; the batch was not written. `index` is its position in the
     /// batch, so the caller can send that record to the dead-letter queue and write the rest.
     #[error("article {id:?} (batch position {index}) cannot be stored: {reason}")]
     InvalidRecord {
+        /// Position of the record in the batch.
         index: usize,
+        /// The article's id.
         id: String,
+        /// Why the database cannot take it.
         reason: String,
     },
 
@@ -30,16 +43,23 @@ pub enum PostgresError {
     /// (and used up) retries for it, or whether trying again cannot help (a data error).
     #[error("postgres {op} on {target} failed{}: {source}", if *.retryable { " (gave up after retries)" } else { "" })]
     Database {
+        /// What the sink was doing (`connect`, `batch write`, `migration`, ...).
         op: &'static str,
+        /// The database as `postgres://user@host:port/dbname`, never with the password.
         target: String,
+        /// Whether the error was one worth retrying (and the retries ran out).
         retryable: bool,
+        /// The driver's error.
         #[source]
         source: tokio_postgres::Error,
     },
 
     /// Connecting took longer than `connect_timeout_ms` (after all retries).
     #[error("connecting to {target} timed out")]
-    ConnectTimeout { target: String },
+    ConnectTimeout {
+        /// The database as `postgres://user@host:port/dbname`, never with the password.
+        target: String,
+    },
 }
 
 impl PostgresError {

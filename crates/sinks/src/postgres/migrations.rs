@@ -18,17 +18,27 @@ use super::error::{is_retryable, PostgresError};
 /// One schema migration.
 #[derive(Debug, Clone, Copy)]
 pub struct Migration {
+    /// Ordinal recorded in `newswire_schema_migrations`; applied in ascending order.
     pub version: i32,
+    /// Short name of the migration ("initial"), for logs and errors.
     pub name: &'static str,
+    /// The SQL, embedded from `migrations/`.
     pub sql: &'static str,
 }
 
 /// Every migration this binary knows, in version order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("../../migrations/0001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("../../migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "sanctions_target_entities",
+        sql: include_str!("../../migrations/0002_sanctions_target_entities.sql"),
+    },
+];
 
 /// Table that records applied migrations.
 pub const MIGRATIONS_TABLE: &str = "newswire_schema_migrations";
@@ -232,9 +242,22 @@ mod tests {
             name: m.name.to_string(),
             checksum: m.checksum(),
         };
-        assert!(compare(std::slice::from_ref(&good), "t")
-            .unwrap()
-            .is_empty());
+        let missing = compare(std::slice::from_ref(&good), "t").unwrap();
+        assert_eq!(
+            missing.len(),
+            MIGRATIONS.len() - 1,
+            "all but the first are missing"
+        );
+        assert!(missing.iter().all(|x| x.version != m.version));
+        let all: Vec<Applied> = MIGRATIONS
+            .iter()
+            .map(|x| Applied {
+                version: x.version,
+                name: x.name.to_string(),
+                checksum: x.checksum(),
+            })
+            .collect();
+        assert!(compare(&all, "t").unwrap().is_empty());
         assert_eq!(compare(&[], "t").unwrap().len(), MIGRATIONS.len());
         let altered = Applied {
             checksum: "0".into(),

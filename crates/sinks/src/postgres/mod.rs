@@ -12,8 +12,11 @@
 //! - `sanctions_events`: one row per (imposer, target) pair of each sanctions event, so "the EU
 //!   and the US sanctioned Russia and Belarus" is four rows sharing `event_index`. An event
 //!   with no imposer (or no target) has rows with `imposer` (or `target`) NULL.
+//! - `sanctions_target_entities`: one row per named entity an event targets (the record's
+//!   `sanctions[].target_entities[]`), keyed by the event's `event_index` and the entity's
+//!   position: text as written, kind, country, and where the mention is.
 //!
-//! See `migrations/0001_initial.sql` for the columns and README "Querying" for queries.
+//! See `migrations/` for the columns and docs/querying.md for queries.
 //!
 //! # Writes
 //!
@@ -39,8 +42,8 @@
 //!
 //! - NUL characters (refused in `text` and `jsonb`) are stored as spaces, one byte for one,
 //!   so byte offsets stay valid.
-//! - An id longer than [`MAX_ID_BYTES`], or a country code or weapon name longer than
-//!   [`MAX_CHILD_KEY_BYTES`], cannot be a key: the batch is refused up front with
+//! - An id longer than [`MAX_ID_BYTES`], or a country code, weapon name or target entity
+//!   longer than [`MAX_CHILD_KEY_BYTES`], cannot be a key or index entry: the batch is refused up front with
 //!   [`PostgresError::InvalidRecord`] naming the record's position, so the caller can
 //!   dead-letter that record and write the rest.
 //! - A timestamp outside the years 1..=9999 leaves its typed column NULL (`record` keeps it).
@@ -77,7 +80,7 @@ pub struct PostgresStats {
     pub batches: u64,
     /// Articles committed (after de-duplication within each batch).
     pub articles: u64,
-    /// Rows written across the four tables.
+    /// Rows written across the five tables.
     pub rows: u64,
     /// Attempts that failed with a transient error and were retried.
     pub retries: u64,
@@ -147,7 +150,8 @@ WHERE a.id = s.id AND a.id = ANY($1::text[])";
 /// The child rows of articles already stored, before their new ones are copied in.
 const DELETE_CHILDREN: &str = "\
 WITH countries AS (DELETE FROM article_countries WHERE article_id = ANY($1::text[])),
-     weapons AS (DELETE FROM article_weapons WHERE article_id = ANY($1::text[]))
+     weapons AS (DELETE FROM article_weapons WHERE article_id = ANY($1::text[])),
+     entities AS (DELETE FROM sanctions_target_entities WHERE article_id = ANY($1::text[]))
 DELETE FROM sanctions_events WHERE article_id = ANY($1::text[])";
 
 const COPY_COUNTRIES: &str = "COPY article_countries \
@@ -157,6 +161,9 @@ const COPY_WEAPONS: &str = "COPY article_weapons \
 const COPY_SANCTIONS: &str = "COPY sanctions_events \
     (article_id, event_index, pair_index, imposer, target, action, negated, sectors, programs, \
      evidence_field, evidence_start, evidence_end) FROM STDIN (FORMAT binary)";
+const COPY_TARGET_ENTITIES: &str = "COPY sanctions_target_entities \
+    (article_id, event_index, entity_index, text, kind, country, mention_field, mention_start, \
+     mention_end) FROM STDIN (FORMAT binary)";
 
 impl PostgresSink {
     /// Connects (retrying transient failures with backoff), then applies the embedded
@@ -493,6 +500,7 @@ async fn write_rows(conn: &mut Connection, rows: &BatchRows) -> Result<(), tokio
     copy_countries(&tx, rows).await?;
     copy_weapons(&tx, rows).await?;
     copy_sanctions(&tx, rows).await?;
+    copy_target_entities(&tx, rows).await?;
     tx.commit().await
 }
 
@@ -627,6 +635,44 @@ async fn copy_sanctions(
             &r.evidence_end,
         ]
     })
+    .await
+}
+
+async fn copy_target_entities(
+    tx: &Transaction<'_>,
+    rows: &BatchRows,
+) -> Result<(), tokio_postgres::Error> {
+    use Type as T;
+    let types = [
+        T::TEXT,
+        T::INT4,
+        T::INT4,
+        T::TEXT,
+        T::TEXT,
+        T::TEXT,
+        T::TEXT,
+        T::INT8,
+        T::INT8,
+    ];
+    copy_rows(
+        tx,
+        COPY_TARGET_ENTITIES,
+        &types,
+        &rows.target_entities,
+        |r| {
+            vec![
+                &r.article_id,
+                &r.event_index,
+                &r.entity_index,
+                &r.text,
+                &r.kind,
+                &r.country,
+                &r.mention_field,
+                &r.mention_start,
+                &r.mention_end,
+            ]
+        },
+    )
     .await
 }
 

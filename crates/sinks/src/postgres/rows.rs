@@ -1,4 +1,4 @@
-//! Turning a batch of enriched articles into the rows of the four tables.
+//! Turning a batch of enriched articles into the rows of the five tables.
 //!
 //! Pure functions, no I/O: everything the database would refuse is decided here, before a
 //! transaction starts, so a bad record is reported by its position instead of failing a batch
@@ -10,7 +10,7 @@ use std::error::Error;
 
 use bytes::{BufMut, BytesMut};
 use chrono::{DateTime, Datelike, Utc};
-use newswire_model::{EnrichedArticle, Field, SanctionAction};
+use newswire_model::{EnrichedArticle, EntityKind, Field, SanctionAction};
 use tokio_postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 
 use super::error::PostgresError;
@@ -18,7 +18,8 @@ use super::error::PostgresError;
 /// Longest article id the sink stores, in bytes. PostgreSQL refuses B-tree index entries
 /// larger than about 2700 bytes; the id is the primary key and part of every child key.
 pub const MAX_ID_BYTES: usize = 1536;
-/// Longest country code or weapon name (part of a child table's primary key), in bytes.
+/// Longest country code or weapon name (part of a child table's primary key), or target
+/// entity text (indexed), in bytes.
 pub const MAX_CHILD_KEY_BYTES: usize = 1024;
 
 /// A JSON document already serialised, sent as `jsonb` without parsing it again.
@@ -98,6 +99,19 @@ pub(crate) struct SanctionRow {
     pub evidence_end: i64,
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TargetEntityRow {
+    pub article_id: String,
+    pub event_index: i32,
+    pub entity_index: i32,
+    pub text: String,
+    pub kind: &'static str,
+    pub country: Option<String>,
+    pub mention_field: &'static str,
+    pub mention_start: i64,
+    pub mention_end: i64,
+}
+
 /// Every row one batch writes.
 #[derive(Debug, Default)]
 pub(crate) struct BatchRows {
@@ -105,12 +119,17 @@ pub(crate) struct BatchRows {
     pub countries: Vec<CountryRow>,
     pub weapons: Vec<WeaponRow>,
     pub sanctions: Vec<SanctionRow>,
+    pub target_entities: Vec<TargetEntityRow>,
 }
 
 impl BatchRows {
-    /// Number of rows across the four tables.
+    /// Number of rows across the five tables.
     pub fn row_count(&self) -> usize {
-        self.articles.id.len() + self.countries.len() + self.weapons.len() + self.sanctions.len()
+        self.articles.id.len()
+            + self.countries.len()
+            + self.weapons.len()
+            + self.sanctions.len()
+            + self.target_entities.len()
     }
 }
 
@@ -125,6 +144,7 @@ impl BatchRows {
 ///   mention counts added up.
 /// - A sanctions event becomes one row per (imposer, target) pair, duplicates in either list
 ///   dropped; an empty list stands as one NULL.
+/// - Each of an event's `target_entities` becomes one row, in the record's order.
 pub(crate) fn build_rows(batch: &[EnrichedArticle]) -> Result<BatchRows, PostgresError> {
     build(batch, false).map(|(rows, _)| rows)
 }
@@ -202,6 +222,17 @@ fn validate(index: usize, rec: &EnrichedArticle) -> Result<(), PostgresError> {
         if w.name.len() > MAX_CHILD_KEY_BYTES {
             return Err(invalid(format!(
                 "a weapon name is longer than {MAX_CHILD_KEY_BYTES} bytes"
+            )));
+        }
+    }
+    for (i, ev) in rec.sanctions.iter().enumerate() {
+        if ev
+            .target_entities
+            .iter()
+            .any(|e| e.text.len() > MAX_CHILD_KEY_BYTES)
+        {
+            return Err(invalid(format!(
+                "a target entity of sanctions[{i}] is longer than {MAX_CHILD_KEY_BYTES} bytes"
             )));
         }
     }
@@ -323,8 +354,30 @@ fn push_record(
                 pair_index = pair_index.saturating_add(1);
             }
         }
+        push_target_entities(rows, &id, count(event_index), ev);
     }
     Ok(())
+}
+
+fn push_target_entities(
+    rows: &mut BatchRows,
+    id: &str,
+    event_index: i32,
+    ev: &newswire_model::SanctionsEvent,
+) {
+    for (entity_index, e) in ev.target_entities.iter().enumerate() {
+        rows.target_entities.push(TargetEntityRow {
+            article_id: id.to_string(),
+            event_index,
+            entity_index: count(entity_index),
+            text: clean(&e.text).into_owned(),
+            kind: kind_name(e.kind),
+            country: e.country.as_deref().map(|s| clean(s).into_owned()),
+            mention_field: field_name(e.field),
+            mention_start: i64::try_from(e.start).unwrap_or(i64::MAX),
+            mention_end: i64::try_from(e.end).unwrap_or(i64::MAX),
+        });
+    }
 }
 
 /// The record as it goes into `articles.record`: serde_json's output of the EnrichedArticle,
@@ -391,6 +444,17 @@ pub(crate) fn action_name(a: SanctionAction) -> &'static str {
     }
 }
 
+pub(crate) fn kind_name(k: EntityKind) -> &'static str {
+    match k {
+        EntityKind::Company => "company",
+        EntityKind::Bank => "bank",
+        EntityKind::Person => "person",
+        EntityKind::Vessel => "vessel",
+        EntityKind::Agency => "agency",
+        EntityKind::Group => "group",
+    }
+}
+
 pub(crate) fn field_name(f: Field) -> &'static str {
     match f {
         Field::Title => "title",
@@ -404,7 +468,7 @@ mod tests {
     use chrono::TimeZone;
     use newswire_model::{
         Article, CountryTag, EnrichmentMeta, Evidence, Mention, MentionKind, SanctionsEvent,
-        WeaponTag,
+        TargetEntity, WeaponTag,
     };
 
     fn mention(text: &str) -> Mention {
@@ -457,6 +521,24 @@ mod tests {
                         start: 3,
                         end: 9,
                     },
+                    target_entities: vec![
+                        TargetEntity {
+                            text: "Aselsan".into(),
+                            kind: EntityKind::Company,
+                            country: Some("TR".into()),
+                            field: Field::Body,
+                            start: 3,
+                            end: 10,
+                        },
+                        TargetEntity {
+                            text: "SSB\0".into(),
+                            kind: EntityKind::Agency,
+                            country: None,
+                            field: Field::Title,
+                            start: 0,
+                            end: 4,
+                        },
+                    ],
                 },
                 SanctionsEvent {
                     imposers: vec![],
@@ -470,6 +552,7 @@ mod tests {
                         start: 0,
                         end: 1,
                     },
+                    target_entities: vec![],
                 },
             ],
             enrichment: EnrichmentMeta {
@@ -508,6 +591,45 @@ mod tests {
         assert_eq!(rows.sanctions[4].action, "lift");
         assert!(rows.sanctions[4].negated);
         assert_eq!(rows.sanctions[4].evidence_field, "title");
+    }
+
+    #[test]
+    fn each_target_entity_is_one_row_under_its_event() {
+        let rows = build_rows(&[record("a")]).unwrap();
+        type Row<'a> = (
+            i32,
+            i32,
+            &'a str,
+            &'a str,
+            Option<&'a str>,
+            &'a str,
+            i64,
+            i64,
+        );
+        let got: Vec<Row> = rows
+            .target_entities
+            .iter()
+            .map(|r| {
+                (
+                    r.event_index,
+                    r.entity_index,
+                    r.text.as_str(),
+                    r.kind,
+                    r.country.as_deref(),
+                    r.mention_field,
+                    r.mention_start,
+                    r.mention_end,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (0, 0, "Aselsan", "company", Some("TR"), "body", 3, 10),
+                (0, 1, "SSB ", "agency", None, "title", 0, 4),
+            ]
+        );
+        assert_eq!(rows.row_count(), 1 + 1 + 1 + 5 + 2);
     }
 
     #[test]
@@ -558,6 +680,10 @@ mod tests {
         }
         let err = build_rows(&[record("")]).unwrap_err();
         assert!(err.to_string().contains("empty"), "{err}");
+        let mut long_entity = record("e");
+        long_entity.sanctions[0].target_entities[0].text = "x".repeat(MAX_CHILD_KEY_BYTES + 1);
+        let err = build_rows(&[long_entity]).unwrap_err();
+        assert!(err.to_string().contains("sanctions[0]"), "{err}");
     }
 
     #[test]

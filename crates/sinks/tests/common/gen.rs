@@ -11,8 +11,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use newswire_model::{
-    Article, CountryTag, EnrichedArticle, EnrichmentMeta, Evidence, Field, Mention, MentionKind,
-    SanctionAction, SanctionsEvent, WeaponClassTag, WeaponTag,
+    Article, CountryTag, EnrichedArticle, EnrichmentMeta, EntityKind, Evidence, Field, Mention,
+    MentionKind, SanctionAction, SanctionsEvent, TargetEntity, WeaponClassTag, WeaponTag,
 };
 
 /// splitmix64: small, fast, good enough to vary test data.
@@ -106,6 +106,20 @@ const SECTORS: &[&str] = &[
     "shipping",
 ];
 const PROGRAMS: &[&str] = &["CAATSA", "EU Regulation 833/2014", "IEEPA", "UNSCR 2231"];
+const ENTITIES: &[(&str, EntityKind, Option<&str>)] = &[
+    ("Sberbank", EntityKind::Bank, Some("RU")),
+    ("Rosoboronexport", EntityKind::Company, Some("RU")),
+    ("Ramzan Kadyrov", EntityKind::Person, Some("RU")),
+    ("Adrian Darya 1", EntityKind::Vessel, Some("IR")),
+    (
+        "Islamic Revolutionary Guard Corps",
+        EntityKind::Agency,
+        Some("IR"),
+    ),
+    ("Hezbollah", EntityKind::Group, Some("LB")),
+    ("Babylon Navigation DMCC", EntityKind::Company, None),
+    ("Türk \"Şirket\" A.Ş.", EntityKind::Company, Some("TR")),
+];
 const KINDS: &[MentionKind] = &[
     MentionKind::Name,
     MentionKind::Abbreviation,
@@ -342,6 +356,7 @@ pub fn article(seed: u64, index: u64, now: DateTime<Utc>) -> EnrichedArticle {
                     start,
                     end: start + 1 + rng.below(200),
                 },
+                target_entities: target_entities(&mut rng, body.len()),
             }
         })
         .collect();
@@ -360,6 +375,25 @@ pub fn article(seed: u64, index: u64, now: DateTime<Utc>) -> EnrichedArticle {
     }
 }
 
+/// Zero to three distinct named entities, at random places in the body.
+fn target_entities(rng: &mut Rng, body_len: usize) -> Vec<TargetEntity> {
+    let k = rng.below(4);
+    rng.distinct(ENTITIES, k)
+        .into_iter()
+        .map(|(text, kind, country)| {
+            let start = rng.below(body_len.max(1));
+            TargetEntity {
+                text: text.to_string(),
+                kind,
+                country: country.map(str::to_string),
+                field: Field::Body,
+                start,
+                end: start + text.len(),
+            }
+        })
+        .collect()
+}
+
 /// Articles `range` of the stream `seed`.
 pub fn articles(
     seed: u64,
@@ -369,13 +403,14 @@ pub fn articles(
     range.map(|i| article(seed, i, now)).collect()
 }
 
-/// Rows one record occupies in each table (articles, countries, weapons, sanctions pairs),
-/// for records whose lists hold no duplicates (as generated here).
-pub fn expected_rows(rec: &EnrichedArticle) -> [usize; 4] {
+/// Rows one record occupies in each table (articles, countries, weapons, sanctions pairs,
+/// target entities), for records whose lists hold no duplicates (as generated here).
+pub fn expected_rows(rec: &EnrichedArticle) -> [usize; 5] {
     let pairs = rec
         .sanctions
         .iter()
         .map(|e| e.imposers.len().max(1) * e.targets.len().max(1))
         .sum();
-    [1, rec.countries.len(), rec.weapons.len(), pairs]
+    let entities = rec.sanctions.iter().map(|e| e.target_entities.len()).sum();
+    [1, rec.countries.len(), rec.weapons.len(), pairs, entities]
 }

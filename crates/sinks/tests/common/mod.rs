@@ -137,20 +137,21 @@ pub async fn connect(url: &str) -> Client {
     client
 }
 
-/// Row counts of the four tables.
-pub async fn table_counts(client: &Client) -> [i64; 4] {
+/// Row counts of the five tables.
+pub async fn table_counts(client: &Client) -> [i64; 5] {
     let row = client
         .query_one(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM article_countries), \
-                    (SELECT count(*) FROM article_weapons), (SELECT count(*) FROM sanctions_events)",
+                    (SELECT count(*) FROM article_weapons), (SELECT count(*) FROM sanctions_events), \
+                    (SELECT count(*) FROM sanctions_target_entities)",
             &[],
         )
         .await
         .expect("count rows");
-    [row.get(0), row.get(1), row.get(2), row.get(3)]
+    [row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)]
 }
 
-/// Every row of the four tables as text, in a fixed order, `written_at` left out: two
+/// Every row of the five tables as text, in a fixed order, `written_at` left out: two
 /// equal dumps mean equal table contents.
 pub async fn dump(client: &Client) -> Vec<String> {
     let queries = [
@@ -165,6 +166,9 @@ pub async fn dump(client: &Client) -> Vec<String> {
          pair_index, imposer, target, action, negated, sectors, programs, evidence_field, \
          evidence_start, evidence_end) FROM sanctions_events \
          ORDER BY article_id, event_index, pair_index",
+        "SELECT format('%s|%s|%s|%s|%s|%s|%s|%s|%s', article_id, event_index, entity_index, \
+         text, kind, country, mention_field, mention_start, mention_end) \
+         FROM sanctions_target_entities ORDER BY article_id, event_index, entity_index",
     ];
     let mut out = Vec::new();
     for q in queries {

@@ -16,7 +16,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{format_line, Counts};
-use crate::countries::CountryMatcher;
+use newswire_enrich::countries::CountryMatcher;
 
 /// One labelled passage.
 #[derive(Debug, Clone, Deserialize)]
@@ -128,7 +128,7 @@ pub fn evaluate(matcher: &CountryMatcher, passages: &[Passage]) -> Scores {
     s
 }
 
-/// The report printed by `cargo run -p newswire-enrich --example eval`: figures, then every
+/// The report printed by `cargo run --release -p newswire-eval`: figures, then every
 /// passage with an error.
 pub fn format_report(s: &Scores) -> String {
     let mut out = format!(

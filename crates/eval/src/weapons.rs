@@ -23,7 +23,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{format_line, Counts};
-use crate::Enricher;
+use newswire_enrich::Enricher;
 use newswire_model::{Article, EnrichedArticle};
 
 /// The dev set file, under the crate's `dev/` directory.

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use super::weapons::{load_file, Passage, DEV_FILE, HOLDOUT_FILE};
 use super::{format_line, Counts};
-use crate::Enricher;
+use newswire_enrich::Enricher;
 use newswire_model::{EnrichedArticle, SanctionAction};
 
 /// `(imposer, target, action, negated)`.
