@@ -74,6 +74,13 @@ def countries_peer(texts):
         print("\n".join("  " + l for l in table))
 
 
+def enrich_peer(texts):
+    for t in texts:
+        for line in t.splitlines():
+            if line.startswith(("corpus", "run ", "wire ", "dense ", "ratio")):
+                print("  " + line)
+
+
 def postgres(texts):
     for t in texts:
         for line in t.splitlines():
@@ -114,6 +121,7 @@ SUMMARIES = {
     "countries": lambda t: criterion(t, "cpu-time/"),
     "countries_peer": countries_peer,
     "enrich": lambda t: criterion(t, "cpu/"),
+    "enrich_peer": enrich_peer,
     "postgres": postgres,
     "kafka": kafka,
     "soak": soak,

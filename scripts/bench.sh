@@ -6,7 +6,7 @@
 #   scripts/bench.sh -n 5 parse countries  # named ones only
 #   scripts/bench.sh soak                  # the 30-minute soak (SOAK_MINUTES, SOAK_RATE)
 #
-# Names: parse poll_load countries countries_peer enrich postgres kafka soak.
+# Names: parse poll_load countries countries_peer enrich enrich_peer postgres kafka soak.
 # Each run's full output goes to DIR/NAME-I.log (-o DIR, default /tmp/newswire-bench-DATE);
 # bench/summarize.py reads those logs. Every command is the one its benchmark documents.
 # Needs what scripts/test.sh sets up (PostgreSQL for `postgres`; Tansu for `kafka` and `soak`,
@@ -25,7 +25,7 @@ while getopts "n:o:" opt; do
 done
 shift $((OPTIND - 1))
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(parse poll_load countries countries_peer enrich postgres kafka)
+[ ${#names[@]} -eq 0 ] && names=(parse poll_load countries countries_peer enrich enrich_peer postgres kafka)
 mkdir -p "$out"
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 
@@ -56,6 +56,12 @@ bench() {
             for i in $(seq "$runs"); do
                 run enrich "$i" cargo bench -q -p newswire-enrich --bench enrich -- --measurement-time 3
             done ;;
+        enrich_peer)
+            # Whole processes on one file of wire stories: newswire (every core, then one
+            # thread) and geotext; the script alternates them RUNS times and prints the ratios.
+            cargo build --release -q -p newswire
+            run enrich_peer 1 python3 bench/peers/enrich_whole.py --runs "$runs" \
+                --newswire "$target/release/newswire" ;;
         postgres)
             # The bench alternates sink and COPY trials itself and reports their medians.
             NEWSWIRE_BENCH_TRIALS=$runs run postgres 1 cargo bench -q -p newswire-sinks --bench postgres ;;
@@ -68,7 +74,7 @@ bench() {
             cargo build --release -q -p newswire -p newswire-testkit --examples
             run soak 1 "$target/release/examples/soak" "$target/release/newswire" \
                 --minutes "${SOAK_MINUTES:-30}" --rate "${SOAK_RATE:-500}" --out "$out/soak" ;;
-        *) echo "unknown benchmark $name (parse poll_load countries countries_peer enrich postgres kafka soak)" >&2; exit 2 ;;
+        *) echo "unknown benchmark $name (parse poll_load countries countries_peer enrich enrich_peer postgres kafka soak)" >&2; exit 2 ;;
     esac
 }
 

@@ -48,6 +48,17 @@ pub struct Config {
     /// `[kafka]`: brokers, groups, topic creation, pass-through client settings.
     #[serde(default)]
     pub kafka: crate::kafka::KafkaConfig,
+    /// `[enrich]`: how many threads enrich.
+    #[serde(default)]
+    pub enrich: EnrichConfig,
+}
+
+/// `[enrich]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EnrichConfig {
+    /// Threads that enrich articles; 0 (the default): one per core. `--workers` wins.
+    pub workers: usize,
 }
 
 /// `[metrics]`.

@@ -1,16 +1,13 @@
-//! Running stages over Kafka: the `[kafka]` config section, topic creation, statistics, and
-//! the fan-out of one consumer into parallel lanes.
+//! Running stages over Kafka: the `[kafka]` config section, topic creation, statistics.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use futures::future::BoxFuture;
-use futures::FutureExt;
 use newswire_bus::kafka::admin::{describe_cluster, ensure_topics, ClusterSummary, TopicSpec};
 use newswire_bus::kafka::{ConsumerOptions, KafkaSettings};
-use newswire_bus::{BusError, Consumer, Delivery};
+use newswire_bus::BusError;
 use newswire_model::topics;
 use serde::Deserialize;
 
@@ -292,41 +289,4 @@ static HEALTH_TO: OnceLock<Arc<Health>> = OnceLock::new();
 /// Kafka clients created after this call report their health events to `health`.
 pub fn report_health_to(health: Arc<Health>) {
     let _ = HEALTH_TO.set(health);
-}
-
-/// Splits one consumer into `n` consumers by partition, so `n` copies of a stage run in
-/// parallel while every partition (and so every key) stays in order. Acknowledgements are per
-/// record, so lanes finishing out of order are fine: offsets are still stored in order.
-pub fn fan_out<C: Consumer + 'static>(mut input: C, n: usize, capacity: usize) -> Vec<Lane> {
-    let n = n.max(1);
-    let (senders, lanes): (Vec<_>, Vec<_>) = (0..n)
-        .map(|_| {
-            let (tx, rx) = tokio::sync::mpsc::channel(capacity.max(1));
-            (tx, Lane { rx })
-        })
-        .unzip();
-    tokio::spawn(async move {
-        while let Some(next) = input.recv().await {
-            let lane = match &next {
-                Ok(d) => d.origin.partition.unsigned_abs() as usize % n,
-                Err(_) => 0,
-            };
-            if senders[lane].send(next).await.is_err() {
-                break;
-            }
-        }
-        // Dropping the senders ends every lane once it is drained.
-    });
-    lanes
-}
-
-/// One lane of [`fan_out`].
-pub struct Lane {
-    rx: tokio::sync::mpsc::Receiver<Result<Delivery, BusError>>,
-}
-
-impl Consumer for Lane {
-    fn recv(&mut self) -> BoxFuture<'_, Option<Result<Delivery, BusError>>> {
-        async move { self.rx.recv().await }.boxed()
-    }
 }

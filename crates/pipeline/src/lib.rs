@@ -4,7 +4,7 @@
 //! # Layout
 //!
 //! - [`config`]: the TOML config file, its environment overrides and its validation.
-//! - [`kafka`]: the `[kafka]` section, topic creation, statistics export, fan-out into lanes.
+//! - [`kafka`]: the `[kafka]` section, topic creation, statistics export.
 //! - [`stage`]: the stage loops (poll, enrich, sink) over the bus traits, and what they share:
 //!   wire encoding, dead letters, counters.
 //! - [`failure`]: what kind of failure an error is, for the exit status.
@@ -17,6 +17,7 @@
 //! - [`lag`]: the consumer-lag gauge, measured in the background.
 //! - [`shutdown`]: SIGTERM/SIGINT into a drain, a second signal exits.
 //! - [`logging`]: the tracing subscriber on stderr, and rate limits for floods of one event.
+//! - [`workers`]: the thread pool that enriches on every core, with ordered, bounded results.
 
 #![warn(missing_docs)]
 
@@ -33,3 +34,4 @@ pub mod service;
 pub mod shutdown;
 pub mod stage;
 pub mod telemetry;
+pub mod workers;

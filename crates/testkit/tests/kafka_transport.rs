@@ -200,19 +200,17 @@ async fn exactly_once_relay_commits_outputs_with_offsets() {
     let relay_settings = settings.clone();
     let relay = tokio::task::spawn_blocking(move || {
         let options = TransactionOptions::new("test-relay");
-        eos::run(
-            &relay_settings,
-            "eos",
-            &["in"],
-            &options,
-            &stop,
-            |record, _| {
-                vec![(
-                    "out".to_string(),
-                    Record::new(record.key.clone(), record.payload.clone()),
-                )]
-            },
-        )
+        eos::run(&relay_settings, "eos", &["in"], &options, &stop, |batch| {
+            batch
+                .iter()
+                .map(|(record, _)| {
+                    vec![(
+                        "out".to_string(),
+                        Record::new(record.key.clone(), record.payload.clone()),
+                    )]
+                })
+                .collect()
+        })
     });
     let read_settings = settings.clone();
     let got = tokio::task::spawn_blocking(move || {

@@ -136,9 +136,10 @@ pub(crate) fn to_record(message: &rdkafka::message::BorrowedMessage<'_>) -> (Rec
     (record, origin)
 }
 
-/// Consumes `topics` as a member of `group`; for each record, `process` returns the records to
-/// produce as `(topic, record)`; outputs and input offsets commit atomically per batch. Returns
-/// when `shutdown` is set (after finishing the open batch) or on a fatal error.
+/// Consumes `topics` as a member of `group`; for each batch, `process` returns, per record and
+/// in the batch's order, the records to produce as `(topic, record)` (taking the whole batch
+/// lets it spread the work over threads); outputs and input offsets commit atomically per
+/// batch. Returns when `shutdown` is set (after finishing the open batch) or on a fatal error.
 pub fn run<F>(
     settings: &KafkaSettings,
     group: &str,
@@ -148,7 +149,7 @@ pub fn run<F>(
     mut process: F,
 ) -> Result<TransactionStats, BusError>
 where
-    F: FnMut(&Record, &Origin) -> Vec<(String, Record)>,
+    F: FnMut(&[(Record, Origin)]) -> Vec<Vec<(String, Record)>>,
 {
     let rebalanced = Arc::new(AtomicBool::new(false));
     let mut consumer_config = settings.consumer_config(group);
@@ -261,13 +262,18 @@ fn transact<F>(
     options: &TransactionOptions,
 ) -> Result<u64, KafkaError>
 where
-    F: FnMut(&Record, &Origin) -> Vec<(String, Record)>,
+    F: FnMut(&[(Record, Origin)]) -> Vec<Vec<(String, Record)>>,
 {
+    // The work is done before the transaction opens, so it stays open only while producing.
+    let outputs = process(batch);
+    if outputs.len() != batch.len() {
+        return Err(KafkaError::Global(RDKafkaErrorCode::InvalidArgument));
+    }
     producer.begin_transaction()?;
     let mut next: HashMap<(String, i32), i64> = HashMap::new();
     let mut produced = 0u64;
-    for (record, origin) in batch {
-        for (topic, out) in process(record, origin) {
+    for ((_, origin), outs) in batch.iter().zip(outputs) {
+        for (topic, out) in outs {
             let mut base = BaseRecord::to(&topic)
                 .key(out.key.as_bytes())
                 .payload(out.payload.as_slice())

@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
+
 use newswire_bus::kafka::eos::TransactionOptions;
 use newswire_bus::kafka::{KafkaConsumer, KafkaProducer, KafkaSettings};
 use newswire_bus::Producer;
@@ -22,6 +24,7 @@ use newswire_pipeline::stage::dead_letter::DeadLetters;
 use newswire_pipeline::stage::enrich;
 use newswire_pipeline::stage::stats::Stats;
 use newswire_pipeline::telemetry::Exports;
+use newswire_pipeline::workers::Workers;
 
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Examples:\n  \
@@ -54,6 +57,10 @@ pub struct EnrichArgs {
     /// With --serve: the config file (its kafka, shutdown and metrics sections).
     #[arg(long, short, value_name = "FILE", requires = "serve")]
     pub config: Option<PathBuf>,
+    /// Threads that enrich; 0 or unset: one per core (with --serve, `enrich.workers` in the
+    /// config when this is unset).
+    #[arg(long, value_name = "N", env = "NEWSWIRE_ENRICH__WORKERS")]
+    pub workers: Option<usize>,
     /// With --serve: serve /livez, /readyz and /metrics on this address.
     #[arg(long, value_name = "ADDR", env = "NEWSWIRE_HTTP")]
     pub http: Option<std::net::SocketAddr>,
@@ -61,7 +68,9 @@ pub struct EnrichArgs {
 
 /// `newswire enrich --serve`: raw articles from Kafka, enriched articles to Kafka.
 pub async fn serve(args: EnrichArgs, config: Config) -> anyhow::Result<ExitCode> {
-    enrich_service(config, args.brokers, args.group, args.http).await
+    let workers = Workers::new(args.workers.unwrap_or(config.enrich.workers))
+        .context("cannot start the enrichment threads")?;
+    enrich_service(config, args.brokers, args.group, args.http, workers).await
 }
 
 async fn enrich_service(
@@ -69,13 +78,14 @@ async fn enrich_service(
     brokers: Option<String>,
     group: Option<String>,
     http_addr: Option<SocketAddr>,
+    workers: Workers,
 ) -> anyhow::Result<ExitCode> {
     let service = Service::start(&config, http_addr, Exports::ENRICH).await?;
     let kafka = &config.kafka;
     let settings = service.connect_kafka(&config, brokers.as_deref()).await?;
     let group = kafka.group_for(group.as_deref(), "enrich");
     if kafka.exactly_once {
-        return enrich_exactly_once(&config, settings, group, service).await;
+        return enrich_exactly_once(&config, settings, group, service, workers).await;
     }
     let producer = KafkaProducer::new(&settings)?;
     let output: Arc<dyn Producer> = Arc::new(producer.clone());
@@ -90,28 +100,16 @@ async fn enrich_service(
         service.shutdown.clone(),
     );
     let handle = consumer.handle();
-    // One enrich loop per core, each fed whole partitions (order per key is kept).
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let enricher = Arc::new(Enricher::new());
-    let dead_letters = DeadLetters::to_topic(output.clone());
-    let lanes: Vec<_> = newswire_pipeline::kafka::fan_out(consumer, workers, 64)
-        .into_iter()
-        .map(|lane| {
-            tokio::spawn(enrich::run(
-                lane,
-                output.clone(),
-                enricher.clone(),
-                service.stats.clone(),
-                dead_letters.clone(),
-            ))
-        })
-        .collect();
-    let mut stage = tokio::spawn(async move {
-        for lane in lanes {
-            let _ = lane.await;
-        }
-    });
-    tracing::info!(%group, workers, "enrich service started");
+    let threads = workers.size();
+    let mut stage = tokio::spawn(enrich::run(
+        consumer,
+        output.clone(),
+        Arc::new(Enricher::new()),
+        workers,
+        service.stats.clone(),
+        DeadLetters::to_topic(output),
+    ));
+    tracing::info!(%group, workers = threads, "enrich service started");
     if service.stage_ended(&mut stage).await {
         return service.stopped_early(&handle, &producer, "enrich").await;
     }
@@ -144,6 +142,7 @@ async fn enrich_exactly_once(
     settings: KafkaSettings,
     group: String,
     service: Service,
+    workers: Workers,
 ) -> anyhow::Result<ExitCode> {
     let transactional_id = config
         .kafka
@@ -157,7 +156,7 @@ async fn enrich_exactly_once(
     let job = {
         let stop = stop.clone();
         tokio::task::spawn_blocking(move || {
-            enrich::exactly_once(&settings, &group, &options, &stop, &stats)
+            enrich::exactly_once(&settings, &group, &options, &stop, &workers, stats)
         })
     };
     tracing::info!("enrich service started (exactly-once)");

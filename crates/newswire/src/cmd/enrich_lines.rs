@@ -6,10 +6,12 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use newswire_enrich::Enricher;
 use newswire_model::{id::hash_id, Article};
+use newswire_pipeline::workers::{Submitter, Workers};
 use serde_json::Value;
 
 use super::enrich::EnrichArgs;
@@ -17,7 +19,7 @@ use newswire_pipeline::failure::{Failure, FailureKind};
 
 /// Enriches the lines (or, with `--text`, the whole input) of `--input` or stdin.
 pub fn run(args: EnrichArgs) -> anyhow::Result<ExitCode> {
-    let (name, reader): (String, Box<dyn Read>) = match &args.input {
+    let (name, reader): (String, Box<dyn Read + Send>) = match &args.input {
         Some(path) => (
             path.display().to_string(),
             Box::new(std::fs::File::open(path).map_err(|e| {
@@ -27,7 +29,7 @@ pub fn run(args: EnrichArgs) -> anyhow::Result<ExitCode> {
                 )
             })?),
         ),
-        None => ("stdin".into(), Box::new(std::io::stdin().lock())),
+        None => ("stdin".into(), Box::new(std::io::stdin())),
     };
     let enricher = Enricher::new();
     let stdout = std::io::stdout();
@@ -47,44 +49,134 @@ pub fn run(args: EnrichArgs) -> anyhow::Result<ExitCode> {
         out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
+    let workers =
+        Workers::new(args.workers.unwrap_or(0)).context("cannot start the enrichment threads")?;
+    enrich_lines(reader, &name, &workers, Arc::new(enricher), &mut out)
+}
+
+/// Lines per job: enough to make handing a job to a thread cheap next to enriching it, few
+/// enough that a small input still spreads over the threads.
+const CHUNK_LINES: usize = 64;
+/// Bytes per job at most (long lines make smaller chunks).
+const CHUNK_BYTES: usize = 256 * 1024;
+
+/// Input lines with their 1-based numbers.
+type Chunk = Vec<(usize, Vec<u8>)>;
+
+/// What a job made of a chunk: the output lines, and the lines that failed with the offset in
+/// `text` where their error belongs (so stdout and stderr interleave in input order).
+#[derive(Default)]
+struct Enriched {
+    text: Vec<u8>,
+    errors: Vec<(usize, usize, String)>,
+}
+
+/// Reads `reader` on a thread of its own, enriches its chunks on `workers` and writes the
+/// results in input order; exit 65 when a line failed.
+fn enrich_lines(
+    reader: Box<dyn Read + Send>,
+    name: &str,
+    workers: &Workers,
+    enricher: Arc<Enricher>,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    // A few chunks per thread keep every thread busy while the writer catches up; the window
+    // bounds memory whatever the input size.
+    let (submit, mut results) = workers.ordered::<Enriched>(workers.size() * 4);
+    let reading = {
+        let name = name.to_string();
+        std::thread::Builder::new()
+            .name("newswire-enrich-reader".into())
+            .spawn(move || read_chunks(reader, &name, &submit, &enricher))
+            .context("cannot start the reading thread")?
+    };
     let mut failed = 0usize;
-    let mut reader = BufReader::new(reader);
-    let mut line = Vec::new();
-    let mut number = 0usize;
-    loop {
-        line.clear();
-        let n = reader
-            .read_until(b'\n', &mut line)
-            .with_context(|| format!("cannot read {name}"))?;
-        if n == 0 {
-            break;
-        }
-        number += 1;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        match parse_line(&line) {
-            Ok(article) => write_line(&mut out, &enricher, article)?,
-            Err(reason) => {
-                failed += 1;
-                out.flush()?;
-                tracing::error!(
-                    input = name.as_str(),
-                    line = number,
-                    "{name}:{number}: {reason}"
-                );
-            }
-        }
+    while let Some(done) = results.next_blocking() {
+        let done = done.map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        failed += write_chunk(out, name, done)?;
     }
     out.flush()?;
+    let lines = reading
+        .join()
+        .map_err(|_| anyhow::anyhow!("the thread reading {name} failed"))??;
     if failed > 0 {
         return Err(Failure::new(
             FailureKind::Data,
-            format!("{failed} of {number} lines could not be enriched"),
+            format!("{failed} of {lines} lines could not be enriched"),
         )
         .into());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads lines into chunks and submits each; returns how many lines there were.
+fn read_chunks(
+    reader: Box<dyn Read + Send>,
+    name: &str,
+    submit: &Submitter<Enriched>,
+    enricher: &Arc<Enricher>,
+) -> anyhow::Result<usize> {
+    let mut reader = BufReader::new(reader);
+    let mut number = 0usize;
+    loop {
+        let mut chunk: Chunk = Vec::with_capacity(CHUNK_LINES);
+        let mut bytes = 0;
+        while chunk.len() < CHUNK_LINES && bytes < CHUNK_BYTES {
+            let mut line = Vec::new();
+            let n = reader
+                .read_until(b'\n', &mut line)
+                .with_context(|| format!("cannot read {name}"))?;
+            if n == 0 {
+                break;
+            }
+            number += 1;
+            bytes += n;
+            chunk.push((number, line));
+        }
+        if chunk.is_empty() {
+            return Ok(number);
+        }
+        let enricher = enricher.clone();
+        if submit
+            .submit_blocking(move || enrich_chunk(&enricher, chunk))
+            .is_err()
+        {
+            return Ok(number); // the writer stopped (an output error, reported by it)
+        }
+    }
+}
+
+/// Enriches the lines of one chunk into JSON lines (blank lines are skipped).
+fn enrich_chunk(enricher: &Enricher, chunk: Chunk) -> Enriched {
+    let mut done = Enriched::default();
+    for (number, line) in chunk {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match parse_line(&line) {
+            Ok(article) => {
+                let enriched = enricher.enrich(article);
+                // Serialising an EnrichedArticle into memory cannot fail.
+                let _ = serde_json::to_writer(&mut done.text, &enriched);
+                done.text.push(b'\n');
+            }
+            Err(reason) => done.errors.push((done.text.len(), number, reason)),
+        }
+    }
+    done
+}
+
+/// Writes one chunk's lines and reports its bad lines; returns how many failed.
+fn write_chunk(out: &mut impl Write, name: &str, done: Enriched) -> anyhow::Result<usize> {
+    let mut written = 0;
+    for (at, number, reason) in &done.errors {
+        out.write_all(&done.text[written..*at])?;
+        written = *at;
+        out.flush()?;
+        tracing::error!(input = name, line = number, "{name}:{number}: {reason}");
+    }
+    out.write_all(&done.text[written..])?;
+    Ok(done.errors.len())
 }
 
 /// A first line followed by a blank line is a headline; otherwise everything is body.

@@ -25,6 +25,7 @@ use newswire_pipeline::stage::sink::{Batching, SinkOverrides, SinkSet};
 use newswire_pipeline::stage::stats::Stats;
 use newswire_pipeline::stage::{enrich, poll, sink};
 use newswire_pipeline::telemetry::Exports;
+use newswire_pipeline::workers::Workers;
 
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Examples:\n  \
@@ -59,6 +60,7 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<ExitCode> {
         bus.subscribe(topics::RAW)?,
         producer.clone(),
         Arc::new(Enricher::new()),
+        enrich_workers(&config)?,
         stats.clone(),
         DeadLetters::default(),
     ));
@@ -113,6 +115,11 @@ pub async fn run(args: RunArgs, config: Config) -> anyhow::Result<ExitCode> {
         })??;
     print_summary(&stats, &sinks);
     once_outcome(args.once, &stats)
+}
+
+/// The threads of the enrich stage: `enrich.workers`, 0 for one per core.
+fn enrich_workers(config: &Config) -> anyhow::Result<Workers> {
+    Workers::new(config.enrich.workers).context("cannot start the enrichment threads")
 }
 
 /// `--once` reports feeds that failed: 69 when every feed did, 75 when some did.
@@ -199,6 +206,7 @@ async fn run_all(
         raw,
         output.clone(),
         Arc::new(Enricher::new()),
+        enrich_workers(&config)?,
         stats.clone(),
         dead_letters.clone(),
     ));
