@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
 /// Number of features per position (the templates in [`features`]).
-pub(crate) const N_FEATURES: usize = 28;
+pub(crate) const N_FEATURES: usize = 30;
 
 /// The hashes of one word the templates read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,11 +19,35 @@ pub(crate) struct WordHashes {
     pre3: u64,
     shape: u64,
     amb: u64,
+    /// The lexicon's class set for the word (bit per class); 0 when the word is not in it.
+    pub(crate) classes: u32,
+    raw: u64,
+    /// The shape with the word's position (first or not) and the sentence's casing.
+    styled: u64,
 }
 
 /// Lowercased words seen often enough in training, by [`lower_hash`], to the set of classes
 /// (bit per class) they were seen with: the "ambiguity class" of a word.
 pub(crate) type Lexicon = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
+
+/// The tag dictionary: frequent unambiguous words (case kept) to their class.
+pub(crate) type Dict = HashMap<Box<str>, u8, BuildHasherDefault<WordHasher>>;
+
+/// FNV-1a over the key's bytes: cheaper than the default SipHash on short words, and the
+/// dictionary's keys are fixed by the model, not chosen by an attacker.
+#[derive(Default)]
+pub(crate) struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        fmix(self.0)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
 
 /// A hasher for keys that are already uniform 64-bit hashes: it passes them through.
 #[derive(Default)]
@@ -58,6 +82,9 @@ const fn pad(n: u64) -> WordHashes {
         pre3: h,
         shape: h,
         amb: h,
+        classes: 0,
+        raw: h,
+        styled: h,
     }
 }
 
@@ -76,10 +103,16 @@ impl Hasher {
         Hasher(0xcbf2_9ce4_8422_2325 ^ salt)
     }
     fn push(&mut self, c: char) {
-        let mut buf = [0u8; 4];
-        for b in c.encode_utf8(&mut buf).bytes() {
-            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        if c.is_ascii() {
+            self.byte(c as u8);
+        } else {
+            let mut buf = [0u8; 4];
+            c.encode_utf8(&mut buf).bytes().for_each(|b| self.byte(b));
         }
+    }
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        self.0 = (self.0 ^ b as u64).wrapping_mul(0x0100_0000_01b3);
     }
     fn push_lower(&mut self, c: char) {
         if c.is_ascii() {
@@ -100,56 +133,91 @@ pub(crate) fn lower_hash(word: &str) -> u64 {
     h.finish()
 }
 
-/// Hashes a word's features once per sentence.
+/// Hashes the words of a sentence once, with the sentence's casing (normal, mostly capitalised
+/// words as in headlines, or mostly upper case).
+pub(crate) fn sentence_hashes<W: AsRef<str>>(words: &[W], lexicon: &Lexicon) -> Vec<WordHashes> {
+    let (mut letters, mut upper, mut capitalised) = (0usize, 0usize, 0usize);
+    for w in words {
+        let w = w.as_ref();
+        let first = w.chars().next();
+        if first.is_some_and(char::is_alphabetic) {
+            letters += 1;
+            capitalised += first.is_some_and(char::is_uppercase) as usize;
+            upper += w.chars().all(|c| !c.is_lowercase()) as usize;
+        }
+    }
+    let style = if letters >= 3 && upper * 4 >= letters * 3 {
+        2
+    } else if letters >= 3 && capitalised * 4 >= letters * 3 {
+        1
+    } else {
+        0
+    };
+    let mut out: Vec<WordHashes> = words
+        .iter()
+        .map(|w| word_hashes(w.as_ref(), lexicon))
+        .collect();
+    for (i, h) in out.iter_mut().enumerate() {
+        h.styled = fmix(h.shape ^ style << 40 ^ ((i == 0) as u64) << 44);
+    }
+    out
+}
+
+/// Hashes a word's features (its position and sentence aside).
 pub(crate) fn word_hashes(word: &str, lexicon: &Lexicon) -> WordHashes {
-    let amb = lexicon
-        .get(&lower_hash(word))
-        .map_or(0x100_0000_0000, |&m| m as u64);
+    let scan = scan(word);
+    let norm = match word.as_bytes().first() {
+        Some(b) if b.is_ascii_digit() => {
+            let year = word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit());
+            fmix(if year { 0x59 } else { 0x44 })
+        }
+        _ => scan.lower,
+    };
+    // The lexicon is keyed by the lowercased word, which is `norm` for words it can hold.
+    let classes = lexicon.get(&norm).copied().unwrap_or(0);
+    let amb = if classes == 0 {
+        0x100_0000_0000
+    } else {
+        classes as u64
+    };
+    let mut tail = ['\0'; 4];
+    let mut n = 0;
+    for c in word.chars().rev().take(4) {
+        n += 1;
+        tail[4 - n] = c;
+    }
+    let tail = &tail[4 - n..];
     WordHashes {
+        raw: scan.raw,
+        styled: 0,
         amb: fmix(amb ^ 0xa3b1),
-        norm: normalised(word),
-        suf3: suffix(word, 3),
-        suf2: suffix(word, 2),
-        suf4: suffix(word, 4),
+        classes,
+        norm,
+        suf3: suffix(tail, 3),
+        suf2: suffix(tail, 2),
+        suf4: suffix(tail, 4),
         pre1: prefix(word, 1),
         pre3: prefix(word, 3),
-        shape: shape(word),
+        shape: scan.shape,
     }
 }
 
-/// The lowercased word; numbers fold to two classes (four-digit "years" and other digits).
-fn normalised(word: &str) -> u64 {
-    let first = word.chars().next();
-    if first.is_some_and(|c| c.is_ascii_digit()) {
-        let year = word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit());
-        return fmix(if year { 0x59 } else { 0x44 });
-    }
-    lower_hash(word)
+/// What one pass over a word's chars gives.
+struct Scan {
+    raw: u64,
+    lower: u64,
+    shape: u64,
 }
 
-/// The last `n` chars, lowercased.
-fn suffix(word: &str, n: usize) -> u64 {
-    let count = word.chars().count();
-    let mut h = Hasher::new(n as u64 + 1);
-    word.chars()
-        .skip(count.saturating_sub(n))
-        .for_each(|c| h.push_lower(c));
-    h.finish()
-}
-
-/// The first `n` chars, case kept.
-fn prefix(word: &str, n: usize) -> u64 {
-    let mut h = Hasher::new(n as u64 + 16);
-    word.chars().take(n).for_each(|c| h.push(c));
-    h.finish()
-}
-
-/// Capitalisation (none, initial, all, inner), digits, hyphen, period, non-letter start.
-fn shape(word: &str) -> u64 {
-    let mut upper = 0usize;
-    let mut letters = 0usize;
+/// Hashes the word as written and lowercased ([`lower_hash`]), and its shape: capitalisation
+/// (none, initial, all, inner), digits, hyphen, period, no letters.
+fn scan(word: &str) -> Scan {
+    let (mut raw, mut lower) = (Hasher::new(9), Hasher::new(1));
+    let (mut upper, mut letters) = (0usize, 0usize);
     let (mut digit, mut hyphen, mut period) = (false, false, false);
     for c in word.chars() {
+        raw.push(c);
+        lower.push_lower(c);
         if c.is_alphabetic() {
             letters += 1;
             upper += c.is_uppercase() as usize;
@@ -170,7 +238,27 @@ fn shape(word: &str) -> u64 {
         | (hyphen as u64) << 3
         | (period as u64) << 4
         | ((letters == 0) as u64) << 5;
-    fmix(code ^ 0x5a5a_0000)
+    Scan {
+        raw: raw.finish(),
+        lower: lower.finish(),
+        shape: fmix(code ^ 0x5a5a_0000),
+    }
+}
+
+/// The last `n` of a word's last (up to four) chars, lowercased.
+fn suffix(tail: &[char], n: usize) -> u64 {
+    let mut h = Hasher::new(n as u64 + 1);
+    tail[tail.len().saturating_sub(n)..]
+        .iter()
+        .for_each(|&c| h.push_lower(c));
+    h.finish()
+}
+
+/// The first `n` chars, case kept.
+fn prefix(word: &str, n: usize) -> u64 {
+    let mut h = Hasher::new(n as u64 + 16);
+    word.chars().take(n).for_each(|c| h.push(c));
+    h.finish()
 }
 
 /// A feature from a template and one value.
@@ -227,6 +315,8 @@ pub(crate) fn features(ctx: &[WordHashes], i: usize, prev1: u8, prev2: u8) -> [u
         f1(25, n1.amb),
         f1(26, n2.amb),
         f2(27, w.amb, n1.amb),
+        f1(28, w.raw),
+        f1(29, w.styled),
     ]
 }
 

@@ -45,7 +45,7 @@ pub use chunk::{Chunk, ChunkKind, Coordination, VerbFlags};
 pub use model::ModelError;
 pub use tagger::Tagger;
 pub use tags::{Upos, VerbForm};
-pub use tokenize::{tokenize, Token};
+pub use tokenize::{sentences, tokenize, Token};
 
 use std::borrow::Cow;
 
@@ -68,7 +68,21 @@ pub struct Sentence<'t> {
 
 /// Tokenizes, tags and chunks `text` as one sentence.
 pub fn analyse(text: &str) -> Sentence<'_> {
+    analyse_tokens(text, tokenize(text))
+}
+
+/// Splits `text` into sentences ([`sentences`]) and analyses each; token spans stay offsets
+/// into the whole of `text`.
+pub fn analyse_text(text: &str) -> Vec<Sentence<'_>> {
     let tokens = tokenize(text);
+    sentences(text, &tokens)
+        .into_iter()
+        .map(|r| analyse_tokens(text, tokens[r].to_vec()))
+        .collect()
+}
+
+/// Tags and chunks tokens of `text` as one sentence.
+fn analyse_tokens(text: &str, tokens: Vec<Token>) -> Sentence<'_> {
     let words: Vec<&str> = tokens.iter().map(|t| &text[t.start..t.end]).collect();
     let (upos, forms) = Tagger::english().tag(&words);
     let tagged = chunk::Tagged {

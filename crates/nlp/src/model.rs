@@ -21,22 +21,30 @@
 //! Weights are the averaged perceptron weights times one global scale, rounded; the scale is
 //! not stored because the argmax does not depend on it.
 
-use crate::features::{lower_hash, Lexicon, N_FEATURES};
+use crate::features::{lower_hash, Dict, Lexicon, N_FEATURES};
 use crate::tags::N_CLASSES;
-use std::collections::HashMap;
 use std::fmt;
 
 const MAGIC: &[u8; 8] = b"NWPOS\0\0\x01";
+
+/// Row width in memory: the classes padded to 32 weights, so that a row is one 64-byte cache
+/// line and scoring a feature touches one line and vectorises cleanly.
+pub(crate) const ROW: usize = 32;
+
+/// One feature's weights for every class (the padding stays zero).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, align(64))]
+pub(crate) struct Row(pub(crate) [i16; ROW]);
 
 /// A decoded model: the weight table and the tag dictionary.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Model {
     /// log2 of the number of rows of `weights`.
     pub(crate) log2_buckets: u8,
-    /// `2^log2_buckets * N_CLASSES` weights, row-major.
-    pub(crate) weights: Vec<i16>,
+    /// `2^log2_buckets` rows of weights, one per class (padded to a cache line).
+    pub(crate) weights: Vec<Row>,
     /// Frequent unambiguous words and their class.
-    pub(crate) dict: HashMap<Box<str>, u8>,
+    pub(crate) dict: Dict,
     /// Ambiguity classes of lowercased words.
     pub(crate) lexicon: Lexicon,
 }
@@ -181,9 +189,9 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Model, ModelError> {
     })
 }
 
-fn decode_dict(r: &mut Reader<'_>) -> Result<HashMap<Box<str>, u8>, ModelError> {
+fn decode_dict(r: &mut Reader<'_>) -> Result<Dict, ModelError> {
     let n = r.u32()? as usize;
-    let mut dict = HashMap::with_capacity(n.min(1 << 16));
+    let mut dict = Dict::default();
     let mut prev: Option<&str> = None;
     for _ in 0..n {
         let class = r.u8()?;
@@ -221,9 +229,9 @@ fn decode_lexicon(r: &mut Reader<'_>) -> Result<Lexicon, ModelError> {
     Ok(lexicon)
 }
 
-fn decode_rows(r: &mut Reader<'_>, buckets: usize) -> Result<Vec<i16>, ModelError> {
+fn decode_rows(r: &mut Reader<'_>, buckets: usize) -> Result<Vec<Row>, ModelError> {
     let n = r.u32()? as usize;
-    let mut weights = vec![0i16; buckets * N_CLASSES];
+    let mut weights = vec![Row([0; ROW]); buckets];
     let mut next = 0usize;
     for _ in 0..n {
         let bucket = next.checked_add(r.varint()?).filter(|&b| b < buckets);
@@ -233,7 +241,7 @@ fn decode_rows(r: &mut Reader<'_>, buckets: usize) -> Result<Vec<i16>, ModelErro
         if mask == 0 || mask >> N_CLASSES != 0 {
             return Err(ModelError("bad class mask"));
         }
-        let row = &mut weights[bucket * N_CLASSES..(bucket + 1) * N_CLASSES];
+        let row = &mut weights[bucket].0[..N_CLASSES];
         for (_, w) in row
             .iter_mut()
             .enumerate()
@@ -266,8 +274,9 @@ mod tests {
     fn round_trips() {
         let m = decode(&sample()).unwrap();
         assert_eq!(m.log2_buckets, 10);
-        assert_eq!(m.weights[3], 7);
-        assert_eq!(m.weights[200 * N_CLASSES + 24], -300);
+        assert_eq!(m.weights[0].0[3], 7);
+        assert_eq!(m.weights[200].0[24], -300);
+        assert_eq!(m.weights[200].0[N_CLASSES], 0);
         assert_eq!(m.dict.get("the"), Some(&5));
         assert_eq!(m.lexicon.get(&lower_hash("Ban")), Some(&(1 << 7 | 1 << 17)));
     }

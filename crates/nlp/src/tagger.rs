@@ -1,9 +1,10 @@
 //! The part-of-speech tagger: a greedy left-to-right averaged perceptron over hashed features,
 //! with a dictionary of frequent unambiguous words that skips scoring.
 
-use crate::features::{features, word_hashes, WordHashes, N_FEATURES};
-use crate::model::{decode, Model, ModelError};
-use crate::tags::{split_class, Upos, VerbForm, N_CLASSES};
+use crate::features::{features, sentence_hashes, N_FEATURES};
+use crate::lemma::lemma;
+use crate::model::{decode, Model, ModelError, ROW};
+use crate::tags::{class_of, split_class, Upos, VerbForm, N_CLASSES};
 use std::sync::OnceLock;
 
 /// The model trained on UD English EWT by `examples/train.rs` (see model/NOTICE.md).
@@ -55,13 +56,17 @@ impl Tagger {
 
     /// Tags one sentence into joint classes, appended to `out`.
     pub(crate) fn tag_classes<W: AsRef<str>>(&self, words: &[W], out: &mut Vec<u8>) {
-        let lex = &self.model.lexicon;
-        let ctx: Vec<WordHashes> = words.iter().map(|w| word_hashes(w.as_ref(), lex)).collect();
+        let ctx = sentence_hashes(words, &self.model.lexicon);
         let (mut p1, mut p2) = (START1, START2);
         for (i, w) in words.iter().enumerate() {
             let class = match self.model.dict.get(w.as_ref()) {
                 Some(&c) => c,
                 None => self.predict(&features(&ctx, i, p1, p2)),
+            };
+            let class = if class == Upos::Adj as u8 && ctx[i].classes == 0 {
+                passive_participle(words, i, out).unwrap_or(class)
+            } else {
+                class
             };
             out.push(class);
             (p2, p1) = (p1, class);
@@ -71,15 +76,38 @@ impl Tagger {
     /// The highest-scoring class for one position's features.
     fn predict(&self, feats: &[u64; N_FEATURES]) -> u8 {
         let shift = 64 - self.model.log2_buckets as u32;
-        let mut scores = [0i32; N_CLASSES];
+        let mut scores = [0i32; ROW];
         for &f in feats {
-            let row = (f >> shift) as usize * N_CLASSES;
-            let weights = &self.model.weights[row..row + N_CLASSES];
-            for (s, &w) in scores.iter_mut().zip(weights) {
-                *s += w as i32;
-            }
+            let row: &[i16; ROW] = &self.model.weights[(f >> shift) as usize].0;
+            add_row(&mut scores, row);
         }
-        argmax(&scores)
+        argmax(&scores[..N_CLASSES])
+    }
+}
+
+/// An unknown "-ed" word tagged ADJ right after a form of be or get (adverbs and "not" aside)
+/// is a passive participle: "the sanctions were imposed." In the treebank, -ed words after be
+/// are participles (VBN) nine times in ten; the model, never having seen the word, guesses
+/// the adjective when nothing follows it.
+fn passive_participle<W: AsRef<str>>(words: &[W], i: usize, classes: &[u8]) -> Option<u8> {
+    let word = words[i].as_ref();
+    if !(word.len() > 4 && word.ends_with("ed")) {
+        return None;
+    }
+    let skip = |&j: &usize| classes[j] == Upos::Adv as u8 || classes[j] == Upos::Part as u8;
+    let j = (0..i).rev().find(|j| !skip(j))?;
+    let verbal = split_class(classes[j]).0;
+    let be_or_get = matches!(&*lemma(words[j].as_ref()), "be" | "get");
+    (matches!(verbal, Upos::Aux | Upos::Verb) && be_or_get)
+        .then(|| class_of(Upos::Verb, VerbForm::PastParticiple))
+}
+
+/// Adds one feature's weights to the scores. Not inlined: inlined into the loop over features,
+/// the compiler keeps the 32 scores in scalar registers instead of vector ones.
+#[inline(never)]
+fn add_row(scores: &mut [i32; ROW], row: &[i16; ROW]) {
+    for c in 0..ROW {
+        scores[c] += i32::from(row[c]);
     }
 }
 

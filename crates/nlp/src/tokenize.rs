@@ -199,6 +199,10 @@ const CLITICS: &[&str] = &[
 
 /// Byte offset where a trailing clitic starts, if the word is letters followed by one.
 fn clitic_start(w: &str) -> Option<usize> {
+    // Most words have no apostrophe (0xE2 leads '’'): skip the table for them.
+    if !w.bytes().any(|b| b == b'\'' || b == 0xE2) {
+        return None;
+    }
     CLITICS.iter().find_map(|c| {
         let k = w
             .len()
@@ -207,6 +211,55 @@ fn clitic_start(w: &str) -> Option<usize> {
         let stem_ends_in_letter = w[..k].chars().next_back().is_some_and(char::is_alphabetic);
         (w[k..].eq_ignore_ascii_case(c) && stem_ends_in_letter).then_some(k)
     })
+}
+
+/// Splits tokenized text into sentences, as ranges of token indices: after ".", "!", "?" or an
+/// ellipsis (and the closing quotes or brackets right after it), and at blank lines.
+/// Abbreviations keep their period inside the token, so "U.S." or "Mr." end no sentence.
+pub fn sentences(text: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
+    let word = |i: usize| {
+        tokens
+            .get(i)
+            .and_then(|t| text.get(t.start..t.end))
+            .unwrap_or("")
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < tokens.len() {
+        let mut end = i + 1;
+        if is_terminal(word(i)) {
+            while end < tokens.len()
+                && is_closer(word(end))
+                && tokens[end].start == tokens[end - 1].end
+            {
+                end += 1;
+            }
+        } else {
+            let gap = tokens
+                .get(end)
+                .map_or("", |n| text.get(tokens[i].end..n.start).unwrap_or(""));
+            if gap.matches('\n').count() < 2 {
+                i += 1;
+                continue;
+            }
+        }
+        out.push(start..end);
+        start = end;
+        i = end;
+    }
+    if start < tokens.len() {
+        out.push(start..tokens.len());
+    }
+    out
+}
+
+fn is_terminal(w: &str) -> bool {
+    !w.is_empty() && w.chars().all(|c| matches!(c, '.' | '!' | '?' | '…'))
+}
+
+fn is_closer(w: &str) -> bool {
+    matches!(w, "\"" | "'" | "”" | "’" | ")" | "]" | "»")
 }
 
 #[cfg(test)]
@@ -323,6 +376,40 @@ mod tests {
             );
             last = t.end;
         }
+        let tokens = tokenize(text);
+        let mut next = 0;
+        for r in sentences(text, &tokens) {
+            assert!(r.start == next && r.start < r.end, "{text:?}");
+            next = r.end;
+        }
+        assert_eq!(next, tokens.len());
+    }
+
+    #[test]
+    fn sentence_boundaries() {
+        let text =
+            "Mr. Smith met U.S. officials. \"No,\" he said! Then (twice.) Next\n\nHeadline here";
+        let t = tokenize(text);
+        let s: Vec<String> = sentences(text, &t)
+            .into_iter()
+            .map(|r| {
+                t[r].iter()
+                    .map(|t| &text[t.start..t.end])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        assert_eq!(
+            s,
+            [
+                "Mr. Smith met U.S. officials .",
+                "\" No , \" he said !",
+                "Then ( twice . )",
+                "Next",
+                "Headline here"
+            ]
+        );
+        assert!(sentences("", &[]).is_empty());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! the same corpus and options give the same model bytes.
 
 use crate::conllu::TreebankSentence;
-use crate::features::{features, lower_hash, word_hashes, Lexicon, WordHashes, N_FEATURES};
+use crate::features::{features, lower_hash, sentence_hashes, Lexicon, WordHashes, N_FEATURES};
 use crate::model::encode;
 use crate::tagger::{argmax, Tagger, START1, START2};
 use crate::tags::{class_of, N_CLASSES};
@@ -28,7 +28,7 @@ impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
             log2_buckets: 18,
-            max_iterations: 10,
+            max_iterations: 16,
             seed: 0x6e77_7300,
             dict_min_count: 20,
             dict_min_share_permille: 970,
@@ -185,11 +185,10 @@ impl<'a> Example<'a> {
     fn new(s: &'a TreebankSentence, lexicon: &Lexicon) -> Self {
         Example {
             words: s.words.iter().map(|w| w.form.as_str()).collect(),
-            hashes: s
-                .words
-                .iter()
-                .map(|w| word_hashes(&w.form, lexicon))
-                .collect(),
+            hashes: sentence_hashes(
+                &s.words.iter().map(|w| w.form.as_str()).collect::<Vec<_>>(),
+                lexicon,
+            ),
             gold: s
                 .words
                 .iter()

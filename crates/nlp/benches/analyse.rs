@@ -1,0 +1,135 @@
+//! Tokenize + tag + chunk throughput on news text, per core.
+//!
+//! Input: the seed story and the bodies of the sanctions dev passages
+//! (`crates/enrich/dev/sanctions-news/*.jsonl`), about 170 KB of wire copy, split into
+//! sentences by `analyse_text`. Criterion reports tokens per second (`tokens` group) and bytes
+//! per second (`bytes` group), for the whole analysis and for tagging alone.
+//!
+//! Each group runs twice: with wall-clock time, and with the CPU time of the benchmarking
+//! thread (`cpu-time/...`), the cost per core on a shared machine.
+//!
+//! `cargo bench -p newswire-nlp --bench analyse -- --measurement-time 3`
+
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use newswire_nlp::{analyse_text, sentences, tokenize, Tagger};
+
+const SEED: &str = include_str!("../../../tests/fixtures/reuters-s400.txt");
+const DEV: [&str; 6] = [
+    include_str!("../../enrich/dev/sanctions-news/batch-01.jsonl"),
+    include_str!("../../enrich/dev/sanctions-news/batch-02.jsonl"),
+    include_str!("../../enrich/dev/sanctions-news/batch-03.jsonl"),
+    include_str!("../../enrich/dev/sanctions-news/batch-04.jsonl"),
+    include_str!("../../enrich/dev/sanctions-news/batch-05.jsonl"),
+    include_str!("../../enrich/dev/sanctions-news/batch-06.jsonl"),
+];
+
+/// The seed story and every dev passage body.
+fn texts() -> Vec<String> {
+    let mut out = vec![SEED.to_string()];
+    for line in DEV
+        .iter()
+        .flat_map(|b| b.lines())
+        .filter(|l| !l.trim().is_empty())
+    {
+        let v: serde_json::Value = serde_json::from_str(line).expect("dev set parses");
+        out.push(v["body"].as_str().unwrap_or("").to_string());
+    }
+    out
+}
+
+/// CPU time consumed by the calling thread, in nanoseconds.
+fn thread_cpu_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes into the timespec we pass, which outlives the call.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return 0;
+    }
+    (ts.tv_sec as u64) * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+/// A criterion measurement of thread CPU time, reported like durations.
+struct CpuTime;
+
+static WALL: WallTime = WallTime;
+
+impl Measurement for CpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+    fn start(&self) -> u64 {
+        thread_cpu_ns()
+    }
+    fn end(&self, started: u64) -> u64 {
+        thread_cpu_ns().saturating_sub(started)
+    }
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+    fn zero(&self) -> u64 {
+        0
+    }
+    fn to_f64(&self, value: &u64) -> f64 {
+        *value as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        WALL.formatter()
+    }
+}
+
+fn groups<M: Measurement>(c: &mut Criterion<M>, prefix: &str) {
+    let texts = texts();
+    let tagger = Tagger::english();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let tokens: usize = texts.iter().map(|t| tokenize(t).len()).sum();
+    // Sentences as word lists, for the tagging-only figure.
+    let sentence_words: Vec<Vec<&str>> = texts
+        .iter()
+        .flat_map(|t| {
+            let toks = tokenize(t);
+            sentences(t, &toks)
+                .into_iter()
+                .map(|r| toks[r].iter().map(|k| &t[k.start..k.end]).collect())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let analyse_all = || {
+        for t in &texts {
+            black_box(analyse_text(black_box(t)));
+        }
+    };
+    let tag_all = || {
+        for words in &sentence_words {
+            black_box(tagger.tag(black_box(words)));
+        }
+    };
+    for (name, throughput) in [
+        ("tokens", Throughput::Elements(tokens as u64)),
+        ("bytes", Throughput::Bytes(bytes as u64)),
+    ] {
+        let mut group = c.benchmark_group(format!("{prefix}nlp/{name}"));
+        group.throughput(throughput);
+        group.bench_function("analyse_text", |b| b.iter(analyse_all));
+        group.bench_function("tag_only", |b| b.iter(tag_all));
+        group.finish();
+    }
+}
+
+fn wall(c: &mut Criterion) {
+    groups(c, "");
+}
+
+fn cpu(c: &mut Criterion<CpuTime>) {
+    groups(c, "cpu-time/");
+}
+
+criterion_group!(wall_time, wall);
+criterion_group! {
+    name = cpu_time;
+    config = Criterion::default().with_measurement(CpuTime);
+    targets = cpu
+}
+criterion_main!(wall_time, cpu_time);
