@@ -1,6 +1,7 @@
-//! Runs `analyse_text` (or, with `tag`, tagging alone) over the bench texts a number of times
-//! and prints tokens per second of thread CPU time: a fixed workload for `perf stat` and
-//! `valgrind --tool=callgrind` (instructions per token), complementing `benches/analyse.rs`.
+//! Runs `analyse_text` (or, with `tag`, tagging alone) over the bench texts a number of rounds
+//! and prints the median and range of tokens per second of thread CPU time over the rounds; also
+//! the fixed workload for `valgrind --tool=callgrind` (instructions per token). Complements
+//! `benches/analyse.rs`.
 //!
 //! `cargo run --release -p newswire-nlp --example speed -- 20 [tag]`
 
@@ -15,6 +16,20 @@ const DEV: [&str; 6] = [
     include_str!("../../enrich/dev/sanctions-news/batch-05.jsonl"),
     include_str!("../../enrich/dev/sanctions-news/batch-06.jsonl"),
 ];
+
+/// CPU time consumed by the calling thread, in nanoseconds.
+fn thread_cpu_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes into the timespec we pass, which outlives the call.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return 0;
+    }
+    (ts.tv_sec as u64) * 1_000_000_000 + ts.tv_nsec as u64
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rounds: usize = std::env::args().nth(1).map_or(Ok(10), |a| a.parse())?;
@@ -42,22 +57,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             spans
         })
         .collect();
-    let started = std::time::Instant::now();
     let mut checksum = 0usize;
+    let mut rates = Vec::with_capacity(rounds);
     for _ in 0..rounds {
+        let started = thread_cpu_ns();
         if tag_only {
             words.iter().for_each(|w| checksum += tagger.tag(w).0.len());
         } else {
             texts.iter().for_each(|t| checksum += analyse_text(t).len());
         }
+        let secs = (thread_cpu_ns().saturating_sub(started)).max(1) as f64 / 1e9;
+        rates.push(tokens as f64 / secs);
     }
-    let secs = started.elapsed().as_secs_f64();
-    let n = (tokens * rounds) as f64;
-    println!(
-        "{} rounds of {tokens} tokens ({bytes} bytes): {:.0} tokens/s, {:.2} MB/s (wall; checksum {checksum})",
-        rounds,
-        n / secs,
-        (bytes * rounds) as f64 / secs / 1e6
-    );
+    rates.sort_by(f64::total_cmp);
+    if let (Some(lo), Some(hi)) = (rates.first(), rates.last()) {
+        let median = rates[rates.len() / 2];
+        let mb = |r: f64| r * bytes as f64 / tokens as f64 / 1e6;
+        println!(
+            "{rounds} rounds of {tokens} tokens ({bytes} bytes), thread CPU time: median {:.0} tokens/s \
+             [{lo:.0}, {hi:.0}], {:.2} MB/s [{:.2}, {:.2}] (checksum {checksum})",
+            median,
+            mb(median),
+            mb(*lo),
+            mb(*hi)
+        );
+    }
     Ok(())
 }
