@@ -190,7 +190,7 @@ fn verb_group_end(t: &Tagged<'_>, i: usize) -> Option<usize> {
             Upos::Aux if main_verb.is_none() => end = j + 1,
             Upos::Verb => match main_verb {
                 None => end = j + 1,
-                Some(m) if get_passive(t, m, j) => end = j + 1,
+                Some(m) if helper_then_verb(t, m, j) => end = j + 1,
                 Some(_) => break,
             },
             Upos::Part if t.is_negation(j) && main_verb.is_none() => end = j + 1,
@@ -213,9 +213,16 @@ fn verb_group_end(t: &Tagged<'_>, i: usize) -> Option<usize> {
     Some(end)
 }
 
-/// "got sanctioned": a form of get followed by a past participle stays one group.
-fn get_passive(t: &Tagged<'_>, get: usize, j: usize) -> bool {
-    t.forms.get(j) == Some(&VerbForm::PastParticiple) && lemma(t.words[get]) == "get"
+/// A verb at `j` after the group's verb `m` stays in the group when `m` is a helper: get or
+/// be (or have, when the tagger took the auxiliary for a main verb) before a past participle
+/// ("got sanctioned", "had imposed"), be before a gerund ("was imposing").
+fn helper_then_verb(t: &Tagged<'_>, m: usize, j: usize) -> bool {
+    let form = t.forms.get(j).copied();
+    match &*lemma(t.words[m]) {
+        "get" | "have" => form == Some(VerbForm::PastParticiple),
+        "be" => matches!(form, Some(VerbForm::PastParticiple | VerbForm::Gerund)),
+        _ => false,
+    }
 }
 
 /// A verb group chunk over `range` with its flags.
@@ -272,7 +279,9 @@ fn inside_noun_phrase(t: &Tagged<'_>, start: usize, j: usize) -> bool {
     let (prev, next) = (j.checked_sub(1).and_then(|p| t.tag(p)), t.tag(j + 1));
     match t.tag(j) {
         Some(Upos::Det) => (start..j).all(|k| t.tag(k) == Some(Upos::Det)),
-        Some(Upos::Adj | Upos::Num | Upos::Noun | Upos::Propn) => true,
+        // A plural noun does not modify a following name: "the sanctions Washington imposed".
+        Some(Upos::Propn) => !(j > start && prev == Some(Upos::Noun) && is_plural(t.words[j - 1])),
+        Some(Upos::Adj | Upos::Num | Upos::Noun) => true,
         Some(Upos::Sym) => next == Some(Upos::Num) || prev == Some(Upos::Num),
         Some(Upos::Adv) => next == Some(Upos::Adj) && !prev.is_some_and(Upos::is_nominal),
         Some(Upos::Cconj | Upos::Punct) => {
@@ -282,6 +291,12 @@ fn inside_noun_phrase(t: &Tagged<'_>, start: usize, j: usize) -> bool {
         }
         _ => false,
     }
+}
+
+/// "sanctions", "measures" (not "press", "status"): a plural by its spelling.
+fn is_plural(word: &str) -> bool {
+    let w = word.as_bytes();
+    w.len() > 3 && w.ends_with(b"s") && !w.ends_with(b"ss") && !w.ends_with(b"us")
 }
 
 /// Sets each preposition's object and attachment.
@@ -436,6 +451,17 @@ mod tests {
     }
 
     #[test]
+    fn a_plural_noun_does_not_modify_a_name() {
+        let (w, c, _) = run(
+            "the/DET sanctions/NOUN West/PROPN African/PROPN states/PROPN had/AUX/p slapped/VERB/n",
+        );
+        assert_eq!(text(&w, &c[0]), "the sanctions");
+        assert_eq!(text(&w, &c[1]), "West African states");
+        let (w, c, _) = run("the/DET Russia/PROPN sanctions/NOUN programme/NOUN");
+        assert_eq!(text(&w, &c[0]), "the Russia sanctions programme");
+    }
+
+    #[test]
     fn possessors_split_off() {
         let (w, c, _) = run("Turkey/PROPN 's/PART defence/NOUN industry/NOUN");
         assert_eq!(c.len(), 2);
@@ -489,6 +515,11 @@ mod tests {
         assert!(c[1].verb.modal && c[1].verb.passive && c[1].tokens == (1..5));
         let (_, c, _) = run("firms/NOUN got/VERB/p sanctioned/VERB/n");
         assert!(c[1].verb.passive && c[1].head == 2);
+        let (_, c, _) = run("the/DET ban/NOUN it/PRON had/VERB/p imposed/VERB/n");
+        assert!(c[2].tokens == (3..5) && c[2].head == 4);
+        assert!(!c[2].verb.passive && !c[2].verb.bare_participle);
+        let (_, c, _) = run("they/PRON ended/VERB/p imposed/VERB/n curbs/NOUN");
+        assert_eq!(c[1].tokens, 1..2, "only helpers take a second verb");
         let (_, c, _) = run("sanctions/NOUN imposed/VERB/n by/ADP Washington/PROPN");
         assert!(c[1].verb.bare_participle && !c[1].verb.passive);
         let (_, c, _) = run("threatened/VERB/p to/PART impose/VERB/s curbs/NOUN");
