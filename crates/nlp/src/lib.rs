@@ -151,6 +151,82 @@ impl<'t> Sentence<'t> {
         text.get(a.start..b.end).unwrap_or("")
     }
 
+    /// A guess at the subject of verb group `verb`: the nearest noun phrase before it that is
+    /// not a preposition's object, in the same clause (another verb group in between ends the
+    /// search, except for "to" infinitives: "Washington threatened to impose" -> Washington).
+    pub fn subject(&self, verb: usize) -> Option<usize> {
+        let mut k = verb;
+        let mut infinitive = self.chunks.get(verb)?.verb.infinitive;
+        while k > 0 {
+            k -= 1;
+            let c = &self.chunks[k];
+            match c.kind {
+                ChunkKind::Verb
+                    if infinitive && c.tokens.end == self.chunks[k + 1].tokens.start =>
+                {
+                    infinitive = c.verb.infinitive;
+                }
+                ChunkKind::Verb => return None,
+                ChunkKind::Noun if !self.is_prep_object(k) && !self.is_possessor(k) => {
+                    return Some(k)
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The noun phrase right after verb group `verb` (its direct object, if the group is active).
+    pub fn object(&self, verb: usize) -> Option<usize> {
+        let v = self
+            .chunks
+            .get(verb)
+            .filter(|c| c.kind == ChunkKind::Verb)?;
+        let next = verb + 1;
+        let n = self
+            .chunks
+            .get(next)
+            .filter(|c| c.kind == ChunkKind::Noun)?;
+        let adjacent = n.tokens.start == v.tokens.end;
+        let possessed = self
+            .chunks
+            .get(next + 1)
+            .filter(|c| c.possessor == Some(next));
+        adjacent.then(|| possessed.map_or(next, |_| next + 1))
+    }
+
+    /// The agent of a passive verb group: the object of a "by" attached to it.
+    pub fn agent(&self, verb: usize) -> Option<usize> {
+        let v = self.chunks.get(verb)?;
+        if !(v.verb.passive || v.verb.bare_participle) {
+            return None;
+        }
+        self.chunks.iter().find_map(|c| {
+            let by = c.kind == ChunkKind::Prep && self.word(c.head).eq_ignore_ascii_case("by");
+            (by && c.attachment == Some(verb))
+                .then_some(c.object)
+                .flatten()
+        })
+    }
+
+    /// Whether chunk `k` is the object of a preposition.
+    fn is_prep_object(&self, k: usize) -> bool {
+        self.chunks
+            .iter()
+            .any(|c| c.kind == ChunkKind::Prep && c.object == Some(k))
+            || self
+                .chunks
+                .get(k + 1)
+                .is_some_and(|n| n.possessor == Some(k) && self.is_prep_object(k + 1))
+    }
+
+    /// Whether chunk `k` is the possessor of the next one.
+    fn is_possessor(&self, k: usize) -> bool {
+        self.chunks
+            .get(k + 1)
+            .is_some_and(|n| n.possessor == Some(k))
+    }
+
     /// The base form of token `i` read as a verb ("imposed" -> "impose").
     pub fn lemma(&self, i: usize) -> Cow<'t, str> {
         lemma::lemma(self.word(i))

@@ -64,3 +64,33 @@ fn arbitrary_text_never_panics() {
         }
     }
 }
+
+/// The text of the chunk a role lookup returned, or "" for none.
+fn role<'t>(s: &newswire_nlp::Sentence<'t>, chunk: Option<usize>) -> &'t str {
+    chunk.map_or("", |c| s.chunk_text(c))
+}
+
+#[test]
+fn subject_object_and_agent_guesses() {
+    let s = analyse("The European Union imposed sanctions on Russia.");
+    let v = s.chunk_of(3).unwrap();
+    assert_eq!(role(&s, s.subject(v)), "The European Union");
+    assert_eq!(role(&s, s.object(v)), "sanctions");
+    let s = analyse("New sanctions on Iran were imposed by the United States.");
+    let v = s.chunk_of(5).unwrap();
+    assert_eq!(
+        role(&s, s.subject(v)),
+        "New sanctions",
+        "not the preposition's object"
+    );
+    assert_eq!(role(&s, s.agent(v)), "the United States");
+    assert_eq!(s.object(v).map(|o| s.chunk_text(o)), None);
+    let s = analyse("Washington threatened to impose penalties on Tehran.");
+    let v = s.chunk_of(3).unwrap();
+    assert!(s.chunks[v].verb.infinitive);
+    assert_eq!(role(&s, s.subject(v)), "Washington");
+    let s = analyse("Turkey's government rejected the EU's demands.");
+    let v = s.chunk_of(3).unwrap();
+    assert_eq!(role(&s, s.subject(v)), "government");
+    assert_eq!(role(&s, s.object(v)), "demands");
+}
