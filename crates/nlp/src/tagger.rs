@@ -58,13 +58,14 @@ impl Tagger {
     pub(crate) fn tag_classes<W: AsRef<str>>(&self, words: &[W], out: &mut Vec<u8>) {
         let ctx = sentence_hashes(words, &self.model.lexicon);
         let (mut p1, mut p2) = (START1, START2);
+        let base = out.len();
         for (i, w) in words.iter().enumerate() {
             let class = match self.model.dict.get(w.as_ref()) {
                 Some(&c) => c,
                 None => self.predict(&features(&ctx, i, p1, p2)),
             };
             let class = if class == Upos::Adj as u8 && ctx[i].classes == 0 {
-                passive_participle(words, i, out).unwrap_or(class)
+                passive_participle(words, i, &out[base..]).unwrap_or(class)
             } else {
                 class
             };
