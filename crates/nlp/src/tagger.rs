@@ -66,6 +66,8 @@ impl Tagger {
             };
             let class = if class == Upos::Adj as u8 && ctx[i].classes == 0 {
                 passive_participle(words, i, &out[base..]).unwrap_or(class)
+            } else if split_class(class).0 == Upos::Verb && is_compound_modifier(w.as_ref()) {
+                Upos::Adj as u8
             } else {
                 class
             };
@@ -101,6 +103,21 @@ fn passive_participle<W: AsRef<str>>(words: &[W], i: usize, classes: &[u8]) -> O
     let be_or_get = matches!(&*lemma(words[j].as_ref()), "be" | "get");
     (matches!(verbal, Upos::Aux | Upos::Verb) && be_or_get)
         .then(|| class_of(Upos::Verb, VerbForm::PastParticiple))
+}
+
+/// "U.S.-led", "Hong Kong-based", "Turkish-made": a hyphenated word the model reads as a verb
+/// (from its last part) is a compound modifier, an adjective. The treebank splits hyphens, so
+/// the model never saw such tokens whole. Verbs with a hyphenated prefix ("re-imposed",
+/// "co-operate") stay verbs.
+fn is_compound_modifier(word: &str) -> bool {
+    const VERB_PREFIXES: &[&str] = &[
+        "re", "co", "pre", "de", "un", "mis", "over", "out", "cross", "dis",
+    ];
+    let Some((first, rest)) = word.split_once('-') else {
+        return false;
+    };
+    let joined = !first.is_empty() && rest.chars().next().is_some_and(char::is_alphabetic);
+    joined && !VERB_PREFIXES.iter().any(|p| first.eq_ignore_ascii_case(p))
 }
 
 /// Adds one feature's weights to the scores. Not inlined: inlined into the loop over features,

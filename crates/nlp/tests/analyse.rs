@@ -94,3 +94,14 @@ fn subject_object_and_agent_guesses() {
     assert_eq!(role(&s, s.subject(v)), "government");
     assert_eq!(role(&s, s.object(v)), "demands");
 }
+
+#[test]
+fn hyphenated_modifiers_stay_inside_the_noun_phrase() {
+    let s = analyse("The Treasury sanctioned three Hong Kong-based firms.");
+    let firms = s.chunk_of(6).unwrap();
+    assert_eq!(s.chunk_text(firms), "three Hong Kong-based firms");
+    let s = analyse("They condemned U.S.-led sanctions.");
+    assert_eq!(s.upos[2], Upos::Adj);
+    let s = analyse("Brussels re-imposed sanctions.");
+    assert_eq!(s.upos[1], Upos::Verb);
+}
