@@ -28,8 +28,9 @@ pub struct VerbFlags {
     pub modal: bool,
     /// The group starts with infinitive "to" ("to impose").
     pub infinitive: bool,
-    /// A past participle with no auxiliary ("sanctions imposed by ...", or a simple past the
-    /// tagger read as a participle): passive in a reduced relative clause.
+    /// A past participle with no auxiliary and no direct object ("sanctions imposed by ..."):
+    /// passive in a reduced relative clause. Between a noun phrase and an object it is read
+    /// as a simple past instead ("The firm used/VBN intermediaries": a tagger error).
     pub bare_participle: bool,
 }
 
@@ -148,6 +149,7 @@ pub(crate) fn chunk(t: &Tagged<'_>) -> (Vec<Chunk>, Vec<Coordination>) {
         i = next.max(i + 1);
     }
     link_prepositions(t, &mut chunks);
+    past_not_participle(t, &mut chunks);
     let coordinations = coordinations(t, &mut chunks);
     (chunks, coordinations)
 }
@@ -290,6 +292,44 @@ fn inside_noun_phrase(t: &Tagged<'_>, start: usize, j: usize) -> bool {
             between_adjectives && (t.tag(j) == Some(Upos::Cconj) || t.is(j, ","))
         }
         _ => false,
+    }
+}
+
+/// A bare participle between a noun phrase and an object noun phrase ("The firm used
+/// intermediaries") is a simple past the tagger read as VBN, not a reduced relative clause
+/// ("sanctions imposed by ..."): those take no direct object. Time phrases ("last year") do
+/// not count as objects.
+fn past_not_participle(t: &Tagged<'_>, chunks: &mut [Chunk]) {
+    const TIME: &[&str] = &[
+        "year",
+        "years",
+        "month",
+        "months",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "time",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "night",
+        "morning",
+    ];
+    for k in 1..chunks.len().saturating_sub(1) {
+        let (before, v, after) = (&chunks[k - 1], &chunks[k], &chunks[k + 1]);
+        let sandwiched = before.kind == ChunkKind::Noun
+            && after.kind == ChunkKind::Noun
+            && before.tokens.end == v.tokens.start
+            && after.tokens.start == v.tokens.end;
+        let time = TIME.iter().any(|w| t.is(after.head, w));
+        if v.kind == ChunkKind::Verb && v.verb.bare_participle && sandwiched && !time {
+            chunks[k].verb.bare_participle = false;
+        }
     }
 }
 
@@ -520,6 +560,13 @@ mod tests {
         assert!(!c[2].verb.passive && !c[2].verb.bare_participle);
         let (_, c, _) = run("they/PRON ended/VERB/p imposed/VERB/n curbs/NOUN");
         assert_eq!(c[1].tokens, 1..2, "only helpers take a second verb");
+        let (_, c, _) = run("the/DET firm/NOUN used/VERB/n brokers/NOUN");
+        assert!(
+            !c[1].verb.bare_participle,
+            "a participle with an object is a past"
+        );
+        let (_, c, _) = run("the/DET firms/NOUN sanctioned/VERB/n last/ADJ year/NOUN");
+        assert!(c[1].verb.bare_participle);
         let (_, c, _) = run("sanctions/NOUN imposed/VERB/n by/ADP Washington/PROPN");
         assert!(c[1].verb.bare_participle && !c[1].verb.passive);
         let (_, c, _) = run("threatened/VERB/p to/PART impose/VERB/s curbs/NOUN");
