@@ -3,7 +3,7 @@
 //! word windows.
 //!
 //! # Layout
-//! - [`tokenize`]: news-English tokenizer with byte spans ("U.S.", "S-400", "Turkey" + "'s").
+//! - [`tokenize`](mod@tokenize): news-English tokenizer with byte spans ("U.S.", "S-400", "Turkey" + "'s").
 //! - [`tags`]: the UPOS tag set, verb forms, and the joint classes the tagger predicts.
 //! - `features`: hashed perceptron features of a position, no allocation per token.
 //! - `model`: the compact model file format (documented there), strict decoder.
