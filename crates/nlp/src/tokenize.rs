@@ -228,7 +228,7 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
     let mut i = 0;
     while i < tokens.len() {
         let mut end = i + 1;
-        if is_terminal(word(i)) {
+        if is_terminal(word(i)) || acronym_ends_sentence(word(i), word(i + 1)) {
             while end < tokens.len()
                 && is_closer(word(end))
                 && tokens[end].start == tokens[end - 1].end
@@ -252,6 +252,39 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
         out.push(start..tokens.len());
     }
     out
+}
+
+/// "... sanctions on the U.S. The EU said": a dotted acronym keeps its period, but before a
+/// word that starts sentences and no noun phrase ("The", "It", "But") it also ends the sentence.
+fn acronym_ends_sentence(w: &str, next: &str) -> bool {
+    const STARTERS: &[&str] = &[
+        "The",
+        "A",
+        "An",
+        "It",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "But",
+        "And",
+        "In",
+        "On",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "His",
+        "Her",
+        "Its",
+        "Their",
+        "There",
+        "However",
+        "Meanwhile",
+    ];
+    let dotted = w.len() > 2 && w.ends_with('.') && w[..w.len() - 1].contains('.');
+    dotted && STARTERS.contains(&next)
 }
 
 fn is_terminal(w: &str) -> bool {
@@ -388,7 +421,7 @@ mod tests {
     #[test]
     fn sentence_boundaries() {
         let text =
-            "Mr. Smith met U.S. officials. \"No,\" he said! Then (twice.) Next\n\nHeadline here";
+            "Mr. Smith met U.S. officials. \"No,\" he said! Then (twice.) Next\n\nHeadline here on the U.S. The U.S. Treasury";
         let t = tokenize(text);
         let s: Vec<String> = sentences(text, &t)
             .into_iter()
@@ -406,7 +439,8 @@ mod tests {
                 "\" No , \" he said !",
                 "Then ( twice . )",
                 "Next",
-                "Headline here"
+                "Headline here on the U.S.",
+                "The U.S. Treasury"
             ]
         );
         assert!(sentences("", &[]).is_empty());
