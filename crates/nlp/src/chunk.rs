@@ -575,4 +575,54 @@ mod tests {
         let (_, c, _) = run("it/PRON was/AUX/p never/ADV clear/ADJ");
         assert!(c[1].verb.negated && c[1].tokens == (1..3) && c[1].head == 1);
     }
+
+    #[test]
+    fn arbitrary_tag_sequences_give_consistent_chunks() {
+        let vocab = [
+            "the", "'s", "its", "to", "not", "and", ",", "by", "of", "were", "got", "x",
+        ];
+        let forms = [
+            VerbForm::None,
+            VerbForm::Present,
+            VerbForm::Past,
+            VerbForm::PastParticiple,
+            VerbForm::Gerund,
+        ];
+        let mut state = 0x1234_5678_9abc_def1u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for len in 0..3000usize {
+            let n = len % 25;
+            let words: Vec<&str> = (0..n).map(|_| vocab[next(vocab.len())]).collect();
+            let upos: Vec<Upos> = (0..n).map(|_| Upos::ALL[next(17)]).collect();
+            let form: Vec<VerbForm> = (0..n).map(|_| forms[next(5)]).collect();
+            let (c, l) = chunk(&Tagged {
+                words: &words,
+                upos: &upos,
+                forms: &form,
+            });
+            let mut end = 0;
+            for (k, ch) in c.iter().enumerate() {
+                assert!(
+                    ch.tokens.start >= end && ch.tokens.start < ch.tokens.end && ch.tokens.end <= n
+                );
+                assert!(ch.tokens.contains(&ch.head));
+                end = ch.tokens.end;
+                assert!(ch.possessor.is_none_or(|p| p < k));
+                assert!(ch
+                    .object
+                    .is_none_or(|o| o > k && c[o].kind == ChunkKind::Noun));
+                assert!(ch.attachment.is_none_or(|a| a < k));
+                assert!(ch.coordination.is_none_or(|x| l[x].members.contains(&k)));
+            }
+            for x in &l {
+                assert!(x.members.len() >= 2 && x.members.windows(2).all(|w| w[0] < w[1]));
+                assert!(x.conjunction < n);
+            }
+        }
+    }
 }
