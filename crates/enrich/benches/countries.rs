@@ -12,6 +12,9 @@
 //!
 //! `cargo bench -p newswire-enrich --bench countries -- --measurement-time 3`
 
+// criterion_group! defines public functions that cannot carry a doc comment.
+#![allow(missing_docs)]
+
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use newswire_enrich::countries::CountryMatcher;

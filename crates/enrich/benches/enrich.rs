@@ -15,6 +15,9 @@
 //! 50.3 MiB/s, dense articles 18.6 MiB/s, weapons stage 84.9 MiB/s, sanctions stage 63.9 MiB/s.
 //! Ranges and the comparison with the previous engine: README, "Benchmarks".
 
+// criterion_group! defines public functions that cannot carry a doc comment.
+#![allow(missing_docs)]
+
 use std::time::Duration;
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};

@@ -7,6 +7,9 @@
 //!
 //! `cargo bench -p newswire-enrich --bench entities -- --measurement-time 3`
 
+// criterion_group! defines public functions that cannot carry a doc comment.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use newswire_enrich::countries::CountryMatcher;
 use newswire_enrich::sanctions::entities::EntityRecognizer;

@@ -21,18 +21,25 @@ use newswire_enrich::countries::CountryMatcher;
 /// One labelled passage.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Passage {
+    /// The passage's id in the dev set, to name it in a miss report.
     pub id: String,
+    /// Headline, enriched with the body as an article would be.
     #[serde(default)]
     pub title: String,
+    /// Body text the extractor reads.
     #[serde(default)]
     pub body: String,
+    /// ISO alpha-2 codes of every country the passage refers to.
     pub countries: Vec<String>,
+    /// ISO alpha-2 codes of the countries the passage is about.
     pub primary: Vec<String>,
+    /// Region and trap tags; `trap`/`trap-*` passages count towards trap false positives.
     #[serde(default)]
     pub tags: Vec<String>,
 }
 
 impl Passage {
+    /// Whether the passage is a trap, whose false positives are counted apart.
     pub fn is_trap(&self) -> bool {
         self.tags
             .iter()
@@ -43,18 +50,26 @@ impl Passage {
 /// What the extractor got wrong on one passage.
 #[derive(Debug, Clone, Default)]
 pub struct Miss {
+    /// Id of the passage the misses belong to.
     pub id: String,
+    /// Headline of the passage, so a report is readable without the dev file.
     pub title: String,
+    /// Countries found that the passage does not refer to.
     pub false_countries: Vec<String>,
+    /// Countries the passage refers to that were not found.
     pub missed_countries: Vec<String>,
+    /// Countries flagged primary that are not labelled primary.
     pub false_primary: Vec<String>,
+    /// Labelled primary countries that were not flagged primary.
     pub missed_primary: Vec<String>,
 }
 
 /// Scores over the whole dev set.
 #[derive(Debug, Clone, Default)]
 pub struct Scores {
+    /// Number of passages scored.
     pub passages: usize,
+    /// Number of passages tagged as traps.
     pub trap_passages: usize,
     /// All countries mentioned, as a set per passage.
     pub mentions: Counts,
@@ -62,6 +77,7 @@ pub struct Scores {
     pub primary: Counts,
     /// False positives (countries found that are not labelled) on trap passages.
     pub trap_false_positives: usize,
+    /// One entry per passage with any error, in dev-set order.
     pub misses: Vec<Miss>,
 }
 

@@ -68,20 +68,26 @@ pub fn relations(out: &EnrichedArticle) -> Vec<Relation> {
 /// What went wrong on one passage.
 #[derive(Debug, Clone, Default)]
 pub struct Miss {
+    /// Id of the passage the misses belong to.
     pub id: String,
+    /// Relations found that the passage does not label.
     pub false_relations: Vec<Relation>,
+    /// Labelled relations that were not found.
     pub missed_relations: Vec<Relation>,
 }
 
 /// Scores over the whole dev set.
 #[derive(Debug, Clone, Default)]
 pub struct Scores {
+    /// Number of passages scored.
     pub passages: usize,
     /// Passages with at least one labelled relation.
     pub with_sanctions: usize,
+    /// Relation counts (imposer, target, action, negation) over all passages.
     pub relations: Counts,
     /// Relations found in trap passages (none are labelled there).
     pub trap_false_positives: usize,
+    /// One entry per passage with any error, in dev-set order.
     pub misses: Vec<Miss>,
 }
 

@@ -30,31 +30,9 @@ pub const BLOCS: &[&str] = &["EU", "UN", "G7", "WEST", "ECOWAS", "AFRICAN_UNION"
 /// The five actions, as written in the labels.
 pub const ACTIONS: &[&str] = &["impose", "threaten", "lift", "evade", "oppose"];
 
-/// The controlled sector vocabulary of the labels.
-pub const SECTORS: &[&str] = &[
-    "agriculture",
-    "arms",
-    "aviation",
-    "banking",
-    "chemicals",
-    "coal",
-    "defence industry",
-    "diamonds",
-    "drones",
-    "energy",
-    "fertiliser",
-    "gas",
-    "gold",
-    "luxury goods",
-    "metals",
-    "military",
-    "mining",
-    "nuclear",
-    "oil",
-    "shipping",
-    "technology",
-    "timber",
-];
+/// The controlled sector vocabulary of the labels: the record's own, so a label can only use
+/// a word the JSON Schema allows.
+pub const SECTORS: &[&str] = newswire_model::SANCTION_SECTORS;
 
 /// Kinds of named target entities.
 pub const ENTITY_KINDS: &[&str] = &["company", "bank", "person", "vessel", "agency", "group"];

@@ -35,23 +35,30 @@ pub const HOLDOUT_FILE: &str = "weapons_sanctions_holdout.jsonl";
 /// One labelled passage.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Passage {
+    /// The passage's id in the dev set, to name it in a miss report.
     pub id: String,
+    /// Headline, enriched with the body as an article would be.
     #[serde(default)]
     pub title: String,
+    /// Body text the enrichment reads.
     #[serde(default)]
     pub body: String,
+    /// Canonical names of the named weapons systems in the passage.
     #[serde(default)]
     pub weapons: Vec<String>,
+    /// Weapon-class vocabulary words the passage mentions.
     #[serde(default)]
     pub classes: Vec<String>,
     /// `[imposer, target, action, negated]`.
     #[serde(default)]
     pub sanctions: Vec<(String, String, String, bool)>,
+    /// Region and trap tags; `trap`/`trap-*` passages count towards trap false positives.
     #[serde(default)]
     pub tags: Vec<String>,
 }
 
 impl Passage {
+    /// Whether the passage is a trap, whose false positives are counted apart.
     pub fn is_trap(&self) -> bool {
         self.tags
             .iter()
@@ -93,21 +100,30 @@ pub fn load_file(dev_dir: &Path, file: &str) -> Result<Vec<Passage>, String> {
 /// What went wrong on one passage.
 #[derive(Debug, Clone, Default)]
 pub struct Miss {
+    /// Id of the passage the misses belong to.
     pub id: String,
+    /// Named systems found that the passage does not label.
     pub false_weapons: Vec<String>,
+    /// Labelled named systems that were not found.
     pub missed_weapons: Vec<String>,
+    /// Weapon classes found that the passage does not label.
     pub false_classes: Vec<String>,
+    /// Labelled weapon classes that were not found.
     pub missed_classes: Vec<String>,
 }
 
 /// Scores over the whole dev set.
 #[derive(Debug, Clone, Default)]
 pub struct Scores {
+    /// Number of passages scored.
     pub passages: usize,
+    /// Named-system counts over all passages.
     pub weapons: Counts,
+    /// Weapon-class counts over all passages.
     pub classes: Counts,
     /// Named systems found in trap passages that are not labelled.
     pub trap_false_positives: usize,
+    /// One entry per passage with any error, in dev-set order.
     pub misses: Vec<Miss>,
 }
 

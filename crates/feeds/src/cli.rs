@@ -72,24 +72,41 @@ pub fn parse_for_cli(bytes: &[u8], source: &str) -> Result<Value, ParseError> {
 /// What `newswire feed check` reports.
 #[derive(Debug, Serialize)]
 pub struct CheckReport {
+    /// The feed checked, with any credentials in it redacted.
     pub url: String,
     /// "ok", "not_modified", "http_4xx", ... as in [`crate::FetchOutcome::label`].
     pub outcome: String,
+    /// HTTP status of the final response; `None` when nothing came back.
     pub status: Option<u16>,
+    /// Where the redirects ended, redacted.
     pub final_url: Option<String>,
+    /// Each hop as `status from -> to`, so a moved feed can be re-pointed.
     pub redirects: Vec<String>,
+    /// `ETag` validator the server sent, which a poller would revalidate with.
     pub etag: Option<String>,
+    /// `Last-Modified` validator the server sent.
     pub last_modified: Option<String>,
+    /// `Content-Type` the server declared, which can disagree with the body.
     pub content_type: Option<String>,
+    /// `Cache-Control: max-age`, which the poller honours as a minimum interval.
     pub cache_max_age_secs: Option<u64>,
+    /// `Retry-After`, which the poller honours before the next fetch.
     pub retry_after_secs: Option<u64>,
+    /// Size of the body received.
     pub bytes: usize,
+    /// Time from the first request to the last byte.
     pub elapsed_ms: u128,
+    /// Dialect the parser recognised (`rss2`, `atom`, `json`, ...).
     pub format: Option<String>,
+    /// The feed's own title.
     pub title: Option<String>,
+    /// Number of entries parsed.
     pub entries: usize,
+    /// The feed's `<ttl>` in minutes, if it declares one.
     pub ttl_minutes: Option<u32>,
+    /// What the parser repaired or ignored on the way.
     pub warnings: Vec<String>,
+    /// Why the check failed; `None` when the feed is usable.
     pub error: Option<String>,
 }
 

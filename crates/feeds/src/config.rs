@@ -16,6 +16,7 @@ pub struct FetchConfig {
     pub user_agent: String,
     /// Where a server operator can reach us; appended to the User-Agent as `(+URL)`.
     pub contact_url: Option<String>,
+    /// Time allowed to open a connection, so an unreachable host fails fast.
     pub connect_timeout_secs: u64,
     /// Whole request, body included.
     pub timeout_secs: u64,
@@ -46,6 +47,7 @@ pub struct FetchConfig {
     /// A feed that has failed this many times in a row is dead: it is re-probed only every
     /// `dead_probe_interval_secs`.
     pub dead_after_failures: u32,
+    /// How often a dead feed is re-probed, in case it came back.
     pub dead_probe_interval_secs: u64,
     /// Fraction of the interval added or removed at random (0.1 = ±10%).
     pub jitter: f64,
@@ -197,6 +199,7 @@ pub struct FeedConfig {
     /// Stable id; by default derived from the URL.
     #[serde(default)]
     pub id: Option<String>,
+    /// Where the feed is fetched from (`http`, `https` or `file`).
     pub url: String,
     /// Polling interval; by default `fetch.default_interval_secs`, adapted within bounds.
     #[serde(default)]
@@ -204,6 +207,7 @@ pub struct FeedConfig {
     /// Extra request headers. Values are never logged.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+    /// Credentials the feed needs, if any; secrets stay outside the config.
     #[serde(default)]
     pub auth: Option<AuthConfig>,
     /// Fetch each article's page and extract its main text.
@@ -311,16 +315,23 @@ pub fn feed_id_for_url(url: &str) -> String {
 #[derive(Clone, Deserialize, Serialize, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AuthConfig {
+    /// HTTP Basic authentication; exactly one of `password_env` and `password_file` is given.
     Basic {
+        /// The account name; non-empty, without `:`.
         username: String,
+        /// Environment variable holding the password.
         #[serde(default)]
         password_env: Option<String>,
+        /// File holding the password (trailing newline dropped), e.g. a mounted secret.
         #[serde(default)]
         password_file: Option<PathBuf>,
     },
+    /// Bearer-token authentication; exactly one of `token_env` and `token_file` is given.
     Bearer {
+        /// Environment variable holding the token.
         #[serde(default)]
         token_env: Option<String>,
+        /// File holding the token (trailing newline dropped), e.g. a mounted secret.
         #[serde(default)]
         token_file: Option<PathBuf>,
     },
@@ -356,6 +367,7 @@ impl fmt::Debug for AuthConfig {
 pub struct Secret(String);
 
 impl Secret {
+    /// The secret itself, for the one place that sends it; never log the result.
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -376,8 +388,18 @@ impl fmt::Display for Secret {
 /// Credentials with their secrets read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResolvedAuth {
-    Basic { username: String, password: Secret },
-    Bearer { token: Secret },
+    /// HTTP Basic, sent as `Authorization: Basic`.
+    Basic {
+        /// The account name, sent in clear inside the header.
+        username: String,
+        /// The password read from the environment or a file.
+        password: Secret,
+    },
+    /// A bearer token, sent as `Authorization: Bearer`.
+    Bearer {
+        /// The token read from the environment or a file.
+        token: Secret,
+    },
 }
 
 fn read_secret(env: &Option<String>, file: &Option<PathBuf>, what: &str) -> Result<Secret, String> {

@@ -19,8 +19,11 @@ pub enum DuplicateKind {
 /// `id` duplicates the earlier article `duplicate_of`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Duplicate {
+    /// Id of the later article, the one that repeats.
     pub id: String,
+    /// Id of the article first seen with this URL or text.
     pub duplicate_of: String,
+    /// Whether the URL or the body matched.
     pub kind: DuplicateKind,
     /// Hamming distance of the SimHashes (0 for exact duplicates).
     pub distance: u32,
@@ -74,12 +77,18 @@ fn fnv64(s: &str) -> u64 {
     h
 }
 
+/// One remembered article: what later articles are compared against.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct IndexEntry {
+    /// The article's id, so a duplicate can name it.
     pub id: String,
+    /// Feed the article came from.
     pub feed_id: String,
+    /// Its canonical URL, for exact duplicates.
     pub canonical_url: Option<String>,
+    /// SimHash of its body, for near duplicates; `None` for texts too short to fingerprint.
     pub simhash: Option<u64>,
+    /// When it was seen, which decides when it leaves the window.
     pub at: DateTime<Utc>,
 }
 
@@ -184,10 +193,12 @@ impl DedupIndex {
         self.stale = 0;
     }
 
+    /// Number of articles remembered.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// Whether nothing is remembered yet.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

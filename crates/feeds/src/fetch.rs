@@ -17,10 +17,15 @@ use crate::config::{FetchConfig, ResolvedAuth};
 /// What to fetch and how.
 #[derive(Debug, Clone, Default)]
 pub struct FetchRequest {
+    /// Feed URL (`http`, `https` or `file`).
     pub url: String,
+    /// Validator from the last 200, sent as `If-None-Match` so an unchanged feed costs a 304.
     pub etag: Option<String>,
+    /// Validator from the last 200, sent as `If-Modified-Since`.
     pub last_modified: Option<String>,
+    /// Extra headers the feed's config asks for.
     pub headers: BTreeMap<String, String>,
+    /// Credentials, already read from their secret source.
     pub auth: Option<ResolvedAuth>,
     /// Refuse hosts that resolve to private, loopback or link-local addresses.
     pub ssrf_guard: bool,
@@ -29,24 +34,33 @@ pub struct FetchRequest {
 /// One redirect hop.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedirectHop {
+    /// 3xx status of this hop; 301/308 count towards moving the feed.
     pub status: u16,
+    /// URL that answered with the redirect.
     pub from: String,
+    /// Where it pointed, resolved against `from`.
     pub to: String,
 }
 
 /// A response, whatever its status.
 #[derive(Debug, Clone)]
 pub struct FetchResponse {
+    /// HTTP status of the final response (a file read answers 200, or 304 if unchanged).
     pub status: u16,
     /// The URL that answered after redirects.
     pub final_url: String,
+    /// Every hop followed, in order.
     pub redirects: Vec<RedirectHop>,
+    /// `ETag` to send next time.
     pub etag: Option<String>,
+    /// `Last-Modified` to send next time.
     pub last_modified: Option<String>,
+    /// Declared media type, a hint for the parser's dialect and charset.
     pub content_type: Option<String>,
     /// `Content-Location`: the document's own URL when the server names one; relative URLs
     /// in the feed resolve against it.
     pub content_location: Option<String>,
+    /// `Retry-After`, which delays the next fetch.
     pub retry_after: Option<Duration>,
     /// `Cache-Control: max-age`, or `Expires` minus `Date`.
     pub max_age: Option<Duration>,
@@ -57,12 +71,16 @@ pub struct FetchResponse {
 /// A fetch that produced no usable response.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FetchError {
+    /// The whole fetch ran past the configured timeout.
     #[error("timed out")]
     Timeout,
+    /// The body passed the size cap (the cap in bytes); the rest was not read.
     #[error("body larger than {0} bytes")]
     TooLarge(u64),
+    /// Refused before sending, e.g. the SSRF guard or a redirect to a forbidden scheme.
     #[error("refused: {0}")]
     Refused(String),
+    /// Any other transport or URL failure, as text.
     #[error("{0}")]
     Other(String),
 }
@@ -85,6 +103,7 @@ pub struct Fetcher {
 const MAX_REDIRECTS: usize = 5;
 
 impl Fetcher {
+    /// Builds the shared client from the fetch config; fails only if TLS cannot be set up.
     pub fn new(config: &FetchConfig) -> Result<Fetcher, String> {
         let client = reqwest::Client::builder()
             .user_agent(config.user_agent_header())
@@ -103,6 +122,7 @@ impl Fetcher {
         })
     }
 
+    /// The fetch config this fetcher enforces.
     pub fn config(&self) -> &FetchConfig {
         &self.config
     }

@@ -37,9 +37,21 @@ pub use text::html_to_text;
 pub enum FeedsError {
     /// A configuration value that cannot work; `field` is its path (`feeds[2].url`).
     #[error("invalid config at {field}: {reason}")]
-    Config { field: String, reason: String },
+    Config {
+        /// Path of the offending key, as the operator would find it in the file.
+        field: String,
+        /// What is wrong with the value, in words.
+        reason: String,
+    },
+    /// Feed state on disk could not be read, written or understood.
     #[error("feed state {}: {reason}", path.display())]
-    State { path: PathBuf, reason: String },
+    State {
+        /// The state file or directory concerned.
+        path: PathBuf,
+        /// What went wrong with it.
+        reason: String,
+    },
+    /// An operation named a feed id that no configured feed has.
     #[error("unknown feed id {0:?}")]
     UnknownFeed(String),
 }

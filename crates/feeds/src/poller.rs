@@ -23,15 +23,23 @@ use crate::FeedsError;
 /// How a poll ended, for metrics.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchOutcome {
+    /// A 2xx response that parsed.
     Ok,
+    /// Nothing new: a 304, or a 200 with the same body or `ETag` as last time.
     NotModified,
+    /// A 4xx other than 410, with its status.
     Http4xx(u16),
+    /// A 5xx, with its status.
     Http5xx(u16),
+    /// The fetch ran past the configured timeout.
     Timeout,
+    /// The body passed `max_body_bytes`.
     TooLarge,
+    /// The body came back but is no feed the parser can read.
     ParseError(String),
     /// 410: the feed is retired.
     Gone,
+    /// Anything else (transport, URL, refusal, an unexpected status), as text.
     Error(String),
 }
 
@@ -51,6 +59,7 @@ impl FetchOutcome {
         }
     }
 
+    /// Whether the poll counts as healthy (fetched and parsed, or unchanged).
     pub fn is_success(&self) -> bool {
         matches!(self, FetchOutcome::Ok | FetchOutcome::NotModified)
     }
@@ -70,12 +79,17 @@ impl std::fmt::Display for FetchOutcome {
 /// The result of polling one feed once.
 #[derive(Debug, Clone)]
 pub struct FeedPoll {
+    /// Id of the feed polled, as configured or derived from its URL.
     pub feed_id: String,
+    /// The feed's configured URL (may hold credentials: redact before logging).
     pub feed_url: String,
+    /// How the poll ended.
     pub outcome: FetchOutcome,
     /// New articles only (not delivered before), in feed order.
     pub articles: Vec<Article>,
+    /// What the parser repaired or ignored, and state that could not be saved.
     pub warnings: Vec<String>,
+    /// Wall time of the fetch and of handling its response.
     pub elapsed: Duration,
     /// HTTP status (or 200/304 for file://), when there was a response.
     pub status: Option<u16>,
@@ -90,8 +104,11 @@ pub struct FeedPoll {
     pub last_new_item_at: Option<DateTime<Utc>>,
     /// When the feed will be polled next.
     pub next_poll_at: Option<DateTime<Utc>>,
+    /// `ETag` this fetch returned; the poller keeps it once the articles are delivered.
     pub etag: Option<String>,
+    /// `Last-Modified` this fetch returned, kept on the same terms.
     pub last_modified: Option<String>,
+    /// Failures in a row after this poll (0 after a success).
     pub consecutive_failures: u32,
 }
 

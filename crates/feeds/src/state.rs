@@ -18,30 +18,45 @@ use crate::FeedsError;
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct FeedState {
+    /// Layout version of the stored state ([`STATE_VERSION`] when written), so a later
+    /// release can tell old files apart.
     pub version: u32,
+    /// The feed this state belongs to; the store key.
     pub feed_id: String,
     /// The URL in the config when this state was written; a changed config resets the feed.
     pub configured_url: Option<String>,
     /// URL currently fetched: the configured one, or where a permanent redirect moved it.
     pub current_url: Option<String>,
+    /// `ETag` of the last delivered fetch, sent as `If-None-Match`.
     pub etag: Option<String>,
+    /// `Last-Modified` of the last delivered fetch, sent as `If-Modified-Since`.
     pub last_modified: Option<String>,
     /// SHA-256 of the last full body, for servers that ignore validators.
     pub body_hash: Option<String>,
+    /// When a fetch without validators last confirmed the feed unchanged (see
+    /// `force_full_fetch_hours`).
     pub last_full_fetch: Option<DateTime<Utc>>,
     /// Delivered article ids and when they were first delivered.
     pub seen: BTreeMap<String, DateTime<Utc>>,
+    /// Failed polls in a row; past `dead_after_failures` the feed counts as dead.
     pub consecutive_failures: u32,
+    /// Label of the last poll's outcome (as in metrics).
     pub last_outcome: Option<String>,
+    /// Detail of the last failure; cleared by a success.
     pub last_error: Option<String>,
+    /// When the feed was last polled, whatever the outcome.
     pub last_attempt: Option<DateTime<Utc>>,
+    /// When a poll last succeeded (fetched and parsed, or unchanged).
     pub last_success: Option<DateTime<Utc>>,
+    /// When the feed last had an article not delivered before.
     pub last_new_item: Option<DateTime<Utc>>,
+    /// When the feed is next due to be polled.
     pub next_due: Option<DateTime<Utc>>,
     /// Current adaptive interval.
     pub interval_secs: Option<u64>,
     /// 410 Gone: not polled any more.
     pub retired: bool,
+    /// A permanent redirect being watched before the feed is moved to its target.
     pub redirect: Option<RedirectSighting>,
     /// Publication times of the latest items, newest last, for the adaptive interval.
     pub recent_published: VecDeque<DateTime<Utc>>,
@@ -54,26 +69,37 @@ pub struct FeedState {
 /// A permanent redirect seen while fetching a feed.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RedirectSighting {
+    /// Where the redirect chain ended.
     pub target: String,
+    /// Status of the first hop (301 or 308).
     pub status: u16,
+    /// When the redirect was first seen.
     pub first_seen: DateTime<Utc>,
+    /// When it was last seen.
     pub last_seen: DateTime<Utc>,
+    /// How many fetches have seen it; the feed moves after `redirect_min_sightings` of them
+    /// over `redirect_min_hours`.
     pub count: u32,
 }
 
 /// One failed poll.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FailureRecord {
+    /// When the poll failed.
     pub at: DateTime<Utc>,
+    /// Outcome label of the failed poll (as in metrics).
     pub outcome: String,
+    /// What went wrong, in words.
     pub detail: String,
 }
 
+/// Layout version written into every [`FeedState`].
 pub const STATE_VERSION: u32 = 1;
 const MAX_FAILURE_RECORDS: usize = 20;
 const MAX_PARAGRAPH_COUNTS: usize = 5000;
 
 impl FeedState {
+    /// A fresh state for a feed never polled.
     pub fn new(feed_id: &str) -> Self {
         FeedState {
             version: STATE_VERSION,
@@ -82,6 +108,7 @@ impl FeedState {
         }
     }
 
+    /// Notes a failed poll, keeping only the most recent ones.
     pub fn record_failure(&mut self, at: DateTime<Utc>, outcome: &str, detail: &str) {
         self.failures.push_back(FailureRecord {
             at,
@@ -198,6 +225,7 @@ impl DirBackend {
         Ok(DirBackend { dir })
     }
 
+    /// The state directory this backend writes under.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -295,6 +323,7 @@ impl StateStore {
         }
     }
 
+    /// A store over any backend, e.g. newswire's compacted Kafka topic.
     pub fn with_backend(backend: Arc<dyn StateBackend>) -> StateStore {
         StateStore { backend, dir: None }
     }
@@ -319,6 +348,7 @@ impl StateStore {
         Ok(state)
     }
 
+    /// Writes a feed's state, replacing what was stored.
     pub fn save(&self, state: &FeedState) -> Result<(), FeedsError> {
         self.save_value(StateKey::Feed(&state.feed_id), state)
     }
@@ -331,6 +361,7 @@ impl StateStore {
         Ok(self.load_value(StateKey::Blob(name))?.unwrap_or_default())
     }
 
+    /// Writes a named value (such as the duplicate index), replacing what was stored.
     pub fn save_json<T: Serialize>(&self, name: &str, value: &T) -> Result<(), FeedsError> {
         self.save_value(StateKey::Blob(name), value)
     }

@@ -224,7 +224,8 @@ pub struct SanctionsEvent {
     pub action: SanctionAction,
     /// The text says it did not or will not happen ("has not joined", "will not impose").
     pub negated: bool,
-    /// Sectors named as targets ("defence industry").
+    /// Sectors named as targets: words of the sector vocabulary ("defence industry", "oil").
+    #[schemars(schema_with = "sanction_sectors_schema")]
     pub sectors: Vec<String>,
     /// Named laws and programmes ("CAATSA", "EU Regulation 833/2014").
     pub programs: Vec<String>,
@@ -264,6 +265,38 @@ fn party_codes_schema(_: &mut SchemaGenerator) -> Schema {
             ]
         }
     })
+}
+
+/// The controlled vocabulary of sanctioned sectors: every `sanctions[].sectors[]` is one of
+/// these words (what each covers, and the phrases that map to it, in docs/vocabulary.md).
+pub const SANCTION_SECTORS: &[&str] = &[
+    "agriculture",
+    "arms",
+    "aviation",
+    "banking",
+    "chemicals",
+    "coal",
+    "defence industry",
+    "diamonds",
+    "drones",
+    "energy",
+    "fertiliser",
+    "gas",
+    "gold",
+    "luxury goods",
+    "metals",
+    "military",
+    "mining",
+    "nuclear",
+    "oil",
+    "shipping",
+    "technology",
+    "timber",
+];
+
+/// JSON Schema of `sectors`: each item a word of [`SANCTION_SECTORS`].
+fn sanction_sectors_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "array", "items": {"type": "string", "enum": SANCTION_SECTORS}})
 }
 
 /// What kind of thing a targeted entity is.

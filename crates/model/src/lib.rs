@@ -18,5 +18,5 @@ pub use article::{Article, DateSource};
 pub use enriched::{
     is_party_code, CountryTag, EnrichedArticle, EnrichmentMeta, EntityKind, Evidence, Field,
     Mention, MentionKind, SanctionAction, SanctionsEvent, TargetEntity, WeaponClassTag, WeaponTag,
-    BLOC_CODES, WEAPON_CATEGORIES,
+    BLOC_CODES, SANCTION_SECTORS, WEAPON_CATEGORIES,
 };

@@ -121,3 +121,20 @@ fn target_entities_are_optional_for_older_records() {
         "an unknown entity kind is refused"
     );
 }
+
+#[test]
+fn sectors_must_be_words_of_the_sector_vocabulary() {
+    let schema = RecordType::EnrichedArticle.schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut rec = record_with_parties(&["US"], &["RU"]);
+    rec["sanctions"][0]["sectors"] = serde_json::json!(newswire_model::SANCTION_SECTORS);
+    assert!(
+        validator.is_valid(&rec),
+        "every vocabulary word is accepted"
+    );
+    // A phrase that maps to a word, a near miss and a free word are all refused.
+    for word in ["defense industry", "Oil", "oil sector", "widgets"] {
+        rec["sanctions"][0]["sectors"] = serde_json::json!([word]);
+        assert!(!validator.is_valid(&rec), "sector {word:?} must be refused");
+    }
+}

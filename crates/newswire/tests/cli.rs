@@ -143,7 +143,7 @@ fn version_names_the_commit_and_the_build_date() {
     let out = newswire(&["--version"], b"");
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    // "newswire 0.1.0 (commit 0123456789ab, built 2026-12-01)"
+    // "newswire 0.2.0 (commit 0123456789ab, built 2026-12-01)"
     let inner = text
         .split_once("(commit ")
         .and_then(|(_, r)| r.split_once(')'))

@@ -19,8 +19,6 @@
 //! - [`logging`]: the tracing subscriber on stderr, and rate limits for floods of one event.
 //! - [`workers`]: the thread pool that enriches on every core, with ordered, bounded results.
 
-#![warn(missing_docs)]
-
 pub mod config;
 pub mod events;
 pub mod failure;

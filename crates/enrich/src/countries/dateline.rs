@@ -10,11 +10,15 @@
 /// Byte range of the dateline in the body (without the dash separator).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dateline {
+    /// Byte offset of the dateline's first character.
     pub start: usize,
+    /// Byte offset just past its last character.
     pub end: usize,
 }
 
 impl Dateline {
+    /// Whether the byte range `start..end` lies inside the dateline, so a mention there is
+    /// kind `dateline`.
     pub fn contains(&self, start: usize, end: usize) -> bool {
         start >= self.start && end <= self.end
     }

@@ -30,10 +30,15 @@ use crate::text::{at_sentence_start, char_at, is_capitalised, next_word, prev_wo
 /// A matched mention on its way to the output.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Found {
+    /// Title or body, as the mention will be reported.
     pub field: Field,
+    /// Byte offset where the mention starts in its field.
     pub start: usize,
+    /// Byte offset just past the mention's end.
     pub end: usize,
+    /// Index of the country in [`Gazetteer::countries`].
     pub country: usize,
+    /// How the country is named (name, demonym, capital, ...).
     pub kind: MentionKind,
     /// Index of the pattern that matched.
     pub pattern: usize,
@@ -236,6 +241,7 @@ const TURKEY_BIRD_AFTER: &[&str] = &[
 ];
 
 impl Rules {
+    /// Compiles the rules against this gazetteer's countries and cue groups.
     pub fn new(g: &Gazetteer) -> Rules {
         let group_of = g
             .cue_groups

@@ -50,7 +50,10 @@ pub enum Target {
 /// One surface form to search for.
 #[derive(Debug, Clone)]
 pub struct Pattern {
+    /// The form searched in text: the alias, or a variant (diacritics folded, curly apostrophe,
+    /// plural demonym).
     pub surface: String,
+    /// What a match of it stands for.
     pub target: Target,
     /// The alias as written in the data file (before variants): the key disambiguation rules
     /// use ("Georgia", "Congo").
@@ -60,7 +63,9 @@ pub struct Pattern {
 /// Everything loaded from the data files.
 #[derive(Debug)]
 pub struct Gazetteer {
+    /// Every country, indexed by [`Target::Country`].
     pub countries: Vec<Country>,
+    /// Every surface form to search for, indexed by the matcher's pattern ids.
     pub patterns: Vec<Pattern>,
     /// Names of the cue groups whose words are searched in the text (see [`Target::Cue`]).
     pub cue_groups: Vec<&'static str>,

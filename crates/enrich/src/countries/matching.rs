@@ -23,7 +23,9 @@ use crate::text::{char_at, char_before, is_word_char};
 /// One selected match of a pattern in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Candidate {
+    /// Byte offset of the match's start.
     pub start: usize,
+    /// Byte offset just past the match's end.
     pub end: usize,
     /// Index into the gazetteer's patterns.
     pub pattern: usize,
@@ -108,6 +110,7 @@ fn get(bits: &[u64], i: usize) -> bool {
 }
 
 impl Matcher {
+    /// Builds the automaton over every pattern's surface form (names and cue words alike).
     pub fn new(patterns: &[Pattern]) -> Matcher {
         let surfaces: Vec<Box<str>> = patterns.iter().map(|p| p.surface.as_str().into()).collect();
         let (mut name_ids, mut cue_ids) = (Vec::new(), Vec::new());

@@ -42,6 +42,7 @@ impl Default for CountryMatcher {
 }
 
 impl CountryMatcher {
+    /// Loads the gazetteer and compiles the matcher and rules; costly, so build one and share it.
     pub fn new() -> Self {
         let mut gazetteer = Gazetteer::load();
         gazetteer.add_cue_patterns(&disambiguation::scanned_groups());

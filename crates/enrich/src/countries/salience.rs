@@ -37,6 +37,7 @@ pub const EARLY_FRACTION: f64 = 0.4;
 /// Least salience for the "early and repeated" rule.
 pub const EARLY_MIN_SALIENCE: f64 = 0.1;
 
+/// How much one mention of this kind counts towards salience: names most, cities least.
 pub fn kind_weight(kind: MentionKind) -> f64 {
     match kind {
         MentionKind::Name | MentionKind::Abbreviation | MentionKind::Seat => 1.0,
@@ -123,9 +124,13 @@ pub fn position_weight(field: Field, start: usize, body_len: usize, lead_end: us
 /// What the scorer needs to know about one mention.
 #[derive(Debug, Clone, Copy)]
 pub struct Scored {
+    /// Title or body, which weighs the mention by position.
     pub field: Field,
+    /// Byte offset of the mention's start in its field.
     pub start: usize,
+    /// Byte offset just past the mention's end.
     pub end: usize,
+    /// How the country is named, which sets its weight.
     pub kind: MentionKind,
     /// A capital or city used as a venue ("talks in Doha"): it says where, not who.
     pub venue: bool,
@@ -152,7 +157,9 @@ pub fn raw_score(mentions: &[Scored], body_len: usize, lead_end: usize) -> f64 {
 /// One country's mentions and normalised salience, as the primary rule sees them.
 #[derive(Debug, Clone, Copy)]
 pub struct Candidate<'a> {
+    /// The country's mentions, in text order.
     pub mentions: &'a [Scored],
+    /// Its salience after normalisation, 0..=1.
     pub salience: f64,
 }
 
