@@ -9,6 +9,8 @@
 //! thread (`cpu-time/...`), the cost per core on a shared machine.
 //!
 //! `cargo bench -p newswire-nlp --bench analyse -- --measurement-time 3`
+// criterion_group! generates public functions that cannot carry docs.
+#![allow(missing_docs)]
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
