@@ -23,6 +23,9 @@ pub(crate) struct StartMatcher {
     has_two_byte: bool,
     /// Some pattern is a single byte long: the bitmaps cannot rule a start out.
     has_single_byte: bool,
+    /// Bytes some pattern begins with (both cases when folding): one look-up rules out
+    /// spaces and punctuation before the hash.
+    first: [bool; 256],
     fold_case: bool,
 }
 
@@ -45,9 +48,17 @@ impl StartMatcher {
             two_byte: vec![0; (1 << 16) / 64],
             has_two_byte: false,
             has_single_byte: false,
+            first: [false; 256],
             fold_case,
         };
         for p in patterns {
+            if let Some(&b) = p.as_ref().first() {
+                m.first[usize::from(b)] = true;
+                if fold_case {
+                    m.first[usize::from(b.to_ascii_lowercase())] = true;
+                    m.first[usize::from(b.to_ascii_uppercase())] = true;
+                }
+            }
             match p.as_ref() {
                 [a, b, c, ..] => {
                     let k = m.key3(*a, *b, *c);
@@ -84,9 +95,18 @@ impl StartMatcher {
             % THREE_BITS
     }
 
+    /// False when no pattern begins with `byte`.
+    #[inline]
+    pub(crate) fn may_begin(&self, byte: u8) -> bool {
+        self.first[usize::from(byte)]
+    }
+
     /// False when no pattern can begin at `bytes[i..]`.
     #[inline]
     fn may_start(&self, bytes: &[u8], i: usize) -> bool {
+        if !bytes.get(i).is_some_and(|&b| self.may_begin(b)) {
+            return false;
+        }
         if self.has_single_byte {
             return i < bytes.len();
         }
@@ -175,5 +195,14 @@ mod tests {
         let m = StartMatcher::new(&["x", "xy"], false);
         assert_eq!(m.longest_at(b"xyz", 0), Some((1, 2)));
         assert_eq!(m.longest_at(b"x", 0), Some((0, 1)));
+    }
+
+    #[test]
+    fn first_bytes_follow_the_case_rule() {
+        let folded = StartMatcher::new(&["drone"], true);
+        assert!(folded.may_begin(b'd') && folded.may_begin(b'D') && !folded.may_begin(b' '));
+        let exact = StartMatcher::new(&["S-400"], false);
+        assert!(exact.may_begin(b'S') && !exact.may_begin(b's'));
+        assert_eq!(exact.longest_at(b" S-400", 0), None);
     }
 }

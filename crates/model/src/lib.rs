@@ -10,6 +10,7 @@
 mod article;
 mod enriched;
 pub mod id;
+pub mod json;
 pub mod schema;
 pub mod topics;
 pub mod wire;

@@ -454,6 +454,11 @@ impl WeaponMatcher {
             if prev.is_some_and(|p| p.is_ascii_alphanumeric()) {
                 continue;
             }
+            // Neither kind of pattern begins with this byte (a space, most punctuation).
+            let b = bytes[start];
+            if !self.automaton.may_begin(b) && !self.class_automaton.may_begin(b) {
+                continue;
+            }
             let name_start = prev.is_none_or(|p| !(is_word_byte(p) || p == b'-'));
             if start >= next_name && name_start {
                 if let Some((pattern, end)) = self.automaton.longest_at(bytes, start) {

@@ -156,8 +156,7 @@ fn enrich_chunk(enricher: &Enricher, chunk: Chunk) -> Enriched {
         match parse_line(&line) {
             Ok(article) => {
                 let enriched = enricher.enrich(article);
-                // Serialising an EnrichedArticle into memory cannot fail.
-                let _ = serde_json::to_writer(&mut done.text, &enriched);
+                newswire_model::json::write_enriched(&mut done.text, &enriched);
                 done.text.push(b'\n');
             }
             Err(reason) => done.errors.push((done.text.len(), number, reason)),
@@ -192,9 +191,9 @@ fn split_headline(text: &str) -> (String, String) {
 }
 
 fn write_line(out: &mut impl Write, enricher: &Enricher, article: Article) -> anyhow::Result<()> {
-    let enriched = enricher.enrich(article);
-    serde_json::to_writer(&mut *out, &enriched)?;
-    out.write_all(b"\n")?;
+    let mut line = newswire_model::json::enriched_to_vec(&enricher.enrich(article));
+    line.push(b'\n');
+    out.write_all(&line)?;
     Ok(())
 }
 

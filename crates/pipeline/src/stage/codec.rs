@@ -30,7 +30,7 @@ pub fn encode_article(article: &Article) -> Record {
 
 /// An enriched article as the enrich stage sends it.
 pub fn encode_enriched(enriched: &EnrichedArticle) -> Record {
-    let payload = serde_json::to_vec(enriched).expect("an EnrichedArticle always serialises");
+    let payload = newswire_model::json::enriched_to_vec(enriched);
     let mut rec = record(&enriched.article.id, payload, ENRICHED_SCHEMA, "enrich");
     if !enriched.article.feed_id.is_empty() {
         rec = rec.with_header(headers::FEED, enriched.article.feed_id.clone());
