@@ -35,7 +35,9 @@ mod tokens;
 use std::collections::BTreeSet;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use newswire_model::{CountryTag, Evidence, Field, MentionKind, SanctionAction, SanctionsEvent};
+use newswire_model::{
+    CountryTag, Evidence, Field, MentionKind, SanctionAction, SanctionsEvent, TargetEntity,
+};
 
 use crate::sentences::Fields;
 use lexicon::{Cue, Entry, PhraseTable, TriggerKind};
@@ -237,6 +239,10 @@ struct Draft {
     sectors: Vec<String>,
     programs: Vec<String>,
     evidence: Evidence,
+    /// Byte range of the field where the relation's objects are written: from the trigger or
+    /// its verb, whichever comes first, to the end of the clause.
+    region: (usize, usize),
+    target_entities: Vec<TargetEntity>,
 }
 
 /// Extracts sanctions events. Build once; immutable and shareable.
@@ -453,7 +459,67 @@ impl SanctionsExtractor {
             }
             out.extend(found);
         }
+        if !out.is_empty() {
+            self.attach_entities(&text[s..e], field, s, &actors, &toks, &mut out);
+        }
         out
+    }
+
+    /// A name right before a reporting verb is who speaks, not a target ("..., President X
+    /// said").
+    fn speaker(&self, sentence: &str, base: usize, m: &entities::EntityMention) -> bool {
+        let rest = sentence.get(m.span.end - base..).unwrap_or("").trim_start();
+        let next: String = rest
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        self.phrases.single_is(&next, |e| *e == Entry::Report)
+    }
+
+    /// Fills each draft's target entities from the named entities written in its region, and
+    /// adds their countries to its targets ("designated Sovcomflot" targets Russia).
+    fn attach_entities(
+        &self,
+        sentence: &str,
+        field: Field,
+        base: usize,
+        actors: &[Actor<'_>],
+        toks: &[Tok],
+        drafts: &mut [Draft],
+    ) {
+        let countries: Vec<(std::ops::Range<usize>, &str)> = actors
+            .iter()
+            .map(|a| (toks[a.first].start..toks[a.last - 1].end, a.code))
+            .collect();
+        let found = entities::EntityRecognizer::shared().find(sentence, base, &countries);
+        for d in drafts.iter_mut() {
+            if d.action == SanctionAction::Oppose {
+                continue;
+            }
+            for m in found.iter().filter(|m| {
+                m.span.start >= d.region.0
+                    && m.span.end <= d.region.1
+                    && !self.speaker(sentence, base, m)
+            }) {
+                if let Some(c) = &m.country {
+                    if !d.imposers.contains(c) && d.action != SanctionAction::Evade {
+                        push(&mut d.targets, c);
+                    }
+                }
+                d.target_entities.push(TargetEntity {
+                    text: sentence
+                        .get(m.span.start - base..m.span.end - base)
+                        .unwrap_or("")
+                        .to_string(),
+                    kind: m.kind,
+                    country: m.country.clone(),
+                    field,
+                    start: m.span.start,
+                    end: m.span.end,
+                });
+            }
+        }
     }
 
     /// Country, bloc and agency mentions of a field, sorted by position: blocs and agencies
@@ -1080,6 +1146,19 @@ impl SanctionsExtractor {
             }
         }
         out.retain(|d| !d.imposers.is_empty() || !d.targets.is_empty());
+        // The region ends where the text turns to who said it ("..., President X said").
+        let start = anchor.min(cue_pos).min(t);
+        let stop = hits
+            .iter()
+            .filter(|&&(p, _, e)| *e == Entry::Report && p > start)
+            .map(|&(p, _, _)| p)
+            .min()
+            .unwrap_or(c1);
+        let from = toks[start].start;
+        let to = toks[stop.max(start + 1) - 1].end;
+        for d in &mut out {
+            d.region = (from, to);
+        }
         out
     }
 
@@ -1104,6 +1183,8 @@ impl SanctionsExtractor {
             sectors,
             programs,
             evidence: evidence.clone(),
+            region: (evidence.start, evidence.end),
+            target_entities: Vec::new(),
         }
     }
 
@@ -1470,6 +1551,11 @@ fn merge_same(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
             for p in d.programs {
                 push(&mut ev.programs, &p);
             }
+            for t in d.target_entities {
+                if !ev.target_entities.iter().any(|x| x.text == t.text) {
+                    ev.target_entities.push(t);
+                }
+            }
             continue;
         }
         out.push(SanctionsEvent {
@@ -1480,7 +1566,7 @@ fn merge_same(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
             sectors: d.sectors,
             programs: d.programs,
             evidence: d.evidence,
-            target_entities: Vec::new(),
+            target_entities: d.target_entities,
         });
     }
     out
