@@ -28,9 +28,11 @@
 //! 5. Events with the same roles, action and negation are merged (sectors and programs united;
 //!    the first evidence kept).
 
+mod data;
 pub mod entities;
 mod lexicon;
 mod tokens;
+mod words;
 
 use std::collections::BTreeSet;
 
@@ -42,6 +44,9 @@ use newswire_model::{
 use crate::sentences::Fields;
 use lexicon::{Cue, Entry, PhraseTable, TriggerKind};
 use tokens::{tokenize, words as token_words, Tok};
+use words::{is, Class::*};
+
+pub use data::DataError;
 
 /// Data files compiled into this module: `(name, contents)`.
 pub const DATA_FILES: &[(&str, &str)] = &[
@@ -49,163 +54,12 @@ pub const DATA_FILES: &[(&str, &str)] = &[
     ("sanctions/sectors.tsv", lexicon::SECTORS_TSV),
     ("sanctions/actors.tsv", lexicon::ACTORS_TSV),
     ("sanctions/programs.tsv", lexicon::PROGRAMS_TSV),
-];
-
-/// Stems whose presence makes a sentence worth analysing (case-insensitive prefilter).
-const PREFILTER: &[&str] = &[
-    "sanction",
-    "embargo",
-    "freeze",
-    "froze",
-    "blacklist",
-    "sdn",
-    "specially designated",
-    "entity list",
-    "price cap",
-    "visa ban",
-    "visa restriction",
-    "travel ban",
-    "export ban",
-    "export control",
-    "export restriction",
-    "import ban",
-    "trade restriction",
-    "restrictive measures",
-    "punitive measures",
-    "economic penalties",
-    "caatsa",
-    "countering america",
-    "section 231",
-    "magnitsky",
-    "ieepa",
-    "caesar act",
-    "helms-burton",
-    "samla",
-    "resolution",
-    "/2014",
-    "direct product rule",
-];
-
-/// Words after a possessive or demonym that make it an acting subject.
-const AGENTIVE: &[&str] = &[
-    "government",
-    "governments",
-    "administration",
-    "ministry",
-    "foreign",
-    "president",
-    "leader",
-    "leaders",
-    "officials",
-    "official",
-    "authorities",
-    "parliament",
-    "lawmakers",
-    "legislators",
-    "cabinet",
-    "decision",
-    "move",
-    "treasury",
-    "commerce",
-    "state",
-    "prime",
-    "diplomats",
-    "regulators",
-    "senate",
-    "congress",
-    "envoy",
-    "spokesman",
-    "spokeswoman",
-];
-
-/// Prepositions that keep an actor out of the subject slot.
-const PREPOSITIONS: &[&str] = &[
-    "of",
-    "in",
-    "from",
-    "with",
-    "for",
-    "at",
-    "to",
-    "into",
-    "about",
-    "over",
-    "during",
-    "like",
-    "than",
-    "between",
-    "among",
-    "against",
-    "on",
-    "by",
-    "toward",
-    "towards",
-    "across",
-    "within",
-    "including",
-    "near",
-    "via",
-    "under",
-    "amid",
-    "upon",
-];
-
-/// Verbs that take "on" as a particle: "called on the EU to...", "relied on Russia".
-const PHRASAL_ON: &[&str] = &[
-    "called",
-    "calls",
-    "call",
-    "calling",
-    "relied",
-    "relies",
-    "rely",
-    "relying",
-    "depend",
-    "depends",
-    "depended",
-    "focused",
-    "focuses",
-    "based",
-    "agreed",
-    "agree",
-    "agrees",
-    "insisted",
-    "commented",
-    "briefed",
-    "reported",
-    "voted",
-    "vote",
-    "votes",
-    "worked",
-    "work",
-    "working",
-    "spent",
-    "spend",
-    "decided",
-    "decide",
-    "decides",
-    "pressed",
-    "leaned",
-    "lean",
-];
-
-/// Prepositions that introduce a target.
-const TARGET_PREPS: &[&str] = &["on", "against", "targeting", "toward", "towards", "upon"];
-
-/// Determiners skipped when looking at the word before an actor.
-const DETERMINERS: &[&str] = &["the", "a", "an", "its", "their"];
-
-/// Quantity words skipped, like determiners, when looking at the word before an actor
-/// ("on six Russian officials", "of 25 Belarusian officials").
-const QUANTITIES: &[&str] = &[
-    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens", "hundreds",
-    "several", "some", "more", "other", "many", "most", "all", "top", "senior", "major", "key",
-    "dozen", "scores", "numerous", "various", "leading",
+    ("sanctions/words.tsv", words::WORDS_TSV),
 ];
 
 fn skippable(word: &str) -> bool {
-    DETERMINERS.contains(&word)
-        || QUANTITIES.contains(&word)
+    is(Determiner, word)
+        || is(Quantity, word)
         || (!word.is_empty() && word.bytes().all(|b| b.is_ascii_digit() || b == b','))
 }
 
@@ -266,18 +120,19 @@ impl Default for SanctionsExtractor {
 impl SanctionsExtractor {
     /// Builds the lexicons and automata compiled into the crate.
     pub fn new() -> Self {
-        let phrases = lexicon::load();
+        // The shipped files are checked by unit tests; they cannot fail here.
+        let phrases = lexicon::load().expect("the shipped lexicon loads");
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .build(PREFILTER)
+            .build(words::words().prefilter())
             .expect("prefilter builds");
         let mut actor_patterns = Vec::new();
         let mut actor_codes = Vec::new();
-        for cols in lexicon::data_lines(lexicon::ACTORS_TSV) {
-            if let (Some(p), Some(c)) = (cols.first(), cols.get(1)) {
-                actor_patterns.push(p.to_string());
-                actor_codes.push((c.to_string(), cols.get(2) == Some(&"bloc")));
-            }
+        let actor_rows = lexicon::data_rows("sanctions/actors.tsv", lexicon::ACTORS_TSV, 3, 3)
+            .expect("the shipped actors.tsv loads");
+        for (_, cols) in actor_rows {
+            actor_patterns.push(cols[0].to_string());
+            actor_codes.push((cols[1].to_string(), cols[2] == "bloc"));
         }
         let actors = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
@@ -285,20 +140,24 @@ impl SanctionsExtractor {
             .expect("actor automaton builds");
         let mut program_patterns = Vec::new();
         let mut program_info = Vec::new();
-        for cols in lexicon::data_lines(lexicon::PROGRAMS_TSV) {
-            if let (Some(p), Some(c), Some(i)) = (cols.first(), cols.get(1), cols.get(2)) {
-                program_patterns.push(p.to_string());
-                program_info.push((c.to_string(), i.to_string()));
-            }
+        let program_rows =
+            lexicon::data_rows("sanctions/programs.tsv", lexicon::PROGRAMS_TSV, 3, 3)
+                .expect("the shipped programs.tsv loads");
+        for (_, cols) in program_rows {
+            program_patterns.push(cols[0].to_string());
+            program_info.push((cols[1].to_string(), cols[2].to_string()));
         }
         let programs = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&program_patterns)
             .expect("program automaton builds");
-        let anaphor_words: Vec<String> = lexicon::data_lines(lexicon::LEXICON_TSV)
-            .filter(|c| c.first() == Some(&"trigger") && c.get(2) == Some(&"anaphor"))
-            .filter_map(|c| c.get(1).map(|w| w.to_string()))
-            .collect();
+        let anaphor_words: Vec<String> =
+            lexicon::data_rows("sanctions/lexicon.tsv", lexicon::LEXICON_TSV, 2, 3)
+                .expect("the shipped lexicon loads")
+                .into_iter()
+                .filter(|(_, c)| c[0] == "trigger" && c.get(2) == Some(&"anaphor"))
+                .map(|(_, c)| c[1].to_string())
+                .collect();
         let anaphora = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .build(&anaphor_words)
@@ -682,7 +541,7 @@ impl SanctionsExtractor {
                     let target_after = actors.iter().any(|a| {
                         a.first >= t + len
                             && a.first <= t + len + 3
-                            && TARGET_PREPS.contains(&words[prev_word(words, a.first, c0)])
+                            && is(TargetPrep, words[prev_word(words, a.first, c0)])
                     });
                     punitive || target_after || bloc_before
                 }
@@ -834,8 +693,7 @@ impl SanctionsExtractor {
             // trigger
             let of_after_trigger = before_word == "of" && before == t + tlen;
             // "called on X to lift", "relied on X": a phrasal verb, not a target.
-            let phrasal =
-                before_word == "on" && before > c0 && PHRASAL_ON.contains(&words[before - 1]);
+            let phrasal = before_word == "on" && before > c0 && is(PhrasalOn, words[before - 1]);
             // The preposition belongs to the sanctions phrase: near the trigger ("sanctions on
             // Friday on eight Iranian companies") or right after an action verb ("imposed on
             // X"), not "supplying drones for the war against Ukraine" further on.
@@ -845,7 +703,7 @@ impl SanctionsExtractor {
                     && p + len <= before
                     && p + len + 3 >= before
             });
-            if (TARGET_PREPS.contains(&before_word) || of_after_trigger)
+            if (is(TargetPrep, before_word) || of_after_trigger)
                 && before < a.first
                 && !phrasal
                 && (near_trigger || after_cue || before < t)
@@ -870,9 +728,9 @@ impl SanctionsExtractor {
                     continue;
                 }
                 let target_like = a.kind == ActorKind::Name && !a.possessive;
-                let has_prep_target = actors.iter().any(|b| {
-                    b.first > t && TARGET_PREPS.contains(&words[prev_word(words, b.first, c0)])
-                });
+                let has_prep_target = actors
+                    .iter()
+                    .any(|b| b.first > t && is(TargetPrep, words[prev_word(words, b.first, c0)]));
                 if target_like && !has_prep_target {
                     push(&mut targets, a.code);
                 } else {
@@ -969,7 +827,7 @@ impl SanctionsExtractor {
                 let gap: Vec<&str> = words[b.last..k]
                     .iter()
                     .copied()
-                    .filter(|w| !DETERMINERS.contains(w) && *w != "'s")
+                    .filter(|w| !is(Determiner, w) && *w != "'s")
                     .collect();
                 if gap
                     .iter()
@@ -996,6 +854,30 @@ impl SanctionsExtractor {
         }
         // Coordinated targets after the first: "on Russia and Belarus".
         extend_coordination(actors, words, &mut used, &mut targets, c1);
+        // The region where the relation's objects are written: from the trigger or its verb
+        // to the clause's end, or to a reporting verb ("..., the ministry said").
+        let obj_from = anchor.min(cue_pos).min(t);
+        let obj_stop = hits
+            .iter()
+            .filter(|&&(p, _, e)| *e == Entry::Report && p > obj_from)
+            .map(|&(p, _, _)| p)
+            .min()
+            .unwrap_or(c1);
+        let np_stop = obj_stop.min(clause_turn(words, cue_pos.max(t) + 1, c1));
+        if matches!(
+            action,
+            SanctionAction::Impose | SanctionAction::Threaten | SanctionAction::Lift
+        ) {
+            let known: Vec<String> = subject.iter().chain(&regime_imposers).cloned().collect();
+            self.np_targets(
+                words,
+                actors,
+                &mut used,
+                &mut targets,
+                &known,
+                (c0, obj_from, np_stop),
+            );
+        }
 
         let program_names: Vec<String> = programs.iter().map(|(p, _)| p.clone()).collect();
         for &(p, len, e) in &hits {
@@ -1004,7 +886,7 @@ impl SanctionsExtractor {
                 let before_trigger = p + len == t;
                 // "sanctions on the oil sector": after a target preposition.
                 let after_prep =
-                    (p > c0 && TARGET_PREPS.contains(&words[prev_word(words, p, c0)])) && p > t;
+                    (p > c0 && is(TargetPrep, words[prev_word(words, p, c0)])) && p > t;
                 if before_trigger || after_prep {
                     push(&mut sectors, sec);
                 }
@@ -1017,28 +899,31 @@ impl SanctionsExtractor {
         let mut out = Vec::new();
         match action {
             SanctionAction::Evade => {
-                let mut evaders = subject;
-                if subject_passive {
-                    // "sanctions were evaded by X" is rare; keep the subject as the evader.
-                }
-                evaders.extend(
-                    targets
-                        .iter()
-                        .filter(|c| !regime_imposers.contains(c))
-                        .cloned(),
-                );
-                dedup(&mut evaders);
+                // Whose sanctions: the regime named with the trigger, a programme's owner, or
+                // the regime of the event just read ("to get around the cap").
                 let mut whose = regime_imposers.clone();
-                if whose.is_empty() && anaphoric {
-                    // "used intermediaries to evade the restrictions": whose they are.
-                    if let Some(p) = previous {
-                        whose = p.imposers.clone();
-                    }
-                }
                 if whose.is_empty() {
                     whose = programs.iter().map(|(_, imp)| imp.clone()).collect();
                     dedup(&mut whose);
                 }
+                if whose.is_empty() {
+                    if let Some(p) = previous {
+                        whose = p.imposers.clone();
+                    }
+                }
+                let mut evaders = subject;
+                evaders.extend(targets.iter().cloned());
+                evaders.retain(|c| !whose.contains(c));
+                dedup(&mut evaders);
+                // Who evades, unnamed: the parties the last event hit ("the network ... had
+                // blended oil to skirt sanctions").
+                if evaders.is_empty() {
+                    if let Some(p) = previous {
+                        evaders = p.targets.clone();
+                        evaders.retain(|c| !whose.contains(c));
+                    }
+                }
+                let _ = subject_passive;
                 out.push(self.draft(
                     whose,
                     evaders,
@@ -1146,16 +1031,8 @@ impl SanctionsExtractor {
             }
         }
         out.retain(|d| !d.imposers.is_empty() || !d.targets.is_empty());
-        // The region ends where the text turns to who said it ("..., President X said").
-        let start = anchor.min(cue_pos).min(t);
-        let stop = hits
-            .iter()
-            .filter(|&&(p, _, e)| *e == Entry::Report && p > start)
-            .map(|&(p, _, _)| p)
-            .min()
-            .unwrap_or(c1);
-        let from = toks[start].start;
-        let to = toks[stop.max(start + 1) - 1].end;
+        let from = toks[obj_from].start;
+        let to = toks[obj_stop.max(obj_from + 1) - 1].end;
         for d in &mut out {
             d.region = (from, to);
         }
@@ -1207,7 +1084,7 @@ impl SanctionsExtractor {
         }
         // Object: skip determiners.
         let mut j = t + 1;
-        while j < c1 && DETERMINERS.contains(&words[j]) {
+        while j < c1 && is(Determiner, words[j]) {
             j += 1;
         }
         if j < c1 && self.is_approval(words[j]) {
@@ -1260,9 +1137,8 @@ impl SanctionsExtractor {
                 return self.subject_eligible_in(words, h, c0, c1, actors, depth + 1);
             }
         }
-        let phrasal =
-            words[before] == "on" && before > c0 && PHRASAL_ON.contains(&words[before - 1]);
-        if before < a.first && PREPOSITIONS.contains(&words[before]) && !phrasal {
+        let phrasal = words[before] == "on" && before > c0 && is(PhrasalOn, words[before - 1]);
+        if before < a.first && is(Preposition, words[before]) && !phrasal {
             return false;
         }
         let next = {
@@ -1272,11 +1148,59 @@ impl SanctionsExtractor {
             }
             words.get(j).copied().filter(|_| j < c1)
         };
-        let agentive = next.is_some_and(|w| AGENTIVE.contains(&w));
+        let agentive = next.is_some_and(|w| is(Agentive, w));
         match a.kind {
             ActorKind::Demonym => agentive,
             _ if a.possessive => agentive,
             _ => true,
+        }
+    }
+
+    /// Targets written inside the object noun phrase: "on 12 Chinese companies", "entities in
+    /// China and Turkey", "imports from Japan", "chip tools to Russia". `region` is the token
+    /// range `from..stop` after the trigger or its verb in the clause starting at `c0`; agents ("by X") are left alone.
+    fn np_targets(
+        &self,
+        words: &[&str],
+        actors: &[&Actor],
+        used: &mut [bool],
+        targets: &mut Vec<String>,
+        imposers: &[String],
+        (c0, from, stop): (usize, usize, usize),
+    ) {
+        let region = (from, stop);
+        for (ai, a) in actors.iter().enumerate() {
+            if used[ai] || a.first < region.0 || a.last > region.1 {
+                continue;
+            }
+            let before = prev_word(words, a.first, c0);
+            let bw = if before < a.first { words[before] } else { "" };
+            if bw == "by" {
+                continue;
+            }
+            let head_prep = |w: &str| {
+                matches!(
+                    w,
+                    "on" | "against" | "targeting" | "from" | "to" | "including"
+                )
+            };
+            // "in"/"of" only after a noun for the targeted parties ("companies in China").
+            let party_in =
+                matches!(bw, "in" | "of") && before > c0 && is(PartyNoun, words[before - 1]);
+            let inside = head_prep(bw) || party_in;
+            // A demonym or possessive heading the object: "on 12 Chinese companies",
+            // "blacklisted 13 Chinese firms", "on four extremist Israeli settlers"; not "parts
+            // for Iranian drones".
+            let lead = before + 1 == a.first && before <= region.0 + 1
+                || head_prep(bw)
+                || (before > c0 && head_prep(words[prev_word(words, before, c0)]));
+            let modifier =
+                matches!(a.kind, ActorKind::Demonym | ActorKind::Abbreviation) || a.possessive;
+            let modifier = modifier && lead && self.followed_by_noun(words, a, region.1);
+            if (inside || modifier) && !imposers.iter().any(|c| c == a.code) {
+                push(targets, a.code);
+                used[ai] = true;
+            }
         }
     }
 
@@ -1439,6 +1363,22 @@ fn clauses(words: &[&str]) -> Vec<(usize, usize)> {
     out
 }
 
+/// Where the clause turns from the relation to something else after token `from`: a
+/// subordinate clause ("after Iran sent", "as Stockholm's bid advanced", "with Russia
+/// abstaining"), a participle after a comma (", banning"), or ", and" / "and the" joining a new
+/// clause; `c1` when there is none.
+fn clause_turn(words: &[&str], from: usize, c1: usize) -> usize {
+    (from..c1)
+        .find(|&j| {
+            let w = words[j];
+            let next = words.get(j + 1).copied().unwrap_or("");
+            is(ClauseTurn, w)
+                || (w == "," && (next.ends_with("ing") || next == "and"))
+                || (w == "and" && matches!(next, "the" | "it" | "its" | "they"))
+        })
+        .unwrap_or(c1)
+}
+
 /// Extends targets over coordinated actors: "on Russia and Belarus", "against Iran, Syria".
 fn extend_coordination(
     actors: &[&Actor],
@@ -1454,7 +1394,7 @@ fn extend_coordination(
         let gap: Vec<&str> = words[actors[i - 1].last..actors[i].first]
             .iter()
             .copied()
-            .filter(|w| !DETERMINERS.contains(w) && *w != "'s")
+            .filter(|w| !is(Determiner, w) && *w != "'s")
             .collect();
         if !gap.is_empty() && gap.iter().all(|w| matches!(*w, "and" | "," | "or")) {
             push(targets, actors[i].code);
