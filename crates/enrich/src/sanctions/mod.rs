@@ -29,8 +29,10 @@
 //!    the first evidence kept).
 
 mod data;
+mod discourse;
 pub mod entities;
 mod lexicon;
+mod structure;
 mod tokens;
 mod words;
 
@@ -194,6 +196,7 @@ impl SanctionsExtractor {
         // The sentence counter of the last event and its index in `drafts`, for anaphora.
         let mut last: Option<(usize, usize)> = None;
         let mut sentence_no = 0usize;
+        let mut memory = discourse::Memory::default();
         for field in [Field::Title, Field::Body] {
             let text = fields.text(field);
             if text.is_empty() {
@@ -232,6 +235,11 @@ impl SanctionsExtractor {
                     &spans_all,
                     last.filter(|_| recent).and_then(|(_, i)| drafts.get(i)),
                 );
+                let mut found = found;
+                for d in &mut found {
+                    memory.fill(d);
+                    memory.remember(d);
+                }
                 if !found.is_empty() {
                     last = Some((sentence_no, drafts.len() + found.len() - 1));
                 }
@@ -280,6 +288,7 @@ impl SanctionsExtractor {
         let mut out = Vec::new();
         // The event the next clause may refer back to: `previous`, or one of `out` by index.
         let mut prev: Option<usize> = None;
+        let passive = structure::passive_tokens(&text[s..e], s, &toks);
         let mut ranges = Vec::new();
         for (c0, c1) in clauses(&words) {
             ranges.extend(split_at_second_trigger(&all_hits, &words, c0, c1));
@@ -308,6 +317,7 @@ impl SanctionsExtractor {
                     .find(|&start| start >= toks[c0].start && start < toks[c1 - 1].end),
                 prev.map_or(previous, |i| out.get(i)),
                 &evidence,
+                &passive,
             );
             let pick = found
                 .iter()
@@ -505,6 +515,7 @@ impl SanctionsExtractor {
         program_start: Option<usize>,
         previous: Option<&Draft>,
         evidence: &Evidence,
+        passive: &[bool],
     ) -> Vec<Draft> {
         // Lexicon hits in the clause: (token, length, entry).
         let hits: Vec<(usize, usize, &Entry)> = all_hits
@@ -808,7 +819,12 @@ impl SanctionsExtractor {
                 .filter(|&f| f >= a.last)
                 .min()
                 .unwrap_or(usize::MAX);
-            subject_passive = passive_between(a.last, t.max(anchor).min(next_actor))
+            // A passive verb group after the subject ("A Kyrgyz company was blacklisted").
+            let parsed_passive = [cue_pos, t]
+                .iter()
+                .any(|&p| p > a.last && p < next_actor && passive.get(p) == Some(&true));
+            subject_passive = parsed_passive
+                || passive_between(a.last, t.max(anchor).min(next_actor))
                 // Headline passive: "Russia sanctioned over grain deal".
                 || (tkind == TriggerKind::Verb
                     && a.last == t
@@ -850,6 +866,21 @@ impl SanctionsExtractor {
                     }
                     used[bi] = true;
                 }
+            }
+        }
+        // A passive verb with no eligible subject: the actor named in the subject phrase is
+        // the target ("A Kyrgyz company was recently blacklisted by Washington").
+        let verb_at = cue_pos.min(t);
+        if chosen.is_none() && passive.get(verb_at) == Some(&true) {
+            let subj = actors.iter().enumerate().rev().find(|(ai, a)| {
+                let before = prev_word(words, a.first, c0);
+                !used[*ai]
+                    && a.last <= verb_at
+                    && (before == a.first || !is(Preposition, words[before]))
+            });
+            if let Some((ai, a)) = subj {
+                push(&mut targets, a.code);
+                used[ai] = true;
             }
         }
         // Coordinated targets after the first: "on Russia and Belarus".
