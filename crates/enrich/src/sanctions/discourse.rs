@@ -23,8 +23,28 @@ impl Memory {
         {
             d.imposers = self.imposers.clone();
         }
-        if d.targets.is_empty() && !self.targets.iter().any(|c| d.imposers.contains(c)) {
+        // An opposer may be the target itself ("China rejects sanctions on its companies").
+        let swapped = !oppose && self.targets.iter().any(|c| d.imposers.contains(c));
+        if d.targets.is_empty() && !swapped {
             d.targets = self.targets.clone();
+        }
+    }
+
+    /// An oppose event whose sanctions are named only later in the article ("China opposes
+    /// illegal unilateral sanctions ... Washington is preparing sanctions on Chinese firms")
+    /// takes the targets of the next impose or threaten event.
+    pub(super) fn forward_oppose_targets(drafts: &mut [Draft]) {
+        for i in 0..drafts.len() {
+            if drafts[i].action != SanctionAction::Oppose || !drafts[i].targets.is_empty() {
+                continue;
+            }
+            let later = drafts[i + 1..].iter().find(|d| {
+                matches!(d.action, SanctionAction::Impose | SanctionAction::Threaten)
+                    && !d.targets.is_empty()
+            });
+            if let Some(t) = later.map(|d| d.targets.clone()) {
+                drafts[i].targets = t;
+            }
         }
     }
 
@@ -86,6 +106,16 @@ mod tests {
         let mut d = draft(&["RU"], &[], SanctionAction::Impose);
         m.fill(&mut d);
         assert!(d.targets.is_empty());
+    }
+
+    #[test]
+    fn an_oppose_without_target_takes_the_next_regime_s_targets() {
+        let mut d = vec![
+            draft(&["CN"], &[], SanctionAction::Oppose),
+            draft(&["US"], &["CN"], SanctionAction::Threaten),
+        ];
+        Memory::forward_oppose_targets(&mut d);
+        assert_eq!(d[0].targets, vec!["CN"]);
     }
 
     #[test]

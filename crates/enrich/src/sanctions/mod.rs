@@ -225,6 +225,15 @@ impl SanctionsExtractor {
                 // Right after an event, a sentence without a trigger still counts when it refers
                 // back ("The measures were lifted").
                 if !hot[si] && (!recent || self.anaphora.find(&text[s..e]).is_none()) {
+                    // The sentence right after an event often lists whom it hit ("Among those
+                    // named are X and Y"): its names join that event.
+                    let right_after = last.is_some_and(|(n, _)| n + 1 == sentence_no);
+                    if let Some(d) = last
+                        .filter(|_| right_after)
+                        .and_then(|(_, i)| drafts.get_mut(i))
+                    {
+                        self.follow_up_entities(text, field, s, e, &spans_all, d);
+                    }
                     continue;
                 }
                 let found = self.sentence(
@@ -246,6 +255,7 @@ impl SanctionsExtractor {
                 drafts.extend(found);
             }
         }
+        discourse::Memory::forward_oppose_targets(&mut drafts);
         infer_caatsa(&mut drafts, countries);
         merge(drafts)
     }
@@ -334,6 +344,40 @@ impl SanctionsExtractor {
         out
     }
 
+    /// Adds the named entities of the trigger-less sentence `text[s..e]` that follows `d`'s
+    /// sentence to `d` (impose, threaten and lift only), with their countries as targets.
+    fn follow_up_entities(
+        &self,
+        text: &str,
+        field: Field,
+        s: usize,
+        e: usize,
+        spans: &[ActorSpan<'_>],
+        d: &mut Draft,
+    ) {
+        if !matches!(
+            d.action,
+            SanctionAction::Impose | SanctionAction::Threaten | SanctionAction::Lift
+        ) {
+            return;
+        }
+        let toks = tokenize(&text[s..e], s);
+        let actors = actors_in(text, s, e, &toks, spans);
+        let mut one = [d.clone()];
+        one[0].region = (s, e);
+        one[0].target_entities.clear();
+        self.attach_entities(&text[s..e], field, s, &actors, &toks, &mut one);
+        let [extra] = one;
+        for c in extra.targets {
+            push(&mut d.targets, &c);
+        }
+        for t in extra.target_entities {
+            if !d.target_entities.iter().any(|x| x.text == t.text) {
+                d.target_entities.push(t);
+            }
+        }
+    }
+
     /// A name right before a reporting verb is who speaks, not a target ("..., President X
     /// said").
     fn speaker(&self, sentence: &str, base: usize, m: &entities::EntityMention) -> bool {
@@ -366,12 +410,14 @@ impl SanctionsExtractor {
             if d.action == SanctionAction::Oppose {
                 continue;
             }
-            for m in found.iter().filter(|m| {
-                m.span.start >= d.region.0
-                    && m.span.end <= d.region.1
-                    && !self.speaker(sentence, base, m)
-            }) {
-                if let Some(c) = &m.country {
+            // Names after the trigger anywhere in the sentence are the relation's targets
+            // ("..., among them X and Y"); their countries count only inside the clause.
+            for m in found
+                .iter()
+                .filter(|m| m.span.start >= d.region.0 && !self.speaker(sentence, base, m))
+            {
+                let inside = m.span.end <= d.region.1;
+                if let Some(c) = m.country.as_ref().filter(|_| inside) {
                     if !d.imposers.contains(c) && d.action != SanctionAction::Evade {
                         push(&mut d.targets, c);
                     }
