@@ -964,7 +964,10 @@ impl SanctionsExtractor {
                 // "sanctions on the oil sector": after a target preposition.
                 let after_prep =
                     (p > c0 && is(TargetPrep, words[prev_word(words, p, c0)])) && p > t;
-                if before_trigger || after_prep {
+                // "asset freezes on 22 oil tankers", "a ban on steel imports": inside the
+                // object of the relation, before the clause turns to something else.
+                let in_object = p >= obj_from && p + len <= np_stop;
+                if before_trigger || after_prep || in_object {
                     push(&mut sectors, sec);
                 }
             }
@@ -1542,11 +1545,27 @@ fn merge(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
         })
     };
     let keep: Vec<bool> = merged.iter().map(|e| !covered(e)).collect();
-    merged
+    let events = merged
         .into_iter()
         .zip(keep)
         .filter_map(|(e, k)| k.then_some(e))
-        .collect()
+        .collect::<Vec<_>>();
+    drop_targetless(events)
+}
+
+/// An event that names no imposer or no target (and no target entity), in an article where
+/// other events name both, is most often a passing mention read as a relation ("U.S. sanctions
+/// officials said"); it is dropped. An article whose events are all partial keeps them, so that
+/// it still reports sanctions, and evade events are kept (who evades may be unnamed).
+fn drop_targetless(events: Vec<SanctionsEvent>) -> Vec<SanctionsEvent> {
+    let weak = |e: &SanctionsEvent| {
+        (e.imposers.is_empty() || e.targets.is_empty() && e.target_entities.is_empty())
+            && e.action != SanctionAction::Evade
+    };
+    if events.iter().all(weak) {
+        return events;
+    }
+    events.into_iter().filter(|e| !weak(e)).collect()
 }
 
 fn merge_same(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
