@@ -386,11 +386,13 @@ impl SanctionsExtractor {
                 }
             }
         }
-        // A passive verb with no eligible subject: the actor named in the subject phrase is
-        // the target ("A Kyrgyz company was recently blacklisted by Washington").
+        // A passive verb or a "face" cue with no eligible subject: the actor named first in
+        // the subject phrase is the target ("A Kyrgyz company was recently blacklisted by
+        // Washington", "Chinese banks that help Russia could face U.S. sanctions").
         let verb_at = cue_pos.min(t);
-        if chosen.is_none() && passive.get(verb_at) == Some(&true) {
-            let subj = actors.iter().enumerate().rev().find(|(ai, a)| {
+        let undergoes = passive.get(verb_at) == Some(&true) || passive_between(c0, verb_at + 1);
+        if chosen.is_none() && undergoes && !in_phrase {
+            let subj = actors.iter().enumerate().find(|(ai, a)| {
                 let before = prev_word(words, a.first, c0);
                 !used[*ai]
                     && a.last <= verb_at
@@ -426,6 +428,19 @@ impl SanctionsExtractor {
                 &known,
                 (c0, obj_from, np_stop),
             );
+            // "lift sanctions on its potash industry": the possessive pronoun is the state the
+            // clause began with ("Belarus has freed prisoners after the US agreed to ...").
+            let pronoun = (obj_from..np_stop.min(c1)).any(|j| {
+                is(TargetPrep, words[j]) && matches!(words.get(j + 1), Some(&("its" | "their")))
+            });
+            if targets.is_empty() && pronoun {
+                if let Some(a) = actors
+                    .iter()
+                    .find(|a| a.last <= obj_from && !known.iter().any(|c| c == a.code))
+                {
+                    push(&mut targets, a.code);
+                }
+            }
         }
 
         let program_names: Vec<String> = programs.iter().map(|(p, _)| p.clone()).collect();
