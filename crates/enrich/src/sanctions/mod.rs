@@ -281,7 +281,7 @@ impl SanctionsExtractor {
         let mut out = Vec::new();
         // The event the next clause may refer back to: `previous`, or one of `out` by index.
         let mut prev: Option<usize> = None;
-        let passive = structure::passive_tokens(&text[s..e], s, &toks);
+        let parse = structure::Parse::new(&text[s..e], s, &toks, &words);
         let mut ranges = Vec::new();
         for (c0, c1) in clauses(&words) {
             ranges.extend(split_at_second_trigger(&all_hits, &words, c0, c1));
@@ -310,7 +310,7 @@ impl SanctionsExtractor {
                     .find(|&start| start >= toks[c0].start && start < toks[c1 - 1].end),
                 prev.map_or(previous, |i| out.get(i)),
                 &evidence,
-                &passive,
+                &parse,
             );
             let pick = found
                 .iter()
@@ -388,7 +388,21 @@ impl SanctionsExtractor {
             .iter()
             .map(|a| (toks[a.first].start..toks[a.last - 1].end, a.code))
             .collect();
-        let found = entities::EntityRecognizer::shared().find(sentence, base, &countries);
+        // Only the text from the first relation's region on can hold its entities (speed).
+        let from = drafts
+            .iter()
+            .map(|d| d.region.0)
+            .min()
+            .unwrap_or(base)
+            .clamp(base, base + sentence.len());
+        let Some(rest) = sentence.get(from - base..) else {
+            return;
+        };
+        let countries: Vec<(std::ops::Range<usize>, &str)> = countries
+            .into_iter()
+            .filter(|(r, _)| r.start >= from)
+            .collect();
+        let found = entities::EntityRecognizer::shared().find(rest, from, &countries);
         for d in drafts.iter_mut() {
             if d.action == SanctionAction::Oppose {
                 continue;

@@ -11,6 +11,7 @@ use newswire_model::{Evidence, SanctionAction};
 
 use super::events::{dedup, push, Draft};
 use super::lexicon::{Cue, Entry, TriggerKind};
+use super::structure::Parse;
 use super::tokens::Tok;
 use super::triggers::{clause_turn, trigger_sector};
 use super::words::{is, Class::*};
@@ -33,7 +34,7 @@ impl SanctionsExtractor {
         program_start: Option<usize>,
         previous: Option<&Draft>,
         evidence: &Evidence,
-        passive: &[bool],
+        parse: &Parse<'_>,
     ) -> Vec<Draft> {
         // Lexicon hits in the clause: (token, length, entry).
         let hits: Vec<(usize, usize, &Entry)> = all_hits
@@ -340,7 +341,7 @@ impl SanctionsExtractor {
             // A passive verb group after the subject ("A Kyrgyz company was blacklisted").
             let parsed_passive = [cue_pos, t]
                 .iter()
-                .any(|&p| p > a.last && p < next_actor && passive.get(p) == Some(&true));
+                .any(|&p| p > a.last && p < next_actor && parse.passive_at(p));
             subject_passive = parsed_passive
                 || passive_between(a.last, t.max(anchor).min(next_actor))
                 // Headline passive: "Russia sanctioned over grain deal".
@@ -390,7 +391,7 @@ impl SanctionsExtractor {
         // the subject phrase is the target ("A Kyrgyz company was recently blacklisted by
         // Washington", "Chinese banks that help Russia could face U.S. sanctions").
         let verb_at = cue_pos.min(t);
-        let undergoes = passive.get(verb_at) == Some(&true) || passive_between(c0, verb_at + 1);
+        let undergoes = parse.passive_at(verb_at) || passive_between(c0, verb_at + 1);
         if chosen.is_none() && undergoes && !in_phrase {
             let subj = actors.iter().enumerate().find(|(ai, a)| {
                 let before = prev_word(words, a.first, c0);

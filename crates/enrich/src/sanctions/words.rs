@@ -30,6 +30,8 @@ pub(crate) enum Class {
     PartyNoun,
     /// Words where the object of a relation has ended.
     ClauseTurn,
+    /// Forms of be and get that can open a passive verb group.
+    PassiveAux,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -42,6 +44,7 @@ const CLASSES: &[(&str, Class)] = &[
     ("quantity", Class::Quantity),
     ("party_noun", Class::PartyNoun),
     ("clause_turn", Class::ClauseTurn),
+    ("passive_aux", Class::PassiveAux),
 ];
 
 /// The loaded word classes.
