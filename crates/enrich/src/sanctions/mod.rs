@@ -402,6 +402,16 @@ impl SanctionsExtractor {
             .into_iter()
             .filter(|(r, _)| r.start >= from)
             .collect();
+        // No capitalised word outside the country mentions: no name to find (speed).
+        let named = toks.iter().filter(|t| t.start >= from).any(|t| {
+            let capital = sentence
+                .get(t.start - base..)
+                .is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()));
+            capital && !countries.iter().any(|(r, _)| r.contains(&t.start))
+        });
+        if !named {
+            return;
+        }
         let found = entities::EntityRecognizer::shared().find(rest, from, &countries);
         for d in drafts.iter_mut() {
             if d.action == SanctionAction::Oppose {
