@@ -601,8 +601,12 @@ impl SanctionsExtractor {
         out.retain(|d| !d.imposers.is_empty() || !d.targets.is_empty());
         let from = toks[obj_from].start;
         let to = toks[obj_stop.max(obj_from + 1) - 1].end;
+        // Evidence is the clause that states the relation, not the whole sentence.
+        let (cs, ce) = (toks[c0].start, toks[c1 - 1].end);
         for d in &mut out {
             d.region = (from, to);
+            d.evidence.start = cs.max(d.evidence.start);
+            d.evidence.end = ce.min(d.evidence.end).max(d.evidence.start);
         }
         out
     }
