@@ -602,7 +602,8 @@ impl SanctionsExtractor {
         let from = toks[obj_from].start;
         let to = toks[obj_stop.max(obj_from + 1) - 1].end;
         // Evidence is the clause that states the relation, not the whole sentence.
-        let (cs, ce) = (toks[c0].start, toks[c1 - 1].end);
+        let last = (c0..c1).rev().find(|&j| !toks[j].punct).unwrap_or(c1 - 1);
+        let (cs, ce) = (toks[c0].start, toks[last].end);
         for d in &mut out {
             d.region = (from, to);
             d.evidence.start = cs.max(d.evidence.start);
