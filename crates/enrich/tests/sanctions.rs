@@ -284,13 +284,20 @@ fn sectors_and_programs() {
 }
 
 #[test]
-fn evidence_is_the_sentence() {
+fn evidence_is_the_clause() {
     let body = "Markets fell. Australia imposed sanctions on Iran. Stocks rose.";
     let t = tags(body, &[("AU", "Australia", Name), ("IR", "Iran", Name)]);
     let ev = extractor().extract("", body, &t);
     assert_eq!(
         &body[ev[0].evidence.start..ev[0].evidence.end],
-        "Australia imposed sanctions on Iran."
+        "Australia imposed sanctions on Iran"
+    );
+    let body = "Australia imposed sanctions on Iran, but markets shrugged the news off.";
+    let t = tags(body, &[("AU", "Australia", Name), ("IR", "Iran", Name)]);
+    let ev = extractor().extract("", body, &t);
+    assert_eq!(
+        &body[ev[0].evidence.start..ev[0].evidence.end],
+        "Australia imposed sanctions on Iran"
     );
 }
 

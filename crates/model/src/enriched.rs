@@ -229,7 +229,7 @@ pub struct SanctionsEvent {
     pub sectors: Vec<String>,
     /// Named laws and programmes ("CAATSA", "EU Regulation 833/2014").
     pub programs: Vec<String>,
-    /// The sentence the event was read from.
+    /// The clause the event was read from (the whole sentence when it has one clause).
     pub evidence: Evidence,
     /// Named companies, banks, people, vessels, agencies and groups the event targets, in
     /// order of first mention. Absent in records written before the field existed (read as

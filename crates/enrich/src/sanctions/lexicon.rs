@@ -30,6 +30,7 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 use newswire_model::SanctionAction;
 
+use super::data::{bad, rows, DataError, Row};
 use super::tokens::{tokenize, words};
 
 /// What a trigger phrase needs before it counts.
@@ -118,52 +119,86 @@ pub(crate) const SECTORS_TSV: &str = include_str!("../../data/sanctions/sectors.
 pub(crate) const ACTORS_TSV: &str = include_str!("../../data/sanctions/actors.tsv");
 pub(crate) const PROGRAMS_TSV: &str = include_str!("../../data/sanctions/programs.tsv");
 
-pub(crate) fn data_lines(tsv: &str) -> impl Iterator<Item = Vec<&str>> {
-    tsv.lines()
-        .map(|l| l.trim_end_matches('\r'))
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| l.split('\t').map(str::trim).collect())
+/// The rows of a shipped lexicon file, strictly: `min..=max` non-empty cells each.
+pub(crate) fn data_rows<'a>(
+    file: &'static str,
+    tsv: &'a str,
+    min: usize,
+    max: usize,
+) -> Result<Vec<Row<'a>>, DataError> {
+    rows(file, tsv, min, max)
 }
 
-/// Builds the phrase table from the lexicon and sector files.
-pub(crate) fn load() -> PhraseTable {
+/// Builds the phrase table from the lexicon and sector files; an unknown kind or value is
+/// refused with its line and column.
+pub(crate) fn load() -> Result<PhraseTable, DataError> {
+    parse(LEXICON_TSV, SECTORS_TSV)
+}
+
+/// As [`load`], from given texts in the formats of `lexicon.tsv` and `sectors.tsv`.
+pub(crate) fn parse(lexicon: &str, sectors: &str) -> Result<PhraseTable, DataError> {
+    const LEX: &str = "sanctions/lexicon.tsv";
     let mut table = PhraseTable::default();
-    for cols in data_lines(LEXICON_TSV) {
-        let (Some(kind), Some(phrase)) = (cols.first(), cols.get(1)) else {
-            continue;
-        };
+    for (line, cols) in rows(LEX, lexicon, 2, 3)? {
         let value = cols.get(2).copied().unwrap_or("");
-        let entry = match *kind {
-            "trigger" => Entry::Trigger(match value {
-                "conditional" => TriggerKind::Conditional,
-                "verb" => TriggerKind::Verb,
-                "anaphor" => TriggerKind::Anaphor,
-                _ => TriggerKind::Core,
-            }),
-            "action" => Entry::Action(match value {
-                "threaten" => Cue::Act(SanctionAction::Threaten),
-                "lift" => Cue::Act(SanctionAction::Lift),
-                "evade" => Cue::Act(SanctionAction::Evade),
-                "oppose" => Cue::Act(SanctionAction::Oppose),
-                "join" => Cue::Join,
-                _ => Cue::Act(SanctionAction::Impose),
-            }),
-            "negation" => Entry::Negation,
-            "modal" => Entry::Modal,
-            "passive" => Entry::Passive,
-            "object" => Entry::Object,
-            "premod" => Entry::Premod,
-            "sport" => Entry::Sport,
-            "approval" => Entry::Approval,
-            "report" => Entry::Report,
-            _ => continue,
+        let entry = match (cols[0], value) {
+            ("trigger", "core") => Entry::Trigger(TriggerKind::Core),
+            ("trigger", "conditional") => Entry::Trigger(TriggerKind::Conditional),
+            ("trigger", "verb") => Entry::Trigger(TriggerKind::Verb),
+            ("trigger", "anaphor") => Entry::Trigger(TriggerKind::Anaphor),
+            ("action", "impose") => Entry::Action(Cue::Act(SanctionAction::Impose)),
+            ("action", "threaten") => Entry::Action(Cue::Act(SanctionAction::Threaten)),
+            ("action", "lift") => Entry::Action(Cue::Act(SanctionAction::Lift)),
+            ("action", "evade") => Entry::Action(Cue::Act(SanctionAction::Evade)),
+            ("action", "oppose") => Entry::Action(Cue::Act(SanctionAction::Oppose)),
+            ("action", "join") => Entry::Action(Cue::Join),
+            ("trigger" | "action", v) => {
+                return Err(bad(
+                    LEX,
+                    line,
+                    3,
+                    format!("unknown {} value {v:?}", cols[0]),
+                ))
+            }
+            (k, "") => match k {
+                "negation" => Entry::Negation,
+                "modal" => Entry::Modal,
+                "passive" => Entry::Passive,
+                "object" => Entry::Object,
+                "premod" => Entry::Premod,
+                "sport" => Entry::Sport,
+                "approval" => Entry::Approval,
+                "report" => Entry::Report,
+                _ => return Err(bad(LEX, line, 1, format!("unknown kind {k:?}"))),
+            },
+            (_, v) => return Err(bad(LEX, line, 3, format!("unexpected value {v:?}"))),
         };
-        table.insert(phrase, entry);
+        table.insert(cols[1], entry);
     }
-    for cols in data_lines(SECTORS_TSV) {
-        if let (Some(phrase), Some(sector)) = (cols.first(), cols.get(1)) {
-            table.insert(phrase, Entry::Sector(sector.to_string()));
-        }
+    for (_, cols) in rows("sanctions/sectors.tsv", sectors, 2, 2)? {
+        table.insert(cols[0], Entry::Sector(cols[1].to_string()));
     }
-    table
+    Ok(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_lexicon_loads() {
+        assert!(load().is_ok());
+    }
+
+    #[test]
+    fn an_unknown_kind_or_value_is_refused_with_line_and_column() {
+        let e = parse("trigger\tsanctions\tcore\nverb\tgo\n", "").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
+        let e = parse("action\tlifted\tlifts\n", "").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 3));
+        let e = parse("negation\tnot\textra\n", "").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 3));
+        let e = parse("", "oil\n").unwrap_err();
+        assert_eq!(e.file, "sanctions/sectors.tsv");
+    }
 }

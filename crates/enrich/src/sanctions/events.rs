@@ -1,0 +1,138 @@
+//! Drafts to events: one draft per relation read from a clause; drafts with the same roles,
+//! action and negation merge (sectors, programmes and entities united, first evidence kept),
+//! partial ones give way to complete ones, and CAATSA is inferred where the law applies.
+
+use std::collections::BTreeSet;
+
+use newswire_model::{CountryTag, Evidence, SanctionAction, SanctionsEvent, TargetEntity};
+
+/// One event before merging, with the sentence it came from.
+#[derive(Debug, Clone)]
+pub(super) struct Draft {
+    pub(super) imposers: Vec<String>,
+    pub(super) targets: Vec<String>,
+    pub(super) action: SanctionAction,
+    pub(super) negated: bool,
+    pub(super) sectors: Vec<String>,
+    pub(super) programs: Vec<String>,
+    pub(super) evidence: Evidence,
+    /// Byte range of the field where the relation's objects are written: from the trigger or
+    /// its verb, whichever comes first, to the end of the clause.
+    pub(super) region: (usize, usize),
+    pub(super) target_entities: Vec<TargetEntity>,
+}
+
+/// Appends `s` unless present.
+pub(super) fn push(v: &mut Vec<String>, s: &str) {
+    if !v.iter().any(|x| x == s) {
+        v.push(s.to_string());
+    }
+}
+
+/// Removes repeated codes, keeping the first.
+pub(super) fn dedup(v: &mut Vec<String>) {
+    let mut seen = BTreeSet::new();
+    v.retain(|x| seen.insert(x.clone()));
+}
+
+/// CAATSA, inferred: the United States sanctioning the defence industry of a country other than
+/// Russia, in an article that mentions Russia, is CAATSA section 231 (the law that punishes
+/// significant transactions with Russia's defence sector).
+pub(super) fn infer_caatsa(drafts: &mut [Draft], countries: &[CountryTag]) {
+    let mentions_russia = countries.iter().any(|c| c.code == "RU");
+    if !mentions_russia {
+        return;
+    }
+    for d in drafts.iter_mut() {
+        if d.action == SanctionAction::Impose
+            && d.imposers.iter().any(|c| c == "US")
+            && !d.targets.is_empty()
+            && d.targets.iter().all(|c| c != "RU")
+            && d.sectors.iter().any(|s| s == "defence industry")
+            && !d.programs.iter().any(|p| p == "CAATSA")
+        {
+            d.programs.push("CAATSA".to_string());
+        }
+    }
+}
+
+/// Merges drafts with the same roles, action and negation; keeps text order of first evidence.
+/// A partial event (no imposers, or no targets) is dropped when a fuller event with the same
+/// action and negation covers it: a headline's "EU adopts sanctions package" is the body's
+/// "EU adopted sanctions against Russia".
+pub(super) fn merge(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
+    let merged = merge_same(drafts);
+    let covered = |e: &SanctionsEvent| {
+        merged.iter().any(|f| {
+            !std::ptr::eq(e, f)
+                && f.action == e.action
+                && f.negated == e.negated
+                && !f.imposers.is_empty()
+                && !f.targets.is_empty()
+                && ((e.targets.is_empty() && e.imposers.iter().all(|c| f.imposers.contains(c)))
+                    || (e.imposers.is_empty() && e.targets.iter().all(|c| f.targets.contains(c))))
+        })
+    };
+    let keep: Vec<bool> = merged.iter().map(|e| !covered(e)).collect();
+    let events = merged
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect::<Vec<_>>();
+    drop_targetless(events)
+}
+
+/// An event that names no imposer or no target (and no target entity), in an article where
+/// other events name both, is most often a passing mention read as a relation ("U.S. sanctions
+/// officials said"); it is dropped. An article whose events are all partial keeps them, so that
+/// it still reports sanctions, and evade events are kept (who evades may be unnamed).
+fn drop_targetless(events: Vec<SanctionsEvent>) -> Vec<SanctionsEvent> {
+    let weak = |e: &SanctionsEvent| {
+        (e.imposers.is_empty() || e.targets.is_empty() && e.target_entities.is_empty())
+            && e.action != SanctionAction::Evade
+    };
+    if events.iter().all(weak) {
+        return events;
+    }
+    events.into_iter().filter(|e| !weak(e)).collect()
+}
+
+fn merge_same(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
+    let mut out: Vec<SanctionsEvent> = Vec::new();
+    for d in drafts {
+        let mut imposers = d.imposers;
+        let mut targets = d.targets;
+        imposers.sort();
+        targets.sort();
+        if let Some(ev) = out.iter_mut().find(|e| {
+            e.imposers == imposers
+                && e.targets == targets
+                && e.action == d.action
+                && e.negated == d.negated
+        }) {
+            for s in d.sectors {
+                push(&mut ev.sectors, &s);
+            }
+            for p in d.programs {
+                push(&mut ev.programs, &p);
+            }
+            for t in d.target_entities {
+                if !ev.target_entities.iter().any(|x| x.text == t.text) {
+                    ev.target_entities.push(t);
+                }
+            }
+            continue;
+        }
+        out.push(SanctionsEvent {
+            imposers,
+            targets,
+            action: d.action,
+            negated: d.negated,
+            sectors: d.sectors,
+            programs: d.programs,
+            evidence: d.evidence,
+            target_entities: d.target_entities,
+        });
+    }
+    out
+}

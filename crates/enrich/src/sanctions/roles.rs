@@ -1,0 +1,797 @@
+//! Action and role stages over one clause: the action cue nearest the trigger, its modality
+//! and negation scope, then imposers, targets and sectors from the clause's structure -- agent
+//! phrases ("by X"), premodifiers and possessors ("U.S. sanctions", "the EU's package"), the
+//! subject (passive voice from newswire-nlp makes it the target), the object phrase of
+//! on/against/targeting with the lists and demonyms inside it ("on 12 Chinese companies",
+//! "entities in China and Turkey"), and the special roles of evade and oppose.
+
+#![allow(clippy::too_many_arguments)]
+
+use newswire_model::{Evidence, SanctionAction};
+
+use super::events::{dedup, push, Draft};
+use super::lexicon::{Cue, Entry, TriggerKind};
+use super::structure::Parse;
+use super::tokens::Tok;
+use super::triggers::{clause_turn, trigger_sector};
+use super::words::{is, Class::*};
+use super::{
+    extend_coordination, prev_word, skippable, used_at, Actor, ActorKind, SanctionsExtractor,
+};
+
+impl SanctionsExtractor {
+    /// The events of one clause `toks[c0..c1]`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn clause(
+        &self,
+        toks: &[Tok],
+        words: &[&str],
+        all_hits: &[(usize, usize, &Entry)],
+        c0: usize,
+        c1: usize,
+        actors: &[&Actor],
+        programs: &[(String, String)],
+        program_start: Option<usize>,
+        previous: Option<&Draft>,
+        evidence: &Evidence,
+        parse: &Parse<'_>,
+    ) -> Vec<Draft> {
+        // Lexicon hits in the clause: (token, length, entry).
+        let hits: Vec<(usize, usize, &Entry)> = all_hits
+            .iter()
+            .copied()
+            .filter(|&(i, len, _)| i >= c0 && i + len <= c1)
+            .collect();
+
+        // 1. Triggers.
+        let mut trigger: Option<(usize, usize, TriggerKind)> = None;
+        let mut anaphoric = false;
+        for &(t, len, entry) in &hits {
+            let Entry::Trigger(kind) = entry else {
+                continue;
+            };
+            let ok = match kind {
+                TriggerKind::Core => true,
+                TriggerKind::Verb => self.verb_trigger_counts(toks, words, t, c1, actors),
+                TriggerKind::Conditional => {
+                    let punitive = hits.iter().any(|(_, _, e)| {
+                        matches!(
+                            e,
+                            Entry::Action(Cue::Act(
+                                SanctionAction::Impose
+                                    | SanctionAction::Lift
+                                    | SanctionAction::Threaten
+                                    | SanctionAction::Evade
+                            ))
+                        )
+                    });
+                    let bloc_before = actors
+                        .iter()
+                        .any(|a| a.kind == ActorKind::Bloc && a.last == t);
+                    let target_after = actors.iter().any(|a| {
+                        a.first >= t + len
+                            && a.first <= t + len + 3
+                            && is(TargetPrep, words[prev_word(words, a.first, c0)])
+                    });
+                    punitive || target_after || bloc_before
+                }
+                TriggerKind::Anaphor => {
+                    previous.is_some()
+                        && t > c0
+                        && matches!(words[t - 1], "the" | "these" | "those" | "such" | "similar")
+                }
+            };
+            if ok {
+                if *kind == TriggerKind::Anaphor {
+                    if trigger.is_none() {
+                        trigger = Some((t, len, *kind));
+                        anaphoric = true;
+                    }
+                } else if trigger.is_none() || anaphoric {
+                    trigger = Some((t, len, *kind));
+                    anaphoric = false;
+                }
+            }
+        }
+        if trigger.is_none() && !programs.is_empty() {
+            // A programme named alone ("designated under CAATSA") is a trigger at the clause's
+            // first action cue or its start.
+            // At the programme's own position, so that "on X" right after it is a target.
+            let at = program_start
+                .map(|start| toks.partition_point(|t| t.end <= start))
+                .filter(|&i| i >= c0 && i < c1)
+                .unwrap_or(c0);
+            trigger = Some((at, 1, TriggerKind::Core));
+        }
+        let Some((t, tlen, tkind)) = trigger else {
+            return Vec::new();
+        };
+        // "the sanctions" right after an event refers back to it too.
+        let definite =
+            t > c0 && matches!(words[t - 1], "the" | "these" | "those" | "such" | "similar");
+        anaphoric |= definite && previous.is_some();
+
+        // 2. Action cue nearest the trigger.
+        let mut cue: Option<(usize, usize, Cue)> = None;
+        let mut best = usize::MAX;
+        for &(p, len, entry) in &hits {
+            let Entry::Action(c) = entry else { continue };
+            if p >= t && p < t + tlen {
+                continue;
+            }
+            let dist = if p < t {
+                t - (p + len - 1)
+            } else {
+                p - (t + tlen - 1)
+            };
+            // Prefer cues before the trigger on ties.
+            let score = dist * 2 + usize::from(p > t);
+            if dist <= 12 && score < best {
+                best = score;
+                cue = Some((p, len, *c));
+            }
+        }
+        if cue.is_none() && tkind == TriggerKind::Verb {
+            cue = Some((t, tlen, Cue::Act(SanctionAction::Impose)));
+        }
+        let anchor = match cue {
+            Some((p, _, _)) if p < t => p,
+            _ => t,
+        };
+        let cue_pos = cue.map(|(p, _, _)| p).unwrap_or(t);
+        let window_start = cue_pos.saturating_sub(4).max(c0);
+        // Negation shortly before the cue, or right before the trigger ("no new sanctions").
+        let negated = hits.iter().any(|&(p, _, e)| {
+            *e == Entry::Negation
+                && ((p >= window_start && p < cue_pos) || (p < t && p + 3 >= t && words[p] == "no"))
+        });
+        let conditional = words[c0..c1].iter().any(|w| matches!(*w, "if" | "unless"));
+        let modal = hits.iter().any(|&(p, _, e)| {
+            *e == Entry::Modal
+                && p + 3 >= cue_pos
+                && p < cue_pos
+                && (words[p] != "would" || conditional)
+        });
+        // "threatened to impose", "plans to impose": an infinitive impose governed by a threat.
+        let governed_threat = matches!(cue, Some((p, _, Cue::Act(SanctionAction::Impose)))
+        if p > c0 && words[p - 1] == "to" && hits.iter().any(|&(q, len, e)| {
+            *e == Entry::Action(Cue::Act(SanctionAction::Threaten)) && q + len <= p && q + 12 >= p
+        }));
+
+        // "resisted pressure to align with", "blocked moves to join": an oppose cue before the
+        // join cue makes it a refusal.
+        let refused = matches!(cue, Some((p, _, Cue::Join)) if hits.iter().any(|&(q, _, e)| {
+            *e == Entry::Action(Cue::Act(SanctionAction::Oppose)) && q < p && q + 8 >= p
+        }));
+        let (mut action, mut negated_out) = match cue {
+            Some((_, _, Cue::Join)) => {
+                if negated || refused {
+                    (SanctionAction::Oppose, false)
+                } else {
+                    (SanctionAction::Impose, false)
+                }
+            }
+            Some((_, _, Cue::Act(a))) => (a, negated),
+            None => (SanctionAction::Impose, negated),
+        };
+        let is_join = matches!(cue, Some((_, _, Cue::Join)));
+        if action == SanctionAction::Impose
+            && (modal || governed_threat)
+            && !negated_out
+            && !is_join
+        {
+            action = SanctionAction::Threaten;
+        }
+        if action == SanctionAction::Oppose && matches!(cue, Some((_, _, Cue::Join))) {
+            negated_out = false;
+        }
+
+        // 3. Roles.
+        let mut regime_imposers: Vec<String> = Vec::new();
+        let mut targets: Vec<String> = Vec::new();
+        let mut sectors: Vec<String> = Vec::new();
+        let mut used = vec![false; actors.len()];
+        let passive_between = |from: usize, to: usize| {
+            hits.iter()
+                .any(|&(p, _, e)| *e == Entry::Passive && p >= from && p < to)
+        };
+
+        for (ai, a) in actors.iter().enumerate() {
+            let before = prev_word(words, a.first, c0);
+            let before_word = if before < a.first { words[before] } else { "" };
+            // by X, right after the trigger or an action verb ("sanctions imposed by X", "was
+            // sanctioned by X"), not any "by" ("drones used by Russia").
+            let by_agent = before_word == "by"
+                && (before >= t && before <= t + tlen + 2
+                    || hits.iter().any(|&(p, len, e)| {
+                        matches!(e, Entry::Action(_) | Entry::Trigger(_) | Entry::Passive)
+                            && p + len <= before
+                            && p + len + 1 >= before
+                    }));
+            if by_agent {
+                push(&mut regime_imposers, a.code);
+                used[ai] = true;
+                continue;
+            }
+            // sanctions from X
+            if before_word == "from" && before == t + tlen {
+                push(&mut regime_imposers, a.code);
+                used[ai] = true;
+                continue;
+            }
+            // on / against X; "the assets of X", "a package of sanctions of"... right after the
+            // trigger
+            let of_after_trigger = before_word == "of" && before == t + tlen;
+            // "called on X to lift", "relied on X": a phrasal verb, not a target.
+            let phrasal = before_word == "on" && before > c0 && is(PhrasalOn, words[before - 1]);
+            // The preposition belongs to the sanctions phrase: near the trigger ("sanctions on
+            // Friday on eight Iranian companies") or right after an action verb ("imposed on
+            // X"), not "supplying drones for the war against Ukraine" further on.
+            let near_trigger = before + 1 >= t && before <= t + tlen + 6;
+            let after_cue = hits.iter().any(|&(p, len, e)| {
+                matches!(e, Entry::Action(_) | Entry::Object)
+                    && p + len <= before
+                    && p + len + 3 >= before
+            });
+            if (is(TargetPrep, before_word) || of_after_trigger)
+                && before < a.first
+                && !phrasal
+                && (near_trigger || after_cue || before < t)
+            {
+                push(&mut targets, a.code);
+                self.sector_after(words, a, c1, &mut sectors);
+                used[ai] = true;
+                continue;
+            }
+            // X sanctions (premodifier)
+            if tkind != TriggerKind::Verb && a.last <= t && self.only_premods(words, a.last, t) {
+                // "Canada sanctions Russian officials": the trigger is a verb with an object,
+                // and the actor before it its subject.
+                let mut after = t + tlen;
+                while after < c1 && skippable(words[after]) {
+                    after += 1;
+                }
+                let verb_use = a.last == t
+                    && words[t] == "sanctions"
+                    && actors.iter().any(|b| b.first == after);
+                if verb_use {
+                    continue;
+                }
+                let target_like = a.kind == ActorKind::Name && !a.possessive;
+                let has_prep_target = actors
+                    .iter()
+                    .any(|b| b.first > t && is(TargetPrep, words[prev_word(words, b.first, c0)]));
+                if target_like && !has_prep_target {
+                    push(&mut targets, a.code);
+                } else {
+                    push(&mut regime_imposers, a.code);
+                }
+                used[ai] = true;
+                continue;
+            }
+            // sanctioned X / blacklisted X / sanctions-hit X
+            if before < a.first
+                && hits
+                    .iter()
+                    .any(|&(p, len, e)| *e == Entry::Object && p + len == before + 1)
+                && (a.kind != ActorKind::Demonym || self.followed_by_noun(words, a, c1))
+            {
+                push(&mut targets, a.code);
+                self.sector_after(words, a, c1, &mut sectors);
+                used[ai] = true;
+                continue;
+            }
+        }
+        // "despite sanctions", "amid sanctions": without an action cue the clause's subject is
+        // not the sanctions' actor.
+        let in_phrase = {
+            let mut j = t;
+            while j > c0 && self.only_premods(words, j - 1, t) {
+                j -= 1;
+            }
+            j > c0 && matches!(words[j - 1], "despite" | "amid" | "because" | "to" | "for")
+        };
+        // Subject: nearest eligible actor before the anchor.
+        let mut subject: Vec<String> = Vec::new();
+        let mut subject_passive = false;
+        let mut chosen: Option<usize> = None;
+        // A relative clause: ", which imposed..." takes the actor right before the comma.
+        let relative = (c0 + 1..anchor)
+            .rev()
+            .find(|&j| matches!(words[j], "which" | "who") && words[j - 1] == ",");
+        if let Some(w) = relative {
+            chosen = actors
+                .iter()
+                .position(|a| a.last + 1 == w && !used_at(&used, actors, a));
+        }
+        // A reporting verb between a candidate and the anchor, with no action verb after it,
+        // makes the candidate the speaker ("the Kremlin said new U.S. sanctions...").
+        let reported_after = |from: usize| {
+            hits.iter().any(|&(r, _, e)| {
+                *e == Entry::Report
+                    && r >= from
+                    && r < anchor
+                    && !matches!(cue, Some((p, _, _)) if p > r && p <= t + tlen + 3)
+            })
+        };
+        if chosen.is_none() {
+            for (ai, a) in actors.iter().enumerate().rev() {
+                if a.last > anchor || used[ai] || (in_phrase && cue.is_none()) {
+                    continue;
+                }
+                if self.subject_eligible_in(words, a, c0, c1, actors, 0) {
+                    if !reported_after(a.last) {
+                        chosen = Some(ai);
+                    }
+                    break;
+                }
+            }
+        }
+        if let Some(ai) = chosen {
+            let a = actors[ai];
+            subject.push(a.code.to_string());
+            // A passive marker after the subject, with no other actor in between ("Russia
+            // faces", "the Kremlin would face", not "Britain warned China it could face").
+            let next_actor = actors
+                .iter()
+                .map(|b| b.first)
+                .filter(|&f| f >= a.last)
+                .min()
+                .unwrap_or(usize::MAX);
+            // A passive verb group after the subject ("A Kyrgyz company was blacklisted").
+            let parsed_passive = [cue_pos, t]
+                .iter()
+                .any(|&p| p > a.last && p < next_actor && parse.passive_at(p));
+            subject_passive = parsed_passive
+                || passive_between(a.last, t.max(anchor).min(next_actor))
+                // Headline passive: "Russia sanctioned over grain deal".
+                || (tkind == TriggerKind::Verb
+                    && a.last == t
+                    && words[t] == "sanctioned"
+                    && matches!(words.get(t + 1), Some(&("for" | "over" | "by" | "after" | "in"))));
+            let mut k = a.first;
+            used[ai] = true;
+            // Coordinated subjects: "The US, the EU and Britain imposed". The whole chain must
+            // start where a subject can ("its borders with China and Pakistan, and Washington
+            // has not" is no chain).
+            let mut chain: Vec<usize> = Vec::new();
+            for (bi, b) in actors.iter().enumerate().rev() {
+                if b.last > k || used[bi] {
+                    continue;
+                }
+                let gap: Vec<&str> = words[b.last..k]
+                    .iter()
+                    .copied()
+                    .filter(|w| !is(Determiner, w) && *w != "'s")
+                    .collect();
+                if gap
+                    .iter()
+                    .all(|w| matches!(*w, "and" | "," | "or" | "as" | "well"))
+                    && !gap.is_empty()
+                {
+                    chain.push(bi);
+                    k = b.first;
+                } else {
+                    break;
+                }
+            }
+            let head_ok = chain
+                .last()
+                .is_none_or(|&h| self.subject_eligible(words, actors[h], c0, c1));
+            if head_ok {
+                for bi in chain {
+                    if !subject.iter().any(|c| c == actors[bi].code) {
+                        subject.push(actors[bi].code.to_string());
+                    }
+                    used[bi] = true;
+                }
+            }
+        }
+        // A passive verb or a "face" cue with no eligible subject: the actor named first in
+        // the subject phrase is the target ("A Kyrgyz company was recently blacklisted by
+        // Washington", "Chinese banks that help Russia could face U.S. sanctions").
+        let verb_at = cue_pos.min(t);
+        let undergoes = parse.passive_at(verb_at) || passive_between(c0, verb_at + 1);
+        if chosen.is_none() && undergoes && !in_phrase {
+            let subj = actors.iter().enumerate().find(|(ai, a)| {
+                let before = prev_word(words, a.first, c0);
+                !used[*ai]
+                    && a.last <= verb_at
+                    && (before == a.first || !is(Preposition, words[before]))
+            });
+            if let Some((ai, a)) = subj {
+                push(&mut targets, a.code);
+                used[ai] = true;
+            }
+        }
+        // Coordinated targets after the first: "on Russia and Belarus".
+        extend_coordination(actors, words, &mut used, &mut targets, c1);
+        // The region where the relation's objects are written: from the trigger or its verb
+        // to the clause's end, or to a reporting verb ("..., the ministry said").
+        let obj_from = anchor.min(cue_pos).min(t);
+        let obj_stop = hits
+            .iter()
+            .filter(|&&(p, _, e)| *e == Entry::Report && p > obj_from)
+            .map(|&(p, _, _)| p)
+            .min()
+            .unwrap_or(c1);
+        let np_stop = obj_stop.min(clause_turn(words, cue_pos.max(t) + 1, c1));
+        if matches!(
+            action,
+            SanctionAction::Impose | SanctionAction::Threaten | SanctionAction::Lift
+        ) {
+            let known: Vec<String> = subject.iter().chain(&regime_imposers).cloned().collect();
+            self.np_targets(
+                words,
+                actors,
+                &mut used,
+                &mut targets,
+                &known,
+                (c0, obj_from, np_stop),
+            );
+            // "lift sanctions on its potash industry": the possessive pronoun is the state the
+            // clause began with ("Belarus has freed prisoners after the US agreed to ...").
+            let pronoun = (obj_from..np_stop.min(c1)).any(|j| {
+                is(TargetPrep, words[j]) && matches!(words.get(j + 1), Some(&("its" | "their")))
+            });
+            if targets.is_empty() && pronoun {
+                if let Some(a) = actors
+                    .iter()
+                    .find(|a| a.last <= obj_from && !known.iter().any(|c| c == a.code))
+                {
+                    push(&mut targets, a.code);
+                }
+            }
+        }
+
+        let program_names: Vec<String> = programs.iter().map(|(p, _)| p.clone()).collect();
+        for &(p, len, e) in &hits {
+            if let Entry::Sector(sec) = e {
+                // "arms embargo", "oil price cap": a sector word right before the trigger.
+                let before_trigger = p + len == t;
+                // "sanctions on the oil sector": after a target preposition.
+                let after_prep =
+                    (p > c0 && is(TargetPrep, words[prev_word(words, p, c0)])) && p > t;
+                // "asset freezes on 22 oil tankers", "a ban on steel imports": inside the
+                // object of the relation, before the clause turns to something else.
+                let in_object = p >= obj_from && p + len <= np_stop;
+                if before_trigger || after_prep || in_object {
+                    push(&mut sectors, sec);
+                }
+            }
+        }
+        if let Some(sec) = trigger_sector(words, t, tlen) {
+            push(&mut sectors, sec);
+        }
+
+        let mut out = Vec::new();
+        match action {
+            SanctionAction::Evade => {
+                // Whose sanctions: the regime named with the trigger, a programme's owner, or
+                // the regime of the event just read ("to get around the cap").
+                let mut whose = regime_imposers.clone();
+                if whose.is_empty() {
+                    whose = programs.iter().map(|(_, imp)| imp.clone()).collect();
+                    dedup(&mut whose);
+                }
+                if whose.is_empty() {
+                    if let Some(p) = previous {
+                        whose = p.imposers.clone();
+                    }
+                }
+                let mut evaders = subject;
+                evaders.extend(targets.iter().cloned());
+                evaders.retain(|c| !whose.contains(c));
+                dedup(&mut evaders);
+                // Who evades, unnamed: the parties the last event hit ("the network ... had
+                // blended oil to skirt sanctions").
+                if evaders.is_empty() {
+                    if let Some(p) = previous {
+                        evaders = p.targets.clone();
+                        evaders.retain(|c| !whose.contains(c));
+                    }
+                }
+                let _ = subject_passive;
+                out.push(self.draft(
+                    whose,
+                    evaders,
+                    action,
+                    negated_out,
+                    sectors,
+                    program_names,
+                    evidence,
+                ));
+            }
+            SanctionAction::Oppose => {
+                let mut t_codes = targets.clone();
+                if t_codes.is_empty() && anaphoric {
+                    if let Some(p) = previous {
+                        t_codes = p.targets.clone();
+                    }
+                }
+                let mut opposers = subject.clone();
+                opposers.retain(|c| !regime_imposers.contains(c));
+                if !opposers.is_empty() {
+                    out.push(self.draft(
+                        opposers,
+                        t_codes.clone(),
+                        SanctionAction::Oppose,
+                        negated_out,
+                        sectors.clone(),
+                        program_names.clone(),
+                        evidence,
+                    ));
+                }
+                if !regime_imposers.is_empty() {
+                    out.push(self.draft(
+                        regime_imposers,
+                        t_codes,
+                        SanctionAction::Impose,
+                        false,
+                        sectors,
+                        program_names,
+                        evidence,
+                    ));
+                }
+            }
+            _ => {
+                let mut imp = regime_imposers.clone();
+                let subject_distinct =
+                    !subject.is_empty() && subject.iter().all(|c| !regime_imposers.contains(c));
+                if subject_passive
+                    || (subject_distinct && !imp.is_empty() && targets.is_empty() && !is_join)
+                {
+                    // "Russia faces new sanctions"; "Iran demanded the lifting of U.S.
+                    // sanctions": the subject is who the sanctions are on.
+                    for c in subject {
+                        push(&mut targets, &c);
+                    }
+                } else if subject_distinct && !imp.is_empty() && action == SanctionAction::Threaten
+                {
+                    // "Greece called for EU sanctions against Turkey": the sanctions are the
+                    // regime's, and only threatened.
+                } else if subject_distinct && !imp.is_empty() {
+                    // "Turkey will not enforce Western sanctions on Russia": the regime stands;
+                    // the subject's own act is a separate event.
+                    out.push(self.draft(
+                        imp.clone(),
+                        targets.clone(),
+                        SanctionAction::Impose,
+                        false,
+                        sectors.clone(),
+                        program_names.clone(),
+                        evidence,
+                    ));
+                    imp = subject;
+                } else {
+                    for c in subject {
+                        push(&mut imp, &c);
+                    }
+                }
+                if imp.is_empty() {
+                    for (_, i) in programs {
+                        push(&mut imp, i);
+                    }
+                }
+                if anaphoric {
+                    if let Some(p) = previous {
+                        if imp.is_empty() {
+                            imp = p.imposers.clone();
+                        }
+                        if targets.is_empty() {
+                            targets = p.targets.clone();
+                            for s in &p.sectors {
+                                push(&mut sectors, s);
+                            }
+                        }
+                    }
+                }
+                imp.retain(|c| !targets.contains(c));
+                out.push(self.draft(
+                    imp,
+                    targets,
+                    action,
+                    negated_out,
+                    sectors,
+                    program_names,
+                    evidence,
+                ));
+            }
+        }
+        out.retain(|d| !d.imposers.is_empty() || !d.targets.is_empty());
+        let from = toks[obj_from].start;
+        let to = toks[obj_stop.max(obj_from + 1) - 1].end;
+        // Evidence is the clause that states the relation, not the whole sentence.
+        let last = (c0..c1).rev().find(|&j| !toks[j].punct).unwrap_or(c1 - 1);
+        let (cs, ce) = (toks[c0].start, toks[last].end);
+        for d in &mut out {
+            d.region = (from, to);
+            d.evidence.start = cs.max(d.evidence.start);
+            d.evidence.end = ce.min(d.evidence.end).max(d.evidence.start);
+        }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn draft(
+        &self,
+        imposers: Vec<String>,
+        targets: Vec<String>,
+        action: SanctionAction,
+        negated: bool,
+        sectors: Vec<String>,
+        programs: Vec<String>,
+        evidence: &Evidence,
+    ) -> Draft {
+        let mut programs = programs;
+        dedup(&mut programs);
+        Draft {
+            imposers,
+            targets,
+            action,
+            negated,
+            sectors,
+            programs,
+            evidence: evidence.clone(),
+            region: (evidence.start, evidence.end),
+            target_entities: Vec::new(),
+        }
+    }
+
+    /// A verb-form trigger ("sanctioned", "sanction") counts unless it has the approval
+    /// reading: a hyphen compound whose first part is not a state ("FIFA-sanctioned"), or an
+    /// object like "the merger".
+    fn verb_trigger_counts(
+        &self,
+        toks: &[Tok],
+        words: &[&str],
+        t: usize,
+        c1: usize,
+        actors: &[&Actor],
+    ) -> bool {
+        if toks[t].hyphen_before {
+            // "U.S.-sanctioned" counts, "FIFA-sanctioned"/"state-sanctioned" does not.
+            let by_state = t > 0 && actors.iter().any(|a| a.last == t);
+            let approval_next = words.get(t + 1).is_some_and(|w| self.is_approval(w));
+            return by_state && !approval_next;
+        }
+        // Object: skip determiners.
+        let mut j = t + 1;
+        while j < c1 && is(Determiner, words[j]) {
+            j += 1;
+        }
+        if j < c1 && self.is_approval(words[j]) {
+            return false;
+        }
+        // Need a state somewhere in the clause.
+        !actors.is_empty()
+    }
+
+    fn is_approval(&self, word: &str) -> bool {
+        self.phrases.single_is(word, |e| *e == Entry::Approval)
+    }
+
+    /// Only premodifier words (and possessive marks) between `from` and `to`.
+    fn only_premods(&self, words: &[&str], from: usize, to: usize) -> bool {
+        if to < from || to - from > 4 {
+            return false;
+        }
+        words[from..to]
+            .iter()
+            .all(|w| *w == "'s" || *w == "s" || self.phrases.single_is(w, |e| *e == Entry::Premod))
+    }
+
+    fn followed_by_noun(&self, words: &[&str], a: &Actor, c1: usize) -> bool {
+        a.last < c1 && !words[a.last].starts_with(|c: char| c.is_ascii_punctuation())
+    }
+
+    /// Can this actor be the subject of the clause's verb?
+    fn subject_eligible(&self, words: &[&str], a: &Actor, c0: usize, c1: usize) -> bool {
+        self.subject_eligible_in(words, a, c0, c1, &[], 0)
+    }
+
+    /// As [`Self::subject_eligible`]; a coordinated actor ("in the UAE and Kazakhstan") is
+    /// eligible only if the head of its coordination is.
+    fn subject_eligible_in(
+        &self,
+        words: &[&str],
+        a: &Actor,
+        c0: usize,
+        c1: usize,
+        actors: &[&Actor],
+        depth: usize,
+    ) -> bool {
+        let before = prev_word(words, a.first, c0);
+        if depth < 4 && before < a.first && matches!(words[before], "and" | "or" | ",") {
+            // Only a tight coordination ("the UAE and Kazakhstan"); ", and" usually joins
+            // clauses ("..., and Washington has not").
+            let head = actors.iter().find(|b| b.last == before);
+            if let Some(h) = head {
+                return self.subject_eligible_in(words, h, c0, c1, actors, depth + 1);
+            }
+        }
+        let phrasal = words[before] == "on" && before > c0 && is(PhrasalOn, words[before - 1]);
+        if before < a.first && is(Preposition, words[before]) && !phrasal {
+            return false;
+        }
+        let next = {
+            let mut j = a.last;
+            if words.get(j) == Some(&"'s") {
+                j += 1;
+            }
+            words.get(j).copied().filter(|_| j < c1)
+        };
+        let agentive = next.is_some_and(|w| is(Agentive, w));
+        match a.kind {
+            ActorKind::Demonym => agentive,
+            _ if a.possessive => agentive,
+            _ => true,
+        }
+    }
+
+    /// Targets written inside the object noun phrase: "on 12 Chinese companies", "entities in
+    /// China and Turkey", "imports from Japan", "chip tools to Russia". `region` is the token
+    /// range `from..stop` after the trigger or its verb in the clause starting at `c0`; agents ("by X") are left alone.
+    fn np_targets(
+        &self,
+        words: &[&str],
+        actors: &[&Actor],
+        used: &mut [bool],
+        targets: &mut Vec<String>,
+        imposers: &[String],
+        (c0, from, stop): (usize, usize, usize),
+    ) {
+        let region = (from, stop);
+        for (ai, a) in actors.iter().enumerate() {
+            if used[ai] || a.first < region.0 || a.last > region.1 {
+                continue;
+            }
+            let before = prev_word(words, a.first, c0);
+            let bw = if before < a.first { words[before] } else { "" };
+            if bw == "by" {
+                continue;
+            }
+            let head_prep = |w: &str| {
+                matches!(
+                    w,
+                    "on" | "against" | "targeting" | "from" | "to" | "including"
+                )
+            };
+            // "in"/"of" only after a noun for the targeted parties ("companies in China").
+            let party_in =
+                matches!(bw, "in" | "of") && before > c0 && is(PartyNoun, words[before - 1]);
+            let inside = head_prep(bw) || party_in;
+            // A demonym or possessive heading the object: "on 12 Chinese companies",
+            // "blacklisted 13 Chinese firms", "on four extremist Israeli settlers"; not "parts
+            // for Iranian drones".
+            let lead = before + 1 == a.first && before <= region.0 + 1
+                || head_prep(bw)
+                || (before > c0 && head_prep(words[prev_word(words, before, c0)]));
+            let modifier =
+                matches!(a.kind, ActorKind::Demonym | ActorKind::Abbreviation) || a.possessive;
+            let modifier = modifier && lead && self.followed_by_noun(words, a, region.1);
+            if (inside || modifier) && !imposers.iter().any(|c| c == a.code) {
+                push(targets, a.code);
+                used[ai] = true;
+            }
+        }
+    }
+
+    /// A sector phrase within three words after a target actor ("Turkey's defence industry").
+    fn sector_after(&self, words: &[&str], a: &Actor, c1: usize, sectors: &mut Vec<String>) {
+        let mut j = a.last;
+        if words.get(j) == Some(&"'s") {
+            j += 1;
+        }
+        let end = (j + 3).min(c1);
+        while j < end {
+            for (_, e) in self.phrases.at(words, j) {
+                if let Entry::Sector(s) = e {
+                    push(sectors, s);
+                    return;
+                }
+            }
+            j += 1;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! The word classes of the sanctions rules (`data/sanctions/words.tsv`), read strictly.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use super::data::{bad, rows, DataError};
+
+/// The word list, compiled in.
+pub(crate) const WORDS_TSV: &str = include_str!("../../data/sanctions/words.tsv");
+const FILE: &str = "sanctions/words.tsv";
+
+/// A class of words the rules look up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// Stems that make a sentence worth analysing.
+    Prefilter,
+    /// Words after a possessive or demonym that make it an acting subject.
+    Agentive,
+    /// Prepositions that keep an actor out of the subject slot.
+    Preposition,
+    /// Verbs that take "on" as a particle.
+    PhrasalOn,
+    /// Prepositions that introduce a target.
+    TargetPrep,
+    /// Determiners skipped before an actor.
+    Determiner,
+    /// Quantity words skipped before an actor.
+    Quantity,
+    /// Nouns for targeted parties ("companies in China").
+    PartyNoun,
+    /// Words where the object of a relation has ended.
+    ClauseTurn,
+    /// Forms of be and get that can open a passive verb group.
+    PassiveAux,
+}
+
+const CLASSES: &[(&str, Class)] = &[
+    ("prefilter", Class::Prefilter),
+    ("agentive", Class::Agentive),
+    ("preposition", Class::Preposition),
+    ("phrasal_on", Class::PhrasalOn),
+    ("target_prep", Class::TargetPrep),
+    ("determiner", Class::Determiner),
+    ("quantity", Class::Quantity),
+    ("party_noun", Class::PartyNoun),
+    ("clause_turn", Class::ClauseTurn),
+    ("passive_aux", Class::PassiveAux),
+];
+
+/// The loaded word classes.
+#[derive(Debug)]
+pub(crate) struct Words {
+    sets: Vec<HashSet<String>>,
+    prefilter: Vec<String>,
+}
+
+impl Words {
+    /// Reads a file in the format of `words.tsv`; a bad row is refused with its line and column.
+    pub(crate) fn parse(file: &'static str, text: &str) -> Result<Words, DataError> {
+        let mut sets = vec![HashSet::new(); CLASSES.len()];
+        let mut prefilter = Vec::new();
+        for (line, cells) in rows(file, text, 2, 2)? {
+            let Some(i) = CLASSES.iter().position(|(n, _)| *n == cells[0]) else {
+                return Err(bad(file, line, 1, format!("unknown class {:?}", cells[0])));
+            };
+            let word = cells[1];
+            if word.chars().any(|c| c.is_uppercase()) {
+                return Err(bad(file, line, 2, format!("{word:?} is not lower-case")));
+            }
+            if !sets[i].insert(word.to_string()) {
+                return Err(bad(file, line, 2, format!("{word:?} listed twice")));
+            }
+            if CLASSES[i].1 == Class::Prefilter {
+                prefilter.push(word.to_string());
+            }
+        }
+        Ok(Words { sets, prefilter })
+    }
+
+    /// Whether `word` (lower-case) is in `class`.
+    pub(crate) fn is(&self, class: Class, word: &str) -> bool {
+        let i = CLASSES.iter().position(|(_, c)| *c == class).unwrap_or(0);
+        self.sets[i].contains(word)
+    }
+
+    /// The prefilter stems, in file order.
+    pub(crate) fn prefilter(&self) -> &[String] {
+        &self.prefilter
+    }
+}
+
+/// The shipped word classes (checked by a unit test, so loading cannot fail at run time).
+pub(crate) fn words() -> &'static Words {
+    static WORDS: OnceLock<Words> = OnceLock::new();
+    WORDS.get_or_init(|| Words::parse(FILE, WORDS_TSV).expect("the shipped words.tsv loads"))
+}
+
+/// Whether `word` is in `class` of the shipped word list.
+pub(crate) fn is(class: Class, word: &str) -> bool {
+    words().is(class, word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_file_loads() {
+        let w = Words::parse(FILE, WORDS_TSV).unwrap();
+        assert!(w.is(Class::TargetPrep, "against"));
+        assert!(w.is(Class::Determiner, "the"));
+        assert!(!w.is(Class::Determiner, "against"));
+        assert!(w.prefilter().iter().any(|p| p == "sanction"));
+    }
+
+    #[test]
+    fn a_bad_row_is_refused_with_file_line_and_column() {
+        let e = Words::parse("w.tsv", "determiner\tthe\nverbs\tgo\n").unwrap_err();
+        assert_eq!((e.file, e.line, e.column), ("w.tsv", 2, 1));
+        let e = Words::parse("w.tsv", "determiner\tThe\n").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 2));
+        let e = Words::parse("w.tsv", "determiner\tthe\ndeterminer\tthe\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 2));
+        let e = Words::parse("w.tsv", "determiner\n").unwrap_err();
+        assert_eq!(e.line, 1);
+    }
+}
