@@ -42,6 +42,8 @@ pub struct Service {
     pub name: String,
     child: Option<Child>,
     log: PathBuf,
+    /// How the process ended, once `is_running` saw it end (a signal or an exit code).
+    exited: Option<std::process::ExitStatus>,
 }
 
 impl Service {
@@ -68,6 +70,7 @@ impl Service {
             name: name.to_string(),
             child: Some(child),
             log,
+            exited: None,
         }
     }
 
@@ -104,7 +107,20 @@ impl Service {
     }
 
     pub fn is_running(&mut self) -> bool {
-        matches!(self.child.as_mut().map(|c| c.try_wait()), Some(Ok(None)))
+        match self.child.as_mut().map(|c| c.try_wait()) {
+            Some(Ok(None)) => true,
+            Some(Ok(Some(status))) => {
+                self.exited = Some(status);
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// How the process ended (e.g. "signal: 11 (SIGSEGV)"), when `is_running` saw it end.
+    pub fn exit_status(&self) -> String {
+        self.exited
+            .map_or_else(|| "unknown".to_string(), |s| s.to_string())
     }
 
     /// Waits for the process to exit by itself.
