@@ -2091,10 +2091,21 @@ rd_kafka_metadata_update_op(rd_kafka_t *rk, rd_kafka_metadata_internal_t *mdi) {
                         rkmce = rd_kafka_metadata_cache_find_by_id(
                             rk, mdi->topics[i].topic_id, 1);
                         topic_id = mdi->topics[i].topic_id;
-                } else {
+                } else if (md->topics[i].topic) {
                         rkmce = rd_kafka_metadata_cache_find(
                             rk, md->topics[i].topic, 1);
                         topic = md->topics[i].topic;
+                } else {
+                        /* newswire patch: a Fetch reply names its topics by
+                         * id only, and a broker may answer an unknown topic
+                         * id with a zero id (Tansu does, after a restart
+                         * that recreated the topic). Neither id nor name:
+                         * nothing to look up, and a NULL name must not
+                         * reach strcmp() in the cache comparator. */
+                        rd_kafka_log(rk, LOG_WARNING, "METADATAUPDATE",
+                                     "Leader update for a topic with "
+                                     "neither id nor name: ignored");
+                        continue;
                 }
 
                 if (!rkmce) {
