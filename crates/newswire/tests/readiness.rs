@@ -51,11 +51,11 @@ async fn ready_gauge(port: u16) -> f64 {
     sum(&text, "newswire_ready", &[])
 }
 
-// Ignored while librdkafka 2.12.1 (rdkafka-sys 4.10) can crash here: when the restarted
-// broker has recreated its topics (Tansu's memory storage loses them), `rd_kafka_metadata_update_op`
-// looks a topic up by a NULL name and the service dies of SIGSEGV (core dump, 2026-12-01: 4 of
-// 6 runs on a quiet machine). Run it with `cargo test -p newswire --test readiness -- --ignored`.
-#[ignore = "librdkafka 2.12.1 SIGSEGV in rd_kafka_metadata_update_op after the broker recreates its topics"]
+// The restarted broker (Tansu, memory storage) has lost the topics: the consumer's first Fetch
+// asks for the old topic ids, and Tansu answers with a zero topic id. Unpatched librdkafka
+// 2.12.1 died of SIGSEGV on that reply (a NULL topic name in `rd_kafka_metadata_update_op`);
+// the vendored rdkafka-sys (vendor/rdkafka-sys/NEWSWIRE.md) guards it, and this test is the
+// proof that it does, so it stays on memory storage.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_names_the_broker_while_it_is_down_and_recovers() {
     let mut tansu = Tansu::start().unwrap();
