@@ -625,25 +625,26 @@ fn prev_word(words: &[&str], i: usize, c0: usize) -> usize {
     i
 }
 
-/// Extends targets over coordinated actors: "on Russia and Belarus", "against Iran, Syria".
+/// Extends a side over coordinated actors: "on Russia and Belarus", "against Iran, Syria",
+/// "27 Australians and 36 New Zealanders", "by Canberra and Wellington". Determiners and
+/// quantities inside the list do not break it.
 fn extend_coordination(
     actors: &[&Actor],
     words: &[&str],
     used: &mut [bool],
-    targets: &mut Vec<String>,
-    _c1: usize,
+    side: &mut Vec<String>,
 ) {
     for i in 1..actors.len() {
-        if used[i] || !used[i - 1] || !targets.iter().any(|c| c == actors[i - 1].code) {
+        if used[i] || !used[i - 1] || !side.iter().any(|c| c == actors[i - 1].code) {
             continue;
         }
         let gap: Vec<&str> = words[actors[i - 1].last..actors[i].first]
             .iter()
             .copied()
-            .filter(|w| !is(Determiner, w) && *w != "'s")
+            .filter(|w| *w == "," || (!skippable(w) && *w != "'s"))
             .collect();
         if !gap.is_empty() && gap.iter().all(|w| matches!(*w, "and" | "," | "or")) {
-            push(targets, actors[i].code);
+            push(side, actors[i].code);
             used[i] = true;
         }
     }

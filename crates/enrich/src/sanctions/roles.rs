@@ -243,8 +243,13 @@ impl SanctionsExtractor {
                 used[ai] = true;
                 continue;
             }
-            // X sanctions (premodifier)
-            if tkind != TriggerKind::Verb && a.last <= t && self.only_premods(words, a.last, t) {
+            // X sanctions (premodifier); a trigger that opens with a verb or a preposition
+            // ("froze the assets", "from entering") has none.
+            if tkind != TriggerKind::Verb
+                && !self.opens_with_verb_or_prep(words[t])
+                && a.last <= t
+                && self.only_premods(words, a.last, t)
+            {
                 // "Canada sanctions Russian officials": the trigger is a verb with an object,
                 // and the actor before it its subject.
                 let mut after = t + tlen;
@@ -282,6 +287,8 @@ impl SanctionsExtractor {
                 continue;
             }
         }
+        // Coordinated agents: "imposed by Canberra and Wellington".
+        extend_coordination(actors, words, &mut used, &mut regime_imposers);
         // "despite sanctions", "amid sanctions": without an action cue the clause's subject is
         // not the sanctions' actor.
         let in_phrase = {
@@ -405,7 +412,7 @@ impl SanctionsExtractor {
             }
         }
         // Coordinated targets after the first: "on Russia and Belarus".
-        extend_coordination(actors, words, &mut used, &mut targets, c1);
+        extend_coordination(actors, words, &mut used, &mut targets);
         // The region where the relation's objects are written: from the trigger or its verb
         // to the clause's end, or to a reporting verb ("..., the ministry said").
         let obj_from = anchor.min(cue_pos).min(t);
@@ -441,6 +448,27 @@ impl SanctionsExtractor {
                 {
                     push(&mut targets, a.code);
                 }
+            }
+            extend_coordination(actors, words, &mut used, &mut targets);
+            // A subject beside a named regime becomes its target below ("Iran demanded the
+            // lifting of U.S. sanctions").
+            let subject_is_target = !subject.is_empty()
+                && !regime_imposers.is_empty()
+                && subject.iter().all(|c| !regime_imposers.contains(c));
+            if targets.is_empty()
+                && !subject_passive
+                && !subject_is_target
+                && !anaphoric
+                && !known.is_empty()
+            {
+                self.fallback_targets(
+                    words,
+                    actors,
+                    &mut used,
+                    &mut targets,
+                    &known,
+                    (c0, obj_from, obj_stop),
+                );
             }
         }
 
@@ -671,6 +699,15 @@ impl SanctionsExtractor {
         self.phrases.single_is(word, |e| *e == Entry::Approval)
     }
 
+    /// Whether a trigger phrase starting with `word` opens with a verb or a preposition, so
+    /// that no premodifier can come before it.
+    fn opens_with_verb_or_prep(&self, word: &str) -> bool {
+        is(Preposition, word)
+            || self
+                .phrases
+                .single_is(word, |e| matches!(e, Entry::Action(_)))
+    }
+
     /// Only premodifier words (and possessive marks) between `from` and `to`.
     fn only_premods(&self, words: &[&str], from: usize, to: usize) -> bool {
         if to < from || to - from > 4 {
@@ -774,6 +811,56 @@ impl SanctionsExtractor {
                 push(targets, a.code);
                 used[ai] = true;
             }
+        }
+    }
+
+    /// Who is hit when no rule named a target though the imposer is known: the first actor
+    /// the object region names ("sanctioned a North Korea-linked group", "on 14 men ... for the
+    /// Somali group"), else the one nearest before the verb after the subject ("puts 12
+    /// Chinese firms on its blacklist"), with its list. Agents ("by X"), the imposers and the
+    /// place of a war ("over the invasion of Ukraine") are not targets.
+    fn fallback_targets(
+        &self,
+        words: &[&str],
+        actors: &[&Actor],
+        used: &mut [bool],
+        targets: &mut Vec<String>,
+        imposers: &[String],
+        (c0, from, stop): (usize, usize, usize),
+    ) {
+        let known = |a: &Actor| imposers.iter().any(|c| c == a.code);
+        // The object starts after the last imposer named before the verb.
+        let lo = actors
+            .iter()
+            .enumerate()
+            .filter(|(ai, a)| used[*ai] && known(a) && a.last <= from)
+            .map(|(_, a)| a.last)
+            .max()
+            .unwrap_or(c0);
+        let eligible = |(ai, a): &(usize, &&Actor)| {
+            let before = prev_word(words, a.first, c0);
+            let bw = if before < a.first { words[before] } else { "" };
+            let war_place = is(Preposition, bw)
+                && before > c0
+                && is(ConflictNoun, words[prev_word(words, before, c0)]);
+            !used[*ai]
+                && !known(a)
+                && a.first >= lo
+                && a.last <= stop
+                && bw != "by"
+                && !war_place
+                && (a.kind != ActorKind::Demonym || self.followed_by_noun(words, a, stop))
+        };
+        let candidates: Vec<(usize, &&Actor)> =
+            actors.iter().enumerate().filter(|c| eligible(c)).collect();
+        let pick = candidates
+            .iter()
+            .find(|(_, a)| a.first >= from)
+            .or_else(|| candidates.iter().rev().find(|(_, a)| a.last <= from));
+        if let Some(&(ai, a)) = pick {
+            push(targets, a.code);
+            used[ai] = true;
+            extend_coordination(actors, words, used, targets);
         }
     }
 

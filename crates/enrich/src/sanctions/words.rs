@@ -32,6 +32,9 @@ pub(crate) enum Class {
     ClauseTurn,
     /// Forms of be and get that can open a passive verb group.
     PassiveAux,
+    /// Nouns for a war or its acts: the place after "invasion of" is where it happens, not
+    /// whom the sanctions hit.
+    ConflictNoun,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -45,6 +48,7 @@ const CLASSES: &[(&str, Class)] = &[
     ("party_noun", Class::PartyNoun),
     ("clause_turn", Class::ClauseTurn),
     ("passive_aux", Class::PassiveAux),
+    ("conflict_noun", Class::ConflictNoun),
 ];
 
 /// The loaded word classes.

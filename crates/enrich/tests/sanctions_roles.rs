@@ -1,0 +1,98 @@
+//! Sanctions role rules, one test per pattern, each on a sentence of its own (not from a dev
+//! batch). These run the whole [`Enricher`], so the country mentions are the recogniser's own
+//! ("Belarusian", "New Zealanders", "Tehran"), as the roles meet them in production.
+
+use std::sync::OnceLock;
+
+use newswire_enrich::Enricher;
+use newswire_model::{Article, SanctionAction};
+
+use SanctionAction::{Impose, Oppose};
+
+fn enricher() -> &'static Enricher {
+    static E: OnceLock<Enricher> = OnceLock::new();
+    E.get_or_init(Enricher::new)
+}
+
+/// One event as `(imposers, targets, action, negated)`, codes sorted and comma-joined.
+type Ev = (String, String, SanctionAction, bool);
+
+fn events(body: &str) -> Vec<Ev> {
+    let e = enricher().enrich(Article::from_text("t", "", body));
+    e.sanctions
+        .iter()
+        .map(|s| {
+            let mut i = s.imposers.clone();
+            let mut t = s.targets.clone();
+            i.sort();
+            t.sort();
+            (i.join(","), t.join(","), s.action, s.negated)
+        })
+        .collect()
+}
+
+fn ev(imposers: &str, targets: &str, action: SanctionAction) -> Ev {
+    (imposers.to_string(), targets.to_string(), action, false)
+}
+
+#[test]
+fn coordinated_agents_all_impose() {
+    let got = events("Sanctions were imposed by Australia and New Zealand on Fijian officials.");
+    assert_eq!(got, [ev("AU,NZ", "FJ", Impose)]);
+}
+
+#[test]
+fn a_list_of_demonyms_is_every_target() {
+    let got = events("Japan froze the assets of Russian, Belarusian lenders on Friday.");
+    assert_eq!(got, [ev("JP", "BY,RU", Impose)]);
+}
+
+#[test]
+fn a_list_with_numbers_inside_is_one_list() {
+    let got = events(
+        "Russia has banned 14 more Australians and 9 New Zealanders from entering the country.",
+    );
+    assert_eq!(got, [ev("RU", "AU,NZ", Impose)]);
+}
+
+#[test]
+fn an_entry_ban_without_a_ban_verb_is_no_sanction() {
+    assert!(events("Police barred protesters from entering the stadium.").is_empty());
+}
+
+#[test]
+fn a_verb_trigger_has_no_premodifier() {
+    // "Japan" before "froze the assets" is the subject, not a premodifier naming the target.
+    let got = events("Japan froze the assets of two Syrian businessmen.");
+    assert_eq!(got, [ev("JP", "SY", Impose)]);
+}
+
+#[test]
+fn fallback_target_is_named_in_the_object() {
+    let got = events(
+        "The United States sanctioned a money changer that works for the Syrian government.",
+    );
+    assert_eq!(got, [ev("US", "SY", Impose)]);
+}
+
+#[test]
+fn fallback_target_before_the_trigger() {
+    let got = events("Washington put nine Cuban companies on its trade blacklist.");
+    assert_eq!(got, [ev("US", "CU", Impose)]);
+}
+
+#[test]
+fn the_place_of_a_war_is_not_a_fallback_target() {
+    let got = events("Canada sanctioned 20 individuals over the invasion of Ukraine.");
+    assert_eq!(got, [ev("CA", "", Impose)]);
+}
+
+#[test]
+fn calling_the_measures_unfair_is_oppose_by_the_target() {
+    let got = events(
+        "The United States imposed sanctions on Iran's oil exports. Tehran called the measures \
+         unfair.",
+    );
+    assert!(got.contains(&ev("IR", "IR", Oppose)), "{got:?}");
+    assert!(got.contains(&ev("US", "IR", Impose)), "{got:?}");
+}
