@@ -7,17 +7,17 @@
 //! above the city that hosts them); a pair is satisfied when both are found and `a` is ranked
 //! first.
 //!
-//! The loader is strict: an unknown field, a duplicate id, a missing or non-http source URL, a
-//! primary or ranked country not listed in `countries` is an error naming the file, the line and
-//! the field.
+//! The loader is strict ([`crate::jsonl`]): an unknown field, a duplicate id, a missing or
+//! non-http source URL, a primary or ranked country not listed in `countries` is an error naming
+//! the file, the line and the field.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use newswire_enrich::countries::CountryMatcher;
 use serde::Deserialize;
 
 use crate::countries::{evaluate as evaluate_sets, format_report, Passage};
+use crate::jsonl::{self, Row};
 use crate::weapons_news::jsonl_files;
 
 /// Directory of the batches, under the dev directory.
@@ -65,32 +65,31 @@ impl NewsPassage {
     }
 }
 
+impl Row for NewsPassage {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn source_url(&self) -> &str {
+        &self.source_url
+    }
+
+    /// Primaries and ranked countries must be among the passage's countries.
+    fn check(&self) -> Result<(), String> {
+        if let Some(c) = self.primary.iter().find(|c| !self.countries.contains(c)) {
+            return Err(format!("field primary: {c} is not in countries"));
+        }
+        let mut ranked = self.outranks.iter().flat_map(|(a, b)| [a, b]);
+        if let Some(c) = ranked.find(|c| !self.countries.contains(c)) {
+            return Err(format!("field outranks: {c} is not in countries"));
+        }
+        Ok(())
+    }
+}
+
 /// Parses one batch strictly; `file` names the source in errors.
 pub fn parse_batch(file: &str, text: &str) -> Result<Vec<NewsPassage>, String> {
-    let mut out: Vec<NewsPassage> = Vec::new();
-    let mut ids = BTreeSet::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let at = format!("{file}:{}", i + 1);
-        let p: NewsPassage = serde_json::from_str(line).map_err(|e| format!("{at}: {e}"))?;
-        if !ids.insert(p.id.clone()) {
-            return Err(format!("{at}: field id: duplicate id {}", p.id));
-        }
-        if !(p.source_url.starts_with("http://") || p.source_url.starts_with("https://")) {
-            return Err(format!("{at}: field source_url: not an http(s) URL"));
-        }
-        if let Some(c) = p.primary.iter().find(|c| !p.countries.contains(c)) {
-            return Err(format!("{at}: field primary: {c} is not in countries"));
-        }
-        let ranked = p.outranks.iter().flat_map(|(a, b)| [a, b]);
-        if let Some(c) = ranked.into_iter().find(|c| !p.countries.contains(c)) {
-            return Err(format!("{at}: field outranks: {c} is not in countries"));
-        }
-        out.push(p);
-    }
-    Ok(out)
+    jsonl::parse(file, text)
 }
 
 /// Salience-order pairs: `(satisfied, labelled, failures)`.

@@ -17,12 +17,15 @@
 //!   published text), and false alarms on business and sports copy in `weapons-false-alarms/`.
 //! - [`countries_news`]: countries, primaries and salience order against
 //!   `countries-news/batch-*.jsonl`.
+//! - [`jsonl`]: the one strict JSON Lines loader the `*-news` sets share (errors name the file,
+//!   the line and the field).
 
 use std::path::PathBuf;
 
 pub mod countries;
 pub mod countries_news;
 pub mod entities;
+pub mod jsonl;
 pub mod sanctions;
 pub mod sanctions_news;
 pub mod weapons;

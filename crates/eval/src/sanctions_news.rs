@@ -21,6 +21,7 @@ use newswire_enrich::Enricher;
 use newswire_model::{Article, EnrichedArticle};
 use serde::Deserialize;
 
+use crate::jsonl::{self, Row};
 use crate::sanctions::action_name;
 use crate::{format_line, Counts};
 
@@ -117,56 +118,37 @@ pub fn batch_dir(dev_dir: &Path) -> PathBuf {
 
 /// The batch files, in name order.
 pub fn batch_files(dev_dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let dir = batch_dir(dev_dir);
-    let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension().is_some_and(|x| x == "jsonl")
-                && p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with("batch-"))
-        })
-        .collect();
-    files.sort();
-    Ok(files)
+    jsonl::files(&batch_dir(dev_dir), "batch-")
+}
+
+impl Row for NewsPassage {
+    const ONE_ROW_PER_SOURCE: bool = true;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn source_url(&self) -> &str {
+        &self.source_url
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if self.body.trim().is_empty() {
+            return Err("field body: empty".into());
+        }
+        if self.is_trap() && !self.sanctions.is_empty() {
+            return Err("field sanctions: a trap has no events".into());
+        }
+        for (k, e) in self.sanctions.iter().enumerate() {
+            check_event(e).map_err(|m| format!("field sanctions[{k}].{m}"))?;
+        }
+        Ok(())
+    }
 }
 
 /// Parses and checks one batch; `name` is used in error messages.
 pub fn parse(name: &str, jsonl: &str) -> Result<Vec<NewsPassage>, String> {
-    let mut out: Vec<NewsPassage> = Vec::new();
-    for (i, line) in jsonl.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let at = format!("{name}:{}", i + 1);
-        let p: NewsPassage = serde_json::from_str(line).map_err(|e| format!("{at}: {e}"))?;
-        check_passage(&p).map_err(|e| format!("{at}: {} {e}", p.id))?;
-        if out.iter().any(|q| q.id == p.id) {
-            return Err(format!("{at}: duplicate id {}", p.id));
-        }
-        if out.iter().any(|q| q.source_url == p.source_url) {
-            return Err(format!("{at}: source_url used twice: {}", p.source_url));
-        }
-        out.push(p);
-    }
-    Ok(out)
-}
-
-fn check_passage(p: &NewsPassage) -> Result<(), String> {
-    if !p.source_url.starts_with("http://") && !p.source_url.starts_with("https://") {
-        return Err("field source_url: not an http(s) URL".into());
-    }
-    if p.body.trim().is_empty() {
-        return Err("field body: empty".into());
-    }
-    if p.is_trap() && !p.sanctions.is_empty() {
-        return Err("field sanctions: a trap has no events".into());
-    }
-    for (k, e) in p.sanctions.iter().enumerate() {
-        check_event(e).map_err(|m| format!("field sanctions[{k}].{m}"))?;
-    }
-    Ok(())
+    jsonl::parse(name, jsonl)
 }
 
 fn check_event(e: &GoldEvent) -> Result<(), String> {
@@ -201,8 +183,7 @@ pub fn is_actor_code(c: &str) -> bool {
 
 /// Reads and checks one batch file.
 pub fn load(path: &Path) -> Result<Vec<NewsPassage>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    parse(&path.display().to_string(), &text)
+    jsonl::load(path)
 }
 
 /// An event reduced to what the scorer compares.

@@ -8,17 +8,18 @@
 //! passages. On the false-alarm files: every named system and every weapon class found is a
 //! false alarm.
 //!
-//! The loaders are strict: an unknown field, a duplicate id, a missing or non-http source URL
-//! or a family label for a system the passage does not list is an error naming the file, the
-//! line and the field.
+//! The loaders are strict ([`crate::jsonl`]): an unknown field, a duplicate id, a missing or
+//! non-http source URL or a family label for a system the passage does not list is an error
+//! naming the file, the line and the field.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use newswire_enrich::Enricher;
 use newswire_model::{Article, EnrichedArticle};
 use serde::Deserialize;
 
+use crate::jsonl::{self, Row};
 use crate::{format_line, Counts};
 
 /// Directory of the realistic weapons batches, under the dev directory.
@@ -80,71 +81,47 @@ fn enrich(enricher: &Enricher, id: &str, title: &str, body: &str) -> EnrichedArt
     ))
 }
 
-/// Parses JSON Lines strictly; `file` names the source in errors.
-fn parse_lines<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<Vec<T>, String> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("{file}:{}: {e}", i + 1)))
-        .collect()
-}
+impl Row for NewsPassage {
+    fn id(&self) -> &str {
+        &self.id
+    }
 
-/// Checks what serde cannot: ids unique, source URLs real, families refer to listed systems.
-fn check_passages(file: &str, passages: &[NewsPassage]) -> Result<(), String> {
-    let mut ids = BTreeSet::new();
-    for (i, p) in passages.iter().enumerate() {
-        let at = format!("{file}:{}", i + 1);
-        if !ids.insert(p.id.as_str()) {
-            return Err(format!("{at}: field id: duplicate id {}", p.id));
-        }
-        check_url(&at, &p.source_url)?;
-        if let Some(s) = p.families.keys().find(|s| !p.weapons.contains(s)) {
-            return Err(format!("{at}: field families: {s} is not in weapons"));
+    fn source_url(&self) -> &str {
+        &self.source_url
+    }
+
+    /// Families may only name systems the passage lists.
+    fn check(&self) -> Result<(), String> {
+        match self.families.keys().find(|s| !self.weapons.contains(s)) {
+            Some(s) => Err(format!("field families: {s} is not in weapons")),
+            None => Ok(()),
         }
     }
-    Ok(())
 }
 
-fn check_url(at: &str, url: &str) -> Result<(), String> {
-    if url.starts_with("http://") || url.starts_with("https://") {
-        Ok(())
-    } else {
-        Err(format!(
-            "{at}: field source_url: not an http(s) URL: {url:?}"
-        ))
+impl Row for QuietPassage {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn source_url(&self) -> &str {
+        &self.source_url
     }
 }
 
 /// Parses one batch file's text.
 pub fn parse_batch(file: &str, text: &str) -> Result<Vec<NewsPassage>, String> {
-    let passages: Vec<NewsPassage> = parse_lines(file, text)?;
-    check_passages(file, &passages)?;
-    Ok(passages)
+    jsonl::parse(file, text)
 }
 
 /// Parses one false-alarm file's text.
 pub fn parse_quiet(file: &str, text: &str) -> Result<Vec<QuietPassage>, String> {
-    let passages: Vec<QuietPassage> = parse_lines(file, text)?;
-    let mut ids = BTreeSet::new();
-    for (i, p) in passages.iter().enumerate() {
-        let at = format!("{file}:{}", i + 1);
-        if !ids.insert(p.id.as_str()) {
-            return Err(format!("{at}: field id: duplicate id {}", p.id));
-        }
-        check_url(&at, &p.source_url)?;
-    }
-    Ok(passages)
+    jsonl::parse(file, text)
 }
 
 /// The `*.jsonl` files of `dir`, sorted by name.
 pub fn jsonl_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-        .collect();
-    files.sort();
-    Ok(files)
+    jsonl::files(dir, "")
 }
 
 fn read(path: &Path) -> Result<(String, String), String> {
