@@ -96,3 +96,19 @@ fn calling_the_measures_unfair_is_oppose_by_the_target() {
     assert!(got.contains(&ev("IR", "IR", Oppose)), "{got:?}");
     assert!(got.contains(&ev("US", "IR", Impose)), "{got:?}");
 }
+
+#[test]
+fn a_reason_is_not_a_fallback_target() {
+    let got =
+        events("Beijing put five firms on its unreliable entity list over Taiwan arms sales.");
+    assert!(got.iter().all(|e| !e.1.contains("TW")), "{got:?}");
+}
+
+#[test]
+fn who_joins_a_list_is_on_it() {
+    let got = events(
+        "The United States added the firms to a blacklist on Monday. Altogether 12 entities from \
+         Iran and Syria joined the Entity List.",
+    );
+    assert!(got.contains(&ev("US", "IR,SY", Impose)), "{got:?}");
+}

@@ -175,6 +175,12 @@ impl SanctionsExtractor {
             None => (SanctionAction::Impose, negated),
         };
         let is_join = matches!(cue, Some((_, _, Cue::Join)));
+        // "27 entities from China and Japan joined the Entity List": who joins a list is on it.
+        let joins_a_list = is_join
+            && !negated
+            && words[t..t + tlen]
+                .iter()
+                .any(|w| matches!(*w, "list" | "blacklist"));
         if action == SanctionAction::Impose
             && (modal || governed_threat)
             && !negated_out
@@ -350,6 +356,7 @@ impl SanctionsExtractor {
                 .iter()
                 .any(|&p| p > a.last && p < next_actor && parse.passive_at(p));
             subject_passive = parsed_passive
+                || joins_a_list
                 || passive_between(a.last, t.max(anchor).min(next_actor))
                 // Headline passive: "Russia sanctioned over grain deal".
                 || (tkind == TriggerKind::Verb
@@ -409,6 +416,14 @@ impl SanctionsExtractor {
             if let Some((ai, a)) = subj {
                 push(&mut targets, a.code);
                 used[ai] = true;
+            }
+        }
+        if joins_a_list {
+            for (ai, a) in actors.iter().enumerate() {
+                if a.last <= anchor && !used[ai] {
+                    push(&mut targets, a.code);
+                    used[ai] = true;
+                }
             }
         }
         // Coordinated targets after the first: "on Russia and Belarus".
@@ -817,8 +832,9 @@ impl SanctionsExtractor {
     /// Who is hit when no rule named a target though the imposer is known: the first actor
     /// the object region names ("sanctioned a North Korea-linked group", "on 14 men ... for the
     /// Somali group"), else the one nearest before the verb after the subject ("puts 12
-    /// Chinese firms on its blacklist"), with its list. Agents ("by X"), the imposers and the
-    /// place of a war ("over the invasion of Ukraine") are not targets.
+    /// Chinese firms on its blacklist"), with its list. Agents ("by X"), the imposers, a reason
+    /// ("over Taiwan arms sales") and the place of a war ("over the invasion of Ukraine") are
+    /// not targets.
     fn fallback_targets(
         &self,
         words: &[&str],
@@ -848,6 +864,7 @@ impl SanctionsExtractor {
                 && a.first >= lo
                 && a.last <= stop
                 && bw != "by"
+                && !is(ReasonPrep, bw)
                 && !war_place
                 && (a.kind != ActorKind::Demonym || self.followed_by_noun(words, a, stop))
         };

@@ -35,6 +35,8 @@ pub(crate) enum Class {
     /// Nouns for a war or its acts: the place after "invasion of" is where it happens, not
     /// whom the sanctions hit.
     ConflictNoun,
+    /// Prepositions that give a reason ("over Taiwan arms sales"): not a fallback target.
+    ReasonPrep,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -49,6 +51,7 @@ const CLASSES: &[(&str, Class)] = &[
     ("clause_turn", Class::ClauseTurn),
     ("passive_aux", Class::PassiveAux),
     ("conflict_noun", Class::ConflictNoun),
+    ("reason_prep", Class::ReasonPrep),
 ];
 
 /// The loaded word classes.
