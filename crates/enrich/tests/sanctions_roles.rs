@@ -112,3 +112,22 @@ fn who_joins_a_list_is_on_it() {
     );
     assert!(got.contains(&ev("US", "IR,SY", Impose)), "{got:?}");
 }
+
+#[test]
+fn a_reply_to_sanctions_is_two_relations() {
+    let got = events(
+        "Moscow barred 40 Japanese officials from entering Russia in reply to Japanese sanctions.",
+    );
+    assert!(got.contains(&ev("RU", "JP", Impose)), "{got:?}");
+    assert!(got.contains(&ev("JP", "RU", Impose)), "{got:?}");
+}
+
+#[test]
+fn a_ban_on_goods_answering_penalties_imposed_by_a_list() {
+    let got = events(
+        "Minsk announced a ban on Polish fruit in response to penalties imposed by Poland and \
+         Lithuania on Belarusian firms.",
+    );
+    assert!(got.contains(&ev("BY", "PL", Impose)), "{got:?}");
+    assert!(got.contains(&ev("LT,PL", "BY", Impose)), "{got:?}");
+}

@@ -312,6 +312,10 @@ impl SanctionsExtractor {
                 &evidence,
                 &parse,
             );
+            let mut found = found;
+            if let Some(answerer) = prev.and_then(|i| out.get(i)) {
+                answered_targets(&words, c0, &answerer.imposers, &mut found);
+            }
             let pick = found
                 .iter()
                 .position(|d| d.action == SanctionAction::Impose)
@@ -552,6 +556,31 @@ impl SanctionsExtractor {
             i += 1;
         }
         out
+    }
+}
+
+/// "X barred Y's officials, in reply to Y's sanctions": the sanctions a retaliation answers hit
+/// the retaliator. A clause opening with "in reply/response/retaliation to" gives its drafts
+/// without a target the imposers of the clause before it (`answerer`).
+fn answered_targets(words: &[&str], c0: usize, answerer: &[String], found: &mut [Draft]) {
+    // The clause split may have left "in" out of the clause.
+    let from = if words.get(c0) == Some(&"in") {
+        c0 + 1
+    } else {
+        c0
+    };
+    let opens = matches!(
+        words.get(from),
+        Some(&("reply" | "response" | "retaliation"))
+    ) && (from == c0 + 1
+        || c0.checked_sub(1).and_then(|i| words.get(i)) == Some(&"in"));
+    if !opens {
+        return;
+    }
+    for d in found.iter_mut().filter(|d| d.targets.is_empty()) {
+        for c in answerer.iter().filter(|c| !d.imposers.contains(c)) {
+            push(&mut d.targets, c);
+        }
     }
 }
 
