@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use newswire_enrich::Enricher;
 use newswire_model::{Article, SanctionAction};
 
-use SanctionAction::{Impose, Oppose};
+use SanctionAction::{Impose, Oppose, Threaten};
 
 fn enricher() -> &'static Enricher {
     static E: OnceLock<Enricher> = OnceLock::new();
@@ -130,4 +130,29 @@ fn a_ban_on_goods_answering_penalties_imposed_by_a_list() {
     );
     assert!(got.contains(&ev("BY", "PL", Impose)), "{got:?}");
     assert!(got.contains(&ev("LT,PL", "BY", Impose)), "{got:?}");
+}
+
+#[test]
+fn anti_demonym_sanctions_are_on_that_state() {
+    let got = events("Parliament debated the anti-Iranian sanctions adopted by Canada.");
+    assert_eq!(got, [ev("CA", "IR", Impose)]);
+}
+
+#[test]
+fn a_possessor_of_a_package_of_sanctions_imposes_it() {
+    let got = events("The UK's 12th package of sanctions hits Russian banks.");
+    assert_eq!(got, [ev("GB", "RU", Impose)]);
+}
+
+#[test]
+fn proposed_sanctions_are_a_threat() {
+    let got = events("Brussels discussed proposed sanctions on Belarus on Monday.");
+    assert_eq!(got, [ev("EU", "BY", Threaten)]);
+}
+
+#[test]
+fn a_vetoed_package_is_a_threat_and_the_veto_an_oppose() {
+    let got = events("Slovakia vetoed the European Union's new sanctions against Russia.");
+    assert!(got.contains(&ev("SK", "RU", Oppose)), "{got:?}");
+    assert!(got.contains(&ev("EU", "RU", Threaten)), "{got:?}");
 }

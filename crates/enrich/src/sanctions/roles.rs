@@ -174,6 +174,18 @@ impl SanctionsExtractor {
             Some((_, _, Cue::Act(a))) => (a, negated),
             None => (SanctionAction::Impose, negated),
         };
+        // "the planned package of sanctions", "proposed sanctions": only a threat so far.
+        let proposed = (c0..t)
+            .rev()
+            .take(7)
+            .any(|j| is(Proposal, words[j]) && self.only_premods(words, j, t));
+        if action == SanctionAction::Impose
+            && !negated_out
+            && proposed
+            && !matches!(cue, Some((_, _, Cue::Join)))
+        {
+            action = SanctionAction::Threaten;
+        }
         let is_join = matches!(cue, Some((_, _, Cue::Join)));
         // "27 entities from China and Japan joined the Entity List": who joins a list is on it.
         let joins_a_list = is_join
@@ -268,11 +280,13 @@ impl SanctionsExtractor {
                 if verb_use {
                     continue;
                 }
-                let target_like = a.kind == ActorKind::Name && !a.possessive;
+                // "anti-Russian sanctions" are on Russia.
+                let anti = a.first > c0 && words[a.first - 1] == "anti";
+                let target_like = anti || a.kind == ActorKind::Name && !a.possessive;
                 let has_prep_target = actors
                     .iter()
                     .any(|b| b.first > t && is(TargetPrep, words[prev_word(words, b.first, c0)]));
-                if target_like && !has_prep_target {
+                if anti || target_like && !has_prep_target {
                     push(&mut targets, a.code);
                 } else {
                     push(&mut regime_imposers, a.code);
@@ -565,11 +579,18 @@ impl SanctionsExtractor {
                         evidence,
                     ));
                 }
+                // What is vetoed or blocked, or only proposed, is not in force yet.
+                let vetoed = cue.is_some_and(|(p, _, _)| is(Veto, words[p]));
+                let regime_action = if proposed || vetoed {
+                    SanctionAction::Threaten
+                } else {
+                    SanctionAction::Impose
+                };
                 if !regime_imposers.is_empty() {
                     out.push(self.draft(
                         regime_imposers,
                         t_codes,
-                        SanctionAction::Impose,
+                        regime_action,
                         false,
                         sectors,
                         program_names,
@@ -724,13 +745,23 @@ impl SanctionsExtractor {
     }
 
     /// Only premodifier words (and possessive marks) between `from` and `to`.
+    /// Also ordinals, proposal words and "package of" ("the EU's planned 20th package of
+    /// anti-Russian sanctions"), "anti" and hyphens.
     fn only_premods(&self, words: &[&str], from: usize, to: usize) -> bool {
-        if to < from || to - from > 4 {
+        if to < from || to - from > 7 {
             return false;
         }
-        words[from..to]
-            .iter()
-            .all(|w| *w == "'s" || *w == "s" || self.phrases.single_is(w, |e| *e == Entry::Premod))
+        let span = &words[from..to];
+        span.iter().enumerate().all(|(k, w)| {
+            let next = span.get(k + 1).copied();
+            let prev = k.checked_sub(1).map(|j| span[j]);
+            matches!(*w, "'s" | "s" | "anti" | "-")
+                || is(Proposal, w)
+                || ordinal(w)
+                || (is(PackageNoun, w) && next == Some("of"))
+                || (*w == "of" && prev.is_some_and(|p| is(PackageNoun, p)))
+                || self.phrases.single_is(w, |e| *e == Entry::Premod)
+        })
     }
 
     fn followed_by_noun(&self, words: &[&str], a: &Actor, c1: usize) -> bool {
@@ -898,4 +929,10 @@ impl SanctionsExtractor {
             j += 1;
         }
     }
+}
+
+/// "20th", "3rd", "1st": a number with an ordinal suffix.
+fn ordinal(word: &str) -> bool {
+    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && matches!(&word[digits..], "st" | "nd" | "rd" | "th")
 }
