@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use newswire_enrich::Enricher;
 use newswire_model::{Article, SanctionAction};
 
-use SanctionAction::{Impose, Oppose, Threaten};
+use SanctionAction::{Evade, Impose, Oppose, Threaten};
 
 fn enricher() -> &'static Enricher {
     static E: OnceLock<Enricher> = OnceLock::new();
@@ -155,4 +155,16 @@ fn a_vetoed_package_is_a_threat_and_the_veto_an_oppose() {
     let got = events("Slovakia vetoed the European Union's new sanctions against Russia.");
     assert!(got.contains(&ev("SK", "RU", Oppose)), "{got:?}");
     assert!(got.contains(&ev("EU", "RU", Threaten)), "{got:?}");
+}
+
+#[test]
+fn a_bloc_among_evaders_is_whose_sanctions() {
+    let got = events("Iran used front companies to skirt sanctions, a UN panel said.");
+    assert_eq!(got, [ev("UN", "IR", Evade)]);
+}
+
+#[test]
+fn a_subject_acting_on_evaders_is_whose_sanctions() {
+    let got = events("Washington is cracking down on Syrian efforts to dodge sanctions.");
+    assert_eq!(got, [ev("US", "SY", Evade)]);
 }

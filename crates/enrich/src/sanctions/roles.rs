@@ -531,6 +531,10 @@ impl SanctionsExtractor {
                     whose = programs.iter().map(|(_, imp)| imp.clone()).collect();
                     dedup(&mut whose);
                 }
+                let mut subject = subject;
+                if whose.is_empty() {
+                    whose = evade_regime(actors, &mut subject, &mut targets);
+                }
                 if whose.is_empty() {
                     if let Some(p) = previous {
                         whose = p.imposers.clone();
@@ -935,4 +939,36 @@ impl SanctionsExtractor {
 fn ordinal(word: &str) -> bool {
     let digits = word.bytes().take_while(u8::is_ascii_digit).count();
     digits > 0 && matches!(&word[digits..], "st" | "nd" | "rd" | "th")
+}
+
+/// Whose sanctions are evaded when no regime is named with them: a bloc among the parties
+/// ("North Korea used thefts to skirt sanctions, UN panel says": blocs do not evade), else a
+/// subject acting on other evaders ("Washington cracks down on Russian efforts to dodge
+/// sanctions"). Who is taken out of `subject` and `targets`.
+fn evade_regime(
+    actors: &[&Actor],
+    subject: &mut Vec<String>,
+    targets: &mut Vec<String>,
+) -> Vec<String> {
+    let bloc = |c: &String| {
+        actors
+            .iter()
+            .any(|a| a.code == c.as_str() && a.kind == ActorKind::Bloc)
+    };
+    let mut whose: Vec<String> = subject
+        .iter()
+        .chain(targets.iter())
+        .filter(|c| bloc(c))
+        .cloned()
+        .collect();
+    dedup(&mut whose);
+    if whose.is_empty() {
+        let others = targets.iter().any(|c| !subject.contains(c));
+        if !subject.is_empty() && others {
+            whose = std::mem::take(subject);
+        }
+    }
+    subject.retain(|c| !whose.contains(c));
+    targets.retain(|c| !whose.contains(c));
+    whose
 }
