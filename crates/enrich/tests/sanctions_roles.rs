@@ -168,3 +168,30 @@ fn a_subject_acting_on_evaders_is_whose_sanctions() {
     let got = events("Washington is cracking down on Syrian efforts to dodge sanctions.");
     assert_eq!(got, [ev("US", "SY", Evade)]);
 }
+
+#[test]
+fn the_subject_of_a_relative_clause_on_the_trigger_imposes() {
+    let got = events(
+        "Moscow condemned the sanctions that the United States keeps imposing on Russian banks.",
+    );
+    assert!(got.contains(&ev("US", "RU", Impose)), "{got:?}");
+    let got = events("The curbs mirror the export controls Seoul announced against Russia.");
+    assert_eq!(got, [ev("KR", "RU", Impose)]);
+}
+
+#[test]
+fn a_trigger_sentence_without_a_relation_still_names_the_last_ones_targets() {
+    let e = enricher().enrich(Article::from_text(
+        "t",
+        "",
+        "New Zealand imposed sanctions on Russia. The government also published a list of \
+         Russian officials barred from entering the country, among them President Vladimir \
+         Putin.",
+    ));
+    let names: Vec<&str> = e
+        .sanctions
+        .iter()
+        .flat_map(|s| s.target_entities.iter().map(|t| t.text.as_str()))
+        .collect();
+    assert_eq!(names, ["Vladimir Putin"]);
+}

@@ -178,6 +178,9 @@ impl SanctionsExtractor {
         let mut drafts: Vec<Draft> = Vec::new();
         // The sentence counter of the last event and its index in `drafts`, for anaphora.
         let mut last: Option<(usize, usize)> = None;
+        // The same for the last event that can take the names of the next sentence (impose,
+        // threaten, lift: "The list includes X and Y"), which may not be the last event read.
+        let mut named: Option<(usize, usize)> = None;
         let mut sentence_no = 0usize;
         let mut memory = discourse::Memory::default();
         for field in [Field::Title, Field::Body] {
@@ -210,8 +213,8 @@ impl SanctionsExtractor {
                 if !hot[si] && (!recent || self.anaphora.find(&text[s..e]).is_none()) {
                     // The sentence right after an event often lists whom it hit ("Among those
                     // named are X and Y"): its names join that event.
-                    let right_after = last.is_some_and(|(n, _)| n + 1 == sentence_no);
-                    if let Some(d) = last
+                    let right_after = named.is_some_and(|(n, _)| n + 1 == sentence_no);
+                    if let Some(d) = named
                         .filter(|_| right_after)
                         .and_then(|(_, i)| drafts.get_mut(i))
                     {
@@ -228,6 +231,13 @@ impl SanctionsExtractor {
                     last.filter(|_| recent).and_then(|(_, i)| drafts.get(i)),
                 );
                 let mut found = found;
+                // A trigger sentence that states no relation of its own can still list whom
+                // the last one hit ("... a list of officials barred from entering, among them X").
+                if found.is_empty() && named.is_some_and(|(n, _)| n + 1 == sentence_no) {
+                    if let Some(d) = named.and_then(|(_, i)| drafts.get_mut(i)) {
+                        self.follow_up_entities(text, field, s, e, &spans_all, d);
+                    }
+                }
                 for d in &mut found {
                     memory.fill(d);
                     memory.remember(d);
@@ -235,6 +245,11 @@ impl SanctionsExtractor {
                 if !found.is_empty() {
                     last = Some((sentence_no, drafts.len() + found.len() - 1));
                 }
+                named = found
+                    .iter()
+                    .rposition(|d| takes_names(d.action))
+                    .map(|i| (sentence_no, drafts.len() + i))
+                    .or(named);
                 drafts.extend(found);
             }
         }
@@ -342,10 +357,7 @@ impl SanctionsExtractor {
         spans: &[ActorSpan<'_>],
         d: &mut Draft,
     ) {
-        if !matches!(
-            d.action,
-            SanctionAction::Impose | SanctionAction::Threaten | SanctionAction::Lift
-        ) {
+        if !takes_names(d.action) {
             return;
         }
         let toks = tokenize(&text[s..e], s);
@@ -582,6 +594,14 @@ fn answered_targets(words: &[&str], c0: usize, answerer: &[String], found: &mut 
             push(&mut d.targets, c);
         }
     }
+}
+
+/// Whether an event of `action` takes the names of the sentence after it as its targets.
+fn takes_names(action: SanctionAction) -> bool {
+    matches!(
+        action,
+        SanctionAction::Impose | SanctionAction::Threaten | SanctionAction::Lift
+    )
 }
 
 /// An actor mention in a field: `(start, end, code, kind)`.

@@ -231,6 +231,13 @@ impl SanctionsExtractor {
                 used[ai] = true;
                 continue;
             }
+            // the sanctions (that) X (keeps) imposing: the subject of a relative clause on
+            // the trigger imposes it.
+            if self.relative_subject(words, &hits, a, t + tlen, c1) {
+                push(&mut regime_imposers, a.code);
+                used[ai] = true;
+                continue;
+            }
             // sanctions from X
             if before_word == "from" && before == t + tlen {
                 push(&mut regime_imposers, a.code);
@@ -737,6 +744,31 @@ impl SanctionsExtractor {
 
     fn is_approval(&self, word: &str) -> bool {
         self.phrases.single_is(word, |e| *e == Entry::Approval)
+    }
+
+    /// Whether actor `a` is the subject of a relative clause right after the trigger that ends
+    /// at `after`: only "that"/"which" and determiners between, and an action verb within
+    /// three words after it ("the sanctions that the United States keeps imposing", "the
+    /// export controls Seoul announced").
+    fn relative_subject(
+        &self,
+        words: &[&str],
+        hits: &[(usize, usize, &Entry)],
+        a: &Actor,
+        after: usize,
+        c1: usize,
+    ) -> bool {
+        if a.first < after || a.kind == ActorKind::Demonym || a.possessive {
+            return false;
+        }
+        let between = &words[after..a.first];
+        let relative = between
+            .iter()
+            .all(|w| matches!(*w, "that" | "which") || is(Determiner, w));
+        let verb = hits.iter().any(|&(p, _, e)| {
+            matches!(e, Entry::Action(Cue::Act(_))) && p >= a.last && p <= (a.last + 3).min(c1)
+        });
+        relative && verb
     }
 
     /// Whether a trigger phrase starting with `word` opens with a verb or a preposition, so
