@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use newswire_enrich::Enricher;
 use newswire_model::{Article, SanctionAction};
 
-use SanctionAction::{Evade, Impose, Oppose, Threaten};
+use SanctionAction::{Evade, Impose, Lift, Oppose, Threaten};
 
 fn enricher() -> &'static Enricher {
     static E: OnceLock<Enricher> = OnceLock::new();
@@ -194,4 +194,30 @@ fn a_trigger_sentence_without_a_relation_still_names_the_last_ones_targets() {
         .flat_map(|s| s.target_entities.iter().map(|t| t.text.as_str()))
         .collect();
     assert_eq!(names, ["Vladimir Putin"]);
+}
+
+#[test]
+fn dropping_from_a_list_or_annulling_is_lift() {
+    let got = events("Britain dropped two Russian businessmen from its sanctions list on Friday.");
+    assert_eq!(got, [ev("GB", "RU", Lift)]);
+    let got = events("A court in Brussels annulled the EU sanctions on Syrian traders.");
+    assert!(got.contains(&ev("EU", "SY", Lift)), "{got:?}");
+}
+
+#[test]
+fn a_sector_later_in_the_clause_is_kept() {
+    let e = enricher().enrich(Article::from_text(
+        "t",
+        "",
+        "Canada imposed sanctions on Iran, freezing the assets of two airlines and a refinery.",
+    ));
+    let sectors: Vec<&str> = e
+        .sanctions
+        .iter()
+        .flat_map(|s| s.sectors.iter().map(String::as_str))
+        .collect();
+    assert!(
+        sectors.contains(&"aviation") && sectors.contains(&"oil"),
+        "{sectors:?}"
+    );
 }

@@ -516,9 +516,10 @@ impl SanctionsExtractor {
                 // "sanctions on the oil sector": after a target preposition.
                 let after_prep =
                     (p > c0 && is(TargetPrep, words[prev_word(words, p, c0)])) && p > t;
-                // "asset freezes on 22 oil tankers", "a ban on steel imports": inside the
-                // object of the relation, before the clause turns to something else.
-                let in_object = p >= obj_from && p + len <= np_stop;
+                // "asset freezes on 22 oil tankers", "a ban on steel imports", "froze the
+                // assets of two banks and their shipping arm": after the trigger or its verb
+                // in the clause, before a reporting verb.
+                let in_object = p >= obj_from && p + len <= obj_stop;
                 if before_trigger || after_prep || in_object {
                     push(&mut sectors, sec);
                 }
