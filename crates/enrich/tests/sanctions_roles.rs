@@ -221,3 +221,16 @@ fn a_sector_later_in_the_clause_is_kept() {
         "{sectors:?}"
     );
 }
+
+#[test]
+fn ending_a_ban_it_had_imposed_is_two_relations() {
+    let got = events("Canada ended the trade embargo it had imposed on Libya in 2011.");
+    assert!(got.contains(&ev("CA", "LY", Lift)), "{got:?}");
+    assert!(got.contains(&ev("CA", "LY", Impose)), "{got:?}");
+    // "measures it imposed" is a trigger, not only a reference back to the event before.
+    let got = events(
+        "The EU eased sanctions on Serbia. The European Union will also lift measures it imposed \
+         on Kosovo last year.",
+    );
+    assert!(got.contains(&ev("EU", "XK", Impose)), "{got:?}");
+}

@@ -75,10 +75,13 @@ impl SanctionsExtractor {
                     });
                     punitive || target_after || bloc_before
                 }
+                // "the measures", or "measures it imposed": a measure the clause says was
+                // imposed needs no earlier event.
                 TriggerKind::Anaphor => {
                     previous.is_some()
                         && t > c0
                         && matches!(words[t - 1], "the" | "these" | "those" | "such" | "similar")
+                        || relative_impose(words, &hits, t + len, c1)
                 }
             };
             if ok {
@@ -663,6 +666,18 @@ impl SanctionsExtractor {
                     }
                 }
                 imp.retain(|c| !targets.contains(c));
+                // "ended the trade ban it had imposed in 2006": the lift and the imposition.
+                if action == SanctionAction::Lift && relative_impose(words, &hits, t + tlen, c1) {
+                    out.push(self.draft(
+                        imp.clone(),
+                        targets.clone(),
+                        SanctionAction::Impose,
+                        false,
+                        sectors.clone(),
+                        program_names.clone(),
+                        evidence,
+                    ));
+                }
                 out.push(self.draft(
                     imp,
                     targets,
@@ -1004,4 +1019,35 @@ fn evade_regime(
     subject.retain(|c| !whose.contains(c));
     targets.retain(|c| !whose.contains(c));
     whose
+}
+
+/// Whether a relative clause right after the trigger ending at `after` says the measure was
+/// imposed ("the ban (that) it had imposed", "measures they first imposed"): a pronoun,
+/// auxiliaries and adverbs of time at most before an impose verb.
+fn relative_impose(
+    words: &[&str],
+    hits: &[(usize, usize, &Entry)],
+    after: usize,
+    c1: usize,
+) -> bool {
+    let end = (after + 5).min(c1);
+    hits.iter().any(|&(q, _, e)| {
+        *e == Entry::Action(Cue::Act(SanctionAction::Impose))
+            && q > after
+            && q < end
+            && words[after..q].iter().all(|w| {
+                matches!(
+                    *w,
+                    "that"
+                        | "which"
+                        | "it"
+                        | "they"
+                        | "had"
+                        | "has"
+                        | "have"
+                        | "first"
+                        | "originally"
+                )
+            })
+    })
 }
