@@ -11,12 +11,22 @@
 //! 2. `structure`: trigger sentences are analysed by `newswire_nlp::analyse` (tags and chunks);
 //!    its passive verb groups are mapped onto the sanctions tokens.
 //! 3. `roles` (action and roles): the action cue nearest the trigger, with modality ("could
-//!    face", "is considering" make a threat) and negation scope (a negated join is an oppose);
-//!    then imposers from agent phrases, premodifiers, possessors and the subject, targets from
-//!    the object phrase (lists and demonyms inside it) or a passive subject, sectors and
-//!    programmes; evade and oppose keep their own role conventions (see the dev set's README).
+//!    face", "is considering" make a threat; a proposed or vetoed package is a threat) and
+//!    negation scope (a negated join is an oppose); then imposers from agent phrases ("by X
+//!    and Y"), premodifiers and possessors ("the EU's planned package of sanctions"), the
+//!    subject of a relative clause on the trigger ("the sanctions that X keeps imposing") and
+//!    the subject; targets from the object phrase (lists and demonyms inside it, "anti-X"), a
+//!    passive subject or who joins a list, and, when the imposer is known but no rule named a
+//!    target, the first actor of the object region (not an agent, a reason or the place of a
+//!    war). Coordination extends both sides. Sectors anywhere in the relation's clause;
+//!    programmes. Evade and oppose keep their own role conventions (see the dev set's README):
+//!    whose sanctions are evaded may be a bloc among the parties or a subject acting on the
+//!    evaders. One clause can give two relations: "ended the ban it had imposed" (lift and
+//!    impose), "has not joined Western sanctions" (oppose and the regime), a clause "in
+//!    reply/response/retaliation to" sanctions (their target is the retaliator).
 //! 4. Target entities: the [`entities::EntityRecognizer`] names in the relation's region and in
-//!    the sentence right after it; their countries join the targets.
+//!    the sentence right after it (also when that sentence has a trigger but states no
+//!    relation); their countries join the targets.
 //! 5. `discourse`: an unnamed side is the actor last named in that role in the article
 //!    ("It also blacklisted ...", "The measures target ...").
 //! 6. `events`: drafts merge into events; partial ones give way to complete ones; CAATSA is

@@ -3,7 +3,11 @@
 //! phrases ("by X"), premodifiers and possessors ("U.S. sanctions", "the EU's package"), the
 //! subject (passive voice from newswire-nlp makes it the target), the object phrase of
 //! on/against/targeting with the lists and demonyms inside it ("on 12 Chinese companies",
-//! "entities in China and Turkey"), and the special roles of evade and oppose.
+//! "entities in China and Turkey"), and the special roles of evade and oppose. Small rule
+//! functions below the clause reader: `relative_subject` ("the sanctions that X imposed"),
+//! `fallback_targets` (a known imposer with no target named), `evade_regime` (whose sanctions
+//! are evaded), `relative_impose` ("the ban it had imposed": lift and impose). Each pattern has
+//! a test of its own in `tests/sanctions_roles.rs`.
 
 #![allow(clippy::too_many_arguments)]
 
