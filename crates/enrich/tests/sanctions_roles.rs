@@ -234,3 +234,16 @@ fn ending_a_ban_it_had_imposed_is_two_relations() {
     );
     assert!(got.contains(&ev("EU", "XK", Impose)), "{got:?}");
 }
+
+#[test]
+fn refusing_to_impose_is_a_negated_impose_and_an_oppose() {
+    let got = events("Serbia has refused to impose sanctions on Russia.");
+    assert!(
+        got.contains(&("RS".into(), "RU".into(), Impose, true)),
+        "{got:?}"
+    );
+    assert!(got.contains(&ev("RS", "RU", Oppose)), "{got:?}");
+    // Saying no is not refusing: only the negated impose.
+    let got = events("Serbia will not impose sanctions on Russia.");
+    assert_eq!(got, [("RS".into(), "RU".into(), Impose, true)]);
+}

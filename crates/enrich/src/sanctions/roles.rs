@@ -152,6 +152,11 @@ impl SanctionsExtractor {
             *e == Entry::Negation
                 && ((p >= window_start && p < cue_pos) || (p < t && p + 3 >= t && words[p] == "no"))
         });
+        // "refused to impose", "declined to impose", "its refusal to impose": the negated act
+        // is also an opposition by the one who refuses.
+        let refusal = hits.iter().any(|&(p, _, e)| {
+            *e == Entry::Negation && p >= window_start && p < cue_pos && is(Refusal, words[p])
+        });
         let conditional = words[c0..c1].iter().any(|w| matches!(*w, "if" | "unless"));
         let modal = hits.iter().any(|&(p, _, e)| {
             *e == Entry::Modal
@@ -670,6 +675,17 @@ impl SanctionsExtractor {
                     }
                 }
                 imp.retain(|c| !targets.contains(c));
+                if action == SanctionAction::Impose && negated_out && refusal && !imp.is_empty() {
+                    out.push(self.draft(
+                        imp.clone(),
+                        targets.clone(),
+                        SanctionAction::Oppose,
+                        false,
+                        Vec::new(),
+                        Vec::new(),
+                        evidence,
+                    ));
+                }
                 // "ended the trade ban it had imposed in 2006": the lift and the imposition.
                 if action == SanctionAction::Lift && relative_impose(words, &hits, t + tlen, c1) {
                     out.push(self.draft(

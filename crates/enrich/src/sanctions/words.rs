@@ -46,6 +46,9 @@ pub(crate) enum Class {
     /// Oppose verbs that stop a measure before it is adopted ("vetoed"): what they stop is
     /// a threat.
     Veto,
+    /// First words of negations that are refusals ("refused to impose"): the refusal is also
+    /// an oppose.
+    Refusal,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -64,6 +67,7 @@ const CLASSES: &[(&str, Class)] = &[
     ("proposal", Class::Proposal),
     ("package_noun", Class::PackageNoun),
     ("veto", Class::Veto),
+    ("refusal", Class::Refusal),
 ];
 
 /// The loaded word classes.
