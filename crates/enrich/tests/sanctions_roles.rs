@@ -247,3 +247,11 @@ fn refusing_to_impose_is_a_negated_impose_and_an_oppose() {
     let got = events("Serbia will not impose sanctions on Russia.");
     assert_eq!(got, [("RS".into(), "RU".into(), Impose, true)]);
 }
+
+#[test]
+fn sanctions_a_retaliation_answers_are_on_the_retaliator() {
+    let got = events("Moscow barred 20 Japanese officials in response to Japanese sanctions.");
+    assert!(got.contains(&ev("RU", "JP", Impose)), "{got:?}");
+    assert!(got.contains(&ev("JP", "RU", Impose)), "{got:?}");
+    assert!(!got.contains(&ev("JP", "JP", Impose)), "{got:?}");
+}

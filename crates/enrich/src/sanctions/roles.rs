@@ -640,10 +640,16 @@ impl SanctionsExtractor {
                     // regime's, and only threatened.
                 } else if subject_distinct && !imp.is_empty() {
                     // "Turkey will not enforce Western sanctions on Russia": the regime stands;
-                    // the subject's own act is a separate event.
+                    // the subject's own act is a separate event. "Russia bars 227 Americans in
+                    // reply to US sanctions": the sanctions answered are on the subject.
+                    let answered = self.answers_regime(words, c0, t);
                     out.push(self.draft(
                         imp.clone(),
-                        targets.clone(),
+                        if answered {
+                            subject.clone()
+                        } else {
+                            targets.clone()
+                        },
                         SanctionAction::Impose,
                         false,
                         sectors.clone(),
@@ -805,6 +811,18 @@ impl SanctionsExtractor {
             matches!(e, Entry::Action(Cue::Act(_))) && p >= a.last && p <= (a.last + 3).min(c1)
         });
         relative && verb
+    }
+
+    /// Whether the trigger at `t` follows "in reply/response to" or "(in) retaliation for"
+    /// within four words (its premodifiers and the regime's name: "in reply to US sanctions"):
+    /// sanctions a retaliation answers.
+    fn answers_regime(&self, words: &[&str], c0: usize, t: usize) -> bool {
+        (t.saturating_sub(4).max(c0)..=t).any(|j| {
+            let before = &words[c0..j];
+            before.ends_with(&["in", "reply", "to"])
+                || before.ends_with(&["in", "response", "to"])
+                || before.ends_with(&["retaliation", "for"])
+        })
     }
 
     /// Whether a trigger phrase starting with `word` opens with a verb or a preposition, so
