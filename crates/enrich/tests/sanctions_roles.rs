@@ -255,3 +255,18 @@ fn sanctions_a_retaliation_answers_are_on_the_retaliator() {
     assert!(got.contains(&ev("JP", "RU", Impose)), "{got:?}");
     assert!(!got.contains(&ev("JP", "JP", Impose)), "{got:?}");
 }
+
+#[test]
+fn a_demonym_before_a_sector_names_the_target() {
+    let got = events("Switzerland joined the Russian oil price cap on Friday.");
+    assert_eq!(got, [ev("CH", "RU", Impose)]);
+}
+
+#[test]
+fn an_agency_possessor_with_its_bureau_is_the_subject() {
+    let got = events(
+        "The Commerce Department's Bureau of Industry and Security added 11 entities from China \
+         to the Entity List.",
+    );
+    assert_eq!(got, [ev("US", "CN", Impose)]);
+}

@@ -299,8 +299,16 @@ impl SanctionsExtractor {
                 if verb_use {
                     continue;
                 }
-                // "anti-Russian sanctions" are on Russia.
-                let anti = a.first > c0 && words[a.first - 1] == "anti";
+                // "anti-Russian sanctions" are on Russia, and so is "the Russian oil price cap":
+                // a demonym before a sector names whose sector it is.
+                let sector_of = a.kind == ActorKind::Demonym
+                    && (trigger_sector(words, t, tlen).is_some()
+                        || (a.last..t).any(|j| {
+                            self.phrases
+                                .at(words, j)
+                                .any(|(_, e)| matches!(e, Entry::Sector(_)))
+                        }));
+                let anti = a.first > c0 && words[a.first - 1] == "anti" || sector_of;
                 let target_like = anti || a.kind == ActorKind::Name && !a.possessive;
                 let has_prep_target = actors
                     .iter()
