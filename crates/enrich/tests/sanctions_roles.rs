@@ -270,3 +270,44 @@ fn an_agency_possessor_with_its_bureau_is_the_subject() {
     );
     assert_eq!(got, [ev("US", "CN", Impose)]);
 }
+
+#[test]
+fn penalties_on_a_network_from_a_list_of_places() {
+    let got = events(
+        "Britain imposed penalties on a network of firms and brokers from Turkey, the UAE and \
+         Hong Kong.",
+    );
+    assert_eq!(got, [ev("GB", "AE,HK,TR", Impose)]);
+}
+
+#[test]
+fn a_warning_from_a_capital_is_its_threat() {
+    let got = events(
+        "The talks followed warnings from London to impose further penalties on Tehran and \
+         Damascus.",
+    );
+    assert_eq!(got, [ev("GB", "IR,SY", Threaten)]);
+}
+
+#[test]
+fn adopting_a_blocs_package_against_a_state_is_two_impositions() {
+    let got = events(
+        "Switzerland, Norway and Liechtenstein adopted the EU's latest package against Iran.",
+    );
+    assert!(got.contains(&ev("CH,LI,NO", "IR", Impose)), "{got:?}");
+    assert!(got.contains(&ev("EU", "IR", Impose)), "{got:?}");
+}
+
+#[test]
+fn countersanctions_on_named_firms() {
+    let got = events("China announced countersanctions on Northrop Grumman and General Dynamics.");
+    assert_eq!(got, [ev("CN", "US", Impose)]);
+}
+
+#[test]
+fn a_licence_that_expires_restoring_sanctions_is_impose() {
+    let got = events(
+        "The US licence for Venezuela expires on Thursday, restoring sanctions on its oil sector.",
+    );
+    assert_eq!(got, [ev("US", "VE", Impose)]);
+}

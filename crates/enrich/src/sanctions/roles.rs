@@ -250,8 +250,14 @@ impl SanctionsExtractor {
                 used[ai] = true;
                 continue;
             }
+            // "warnings from London to impose ...": who a threat comes from.
+            let threat_from = before_word == "from"
+                && before > c0
+                && hits.iter().any(|&(p, len, e)| {
+                    *e == Entry::Action(Cue::Act(SanctionAction::Threaten)) && p + len == before
+                });
             // sanctions from X
-            if before_word == "from" && before == t + tlen {
+            if threat_from || before_word == "from" && before == t + tlen {
                 push(&mut regime_imposers, a.code);
                 used[ai] = true;
                 continue;
@@ -1067,9 +1073,10 @@ fn evade_regime(
     whose
 }
 
-/// Whether a relative clause right after the trigger ending at `after` says the measure was
-/// imposed ("the ban (that) it had imposed", "measures they first imposed"): a pronoun,
-/// auxiliaries and adverbs of time at most before an impose verb.
+/// Whether a relative clause or participle right after the trigger ending at `after` says the
+/// measure was imposed ("the ban (that) it had imposed", "measures they first imposed",
+/// "restrictions imposed by the EU"): a pronoun, auxiliaries and adverbs of time at most before
+/// an impose verb.
 fn relative_impose(
     words: &[&str],
     hits: &[(usize, usize, &Entry)],
@@ -1079,7 +1086,7 @@ fn relative_impose(
     let end = (after + 5).min(c1);
     hits.iter().any(|&(q, _, e)| {
         *e == Entry::Action(Cue::Act(SanctionAction::Impose))
-            && q > after
+            && q >= after
             && q < end
             && words[after..q].iter().all(|w| {
                 matches!(
