@@ -311,3 +311,13 @@ fn a_licence_that_expires_restoring_sanctions_is_impose() {
     );
     assert_eq!(got, [ev("US", "VE", Impose)]);
 }
+
+#[test]
+fn a_retaliation_for_penalties_a_capital_imposed_is_two_relations() {
+    let got = events(
+        "China imposed sanctions on US defence firms in retaliation for the penalties Washington \
+         imposed last year.",
+    );
+    assert!(got.contains(&ev("CN", "US", Impose)), "{got:?}");
+    assert!(got.contains(&ev("US", "CN", Impose)), "{got:?}");
+}

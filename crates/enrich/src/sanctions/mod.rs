@@ -585,18 +585,7 @@ impl SanctionsExtractor {
 /// the retaliator. A clause opening with "in reply/response/retaliation to" gives its drafts
 /// without a target the imposers of the clause before it (`answerer`).
 fn answered_targets(words: &[&str], c0: usize, answerer: &[String], found: &mut [Draft]) {
-    // The clause split may have left "in" out of the clause.
-    let from = if words.get(c0) == Some(&"in") {
-        c0 + 1
-    } else {
-        c0
-    };
-    let opens = matches!(
-        words.get(from),
-        Some(&("reply" | "response" | "retaliation"))
-    ) && (from == c0 + 1
-        || c0.checked_sub(1).and_then(|i| words.get(i)) == Some(&"in"));
-    if !opens {
+    if !opens_reply(words, c0) {
         return;
     }
     for d in found.iter_mut().filter(|d| d.targets.is_empty()) {
@@ -604,6 +593,21 @@ fn answered_targets(words: &[&str], c0: usize, answerer: &[String], found: &mut 
             push(&mut d.targets, c);
         }
     }
+}
+
+/// Whether the clause starting at `c0` opens with "in reply/response/retaliation": it names
+/// the sanctions a retaliation answers.
+pub(super) fn opens_reply(words: &[&str], c0: usize) -> bool {
+    // The clause split may have left "in" out of the clause.
+    let from = if words.get(c0) == Some(&"in") {
+        c0 + 1
+    } else {
+        c0
+    };
+    matches!(
+        words.get(from),
+        Some(&("reply" | "response" | "retaliation"))
+    ) && (from == c0 + 1 || c0.checked_sub(1).and_then(|i| words.get(i)) == Some(&"in"))
 }
 
 /// Whether an event of `action` takes the names of the sentence after it as its targets.

@@ -20,7 +20,8 @@ use super::tokens::Tok;
 use super::triggers::{clause_turn, trigger_sector};
 use super::words::{is, Class::*};
 use super::{
-    extend_coordination, prev_word, skippable, used_at, Actor, ActorKind, SanctionsExtractor,
+    extend_coordination, opens_reply, prev_word, skippable, used_at, Actor, ActorKind,
+    SanctionsExtractor,
 };
 
 impl SanctionsExtractor {
@@ -681,7 +682,9 @@ impl SanctionsExtractor {
                         push(&mut imp, i);
                     }
                 }
-                if anaphoric {
+                // "in retaliation for the penalties Washington imposed": not the event before;
+                // its target is the retaliator (filled by the sentence stage).
+                if anaphoric && !opens_reply(words, c0) {
                     if let Some(p) = previous {
                         if imp.is_empty() {
                             imp = p.imposers.clone();
