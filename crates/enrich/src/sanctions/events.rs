@@ -59,27 +59,53 @@ pub(super) fn infer_caatsa(drafts: &mut [Draft], countries: &[CountryTag]) {
 /// Merges drafts with the same roles, action and negation; keeps text order of first evidence.
 /// A partial event (no imposers, or no targets) is dropped when a fuller event with the same
 /// action and negation covers it: a headline's "EU adopts sanctions package" is the body's
-/// "EU adopted sanctions against Russia".
+/// "EU adopted sanctions against Russia". What the partial event adds (sectors, programmes,
+/// target entities: "Those designated include X") goes to the event that covers it.
 pub(super) fn merge(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
-    let merged = merge_same(drafts);
-    let covered = |e: &SanctionsEvent| {
-        merged.iter().any(|f| {
-            !std::ptr::eq(e, f)
-                && f.action == e.action
-                && f.negated == e.negated
-                && !f.imposers.is_empty()
-                && !f.targets.is_empty()
-                && ((e.targets.is_empty() && e.imposers.iter().all(|c| f.imposers.contains(c)))
-                    || (e.imposers.is_empty() && e.targets.iter().all(|c| f.targets.contains(c))))
-        })
-    };
-    let keep: Vec<bool> = merged.iter().map(|e| !covered(e)).collect();
+    let mut merged = merge_same(drafts);
+    let cover: Vec<Option<usize>> = (0..merged.len()).map(|i| covering(&merged, i)).collect();
+    for (i, c) in cover.iter().enumerate() {
+        if let Some(j) = *c {
+            let partial = merged[i].clone();
+            absorb(&mut merged[j], partial);
+        }
+    }
     let events = merged
         .into_iter()
-        .zip(keep)
-        .filter_map(|(e, k)| k.then_some(e))
+        .zip(cover)
+        .filter_map(|(e, c)| c.is_none().then_some(e))
         .collect::<Vec<_>>();
     drop_targetless(events)
+}
+
+/// The first event with both sides named that covers partial event `i`: same action and
+/// negation, and the named side included in its own.
+fn covering(events: &[SanctionsEvent], i: usize) -> Option<usize> {
+    let e = &events[i];
+    events.iter().position(|f| {
+        !std::ptr::eq(e, f)
+            && f.action == e.action
+            && f.negated == e.negated
+            && !f.imposers.is_empty()
+            && !f.targets.is_empty()
+            && ((e.targets.is_empty() && e.imposers.iter().all(|c| f.imposers.contains(c)))
+                || (e.imposers.is_empty() && e.targets.iter().all(|c| f.targets.contains(c))))
+    })
+}
+
+/// Adds the sectors, programmes and target entities of `from` to `into`.
+fn absorb(into: &mut SanctionsEvent, from: SanctionsEvent) {
+    for s in from.sectors {
+        push(&mut into.sectors, &s);
+    }
+    for p in from.programs {
+        push(&mut into.programs, &p);
+    }
+    for t in from.target_entities {
+        if !into.target_entities.iter().any(|x| x.text == t.text) {
+            into.target_entities.push(t);
+        }
+    }
 }
 
 /// An event that names no imposer or no target (and no target entity), in an article where

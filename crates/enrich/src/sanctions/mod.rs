@@ -11,12 +11,22 @@
 //! 2. `structure`: trigger sentences are analysed by `newswire_nlp::analyse` (tags and chunks);
 //!    its passive verb groups are mapped onto the sanctions tokens.
 //! 3. `roles` (action and roles): the action cue nearest the trigger, with modality ("could
-//!    face", "is considering" make a threat) and negation scope (a negated join is an oppose);
-//!    then imposers from agent phrases, premodifiers, possessors and the subject, targets from
-//!    the object phrase (lists and demonyms inside it) or a passive subject, sectors and
-//!    programmes; evade and oppose keep their own role conventions (see the dev set's README).
+//!    face", "is considering" make a threat; a proposed or vetoed package is a threat) and
+//!    negation scope (a negated join is an oppose); then imposers from agent phrases ("by X
+//!    and Y"), premodifiers and possessors ("the EU's planned package of sanctions"), the
+//!    subject of a relative clause on the trigger ("the sanctions that X keeps imposing") and
+//!    the subject; targets from the object phrase (lists and demonyms inside it, "anti-X"), a
+//!    passive subject or who joins a list, and, when the imposer is known but no rule named a
+//!    target, the first actor of the object region (not an agent, a reason or the place of a
+//!    war). Coordination extends both sides. Sectors anywhere in the relation's clause;
+//!    programmes. Evade and oppose keep their own role conventions (see the dev set's README):
+//!    whose sanctions are evaded may be a bloc among the parties or a subject acting on the
+//!    evaders. One clause can give two relations: "ended the ban it had imposed" (lift and
+//!    impose), "has not joined Western sanctions" (oppose and the regime), a clause "in
+//!    reply/response/retaliation to" sanctions (their target is the retaliator).
 //! 4. Target entities: the [`entities::EntityRecognizer`] names in the relation's region and in
-//!    the sentence right after it; their countries join the targets.
+//!    the sentence right after it (also when that sentence has a trigger but states no
+//!    relation); their countries join the targets.
 //! 5. `discourse`: an unnamed side is the actor last named in that role in the article
 //!    ("It also blacklisted ...", "The measures target ...").
 //! 6. `events`: drafts merge into events; partial ones give way to complete ones; CAATSA is
@@ -178,6 +188,9 @@ impl SanctionsExtractor {
         let mut drafts: Vec<Draft> = Vec::new();
         // The sentence counter of the last event and its index in `drafts`, for anaphora.
         let mut last: Option<(usize, usize)> = None;
+        // The same for the last event that can take the names of the next sentence (impose,
+        // threaten, lift: "The list includes X and Y"), which may not be the last event read.
+        let mut named: Option<(usize, usize)> = None;
         let mut sentence_no = 0usize;
         let mut memory = discourse::Memory::default();
         for field in [Field::Title, Field::Body] {
@@ -210,8 +223,8 @@ impl SanctionsExtractor {
                 if !hot[si] && (!recent || self.anaphora.find(&text[s..e]).is_none()) {
                     // The sentence right after an event often lists whom it hit ("Among those
                     // named are X and Y"): its names join that event.
-                    let right_after = last.is_some_and(|(n, _)| n + 1 == sentence_no);
-                    if let Some(d) = last
+                    let right_after = named.is_some_and(|(n, _)| n + 1 == sentence_no);
+                    if let Some(d) = named
                         .filter(|_| right_after)
                         .and_then(|(_, i)| drafts.get_mut(i))
                     {
@@ -228,6 +241,13 @@ impl SanctionsExtractor {
                     last.filter(|_| recent).and_then(|(_, i)| drafts.get(i)),
                 );
                 let mut found = found;
+                // A trigger sentence that states no relation of its own can still list whom
+                // the last one hit ("... a list of officials barred from entering, among them X").
+                if found.is_empty() && named.is_some_and(|(n, _)| n + 1 == sentence_no) {
+                    if let Some(d) = named.and_then(|(_, i)| drafts.get_mut(i)) {
+                        self.follow_up_entities(text, field, s, e, &spans_all, d);
+                    }
+                }
                 for d in &mut found {
                     memory.fill(d);
                     memory.remember(d);
@@ -235,6 +255,11 @@ impl SanctionsExtractor {
                 if !found.is_empty() {
                     last = Some((sentence_no, drafts.len() + found.len() - 1));
                 }
+                named = found
+                    .iter()
+                    .rposition(|d| takes_names(d.action))
+                    .map(|i| (sentence_no, drafts.len() + i))
+                    .or(named);
                 drafts.extend(found);
             }
         }
@@ -312,6 +337,10 @@ impl SanctionsExtractor {
                 &evidence,
                 &parse,
             );
+            let mut found = found;
+            if let Some(answerer) = prev.and_then(|i| out.get(i)) {
+                answered_targets(&words, c0, &answerer.imposers, &mut found);
+            }
             let pick = found
                 .iter()
                 .position(|d| d.action == SanctionAction::Impose)
@@ -338,10 +367,7 @@ impl SanctionsExtractor {
         spans: &[ActorSpan<'_>],
         d: &mut Draft,
     ) {
-        if !matches!(
-            d.action,
-            SanctionAction::Impose | SanctionAction::Threaten | SanctionAction::Lift
-        ) {
+        if !takes_names(d.action) {
             return;
         }
         let toks = tokenize(&text[s..e], s);
@@ -555,6 +581,43 @@ impl SanctionsExtractor {
     }
 }
 
+/// "X barred Y's officials, in reply to Y's sanctions": the sanctions a retaliation answers hit
+/// the retaliator. A clause opening with "in reply/response/retaliation to" gives its drafts
+/// without a target the imposers of the clause before it (`answerer`).
+fn answered_targets(words: &[&str], c0: usize, answerer: &[String], found: &mut [Draft]) {
+    if !opens_reply(words, c0) {
+        return;
+    }
+    for d in found.iter_mut().filter(|d| d.targets.is_empty()) {
+        for c in answerer.iter().filter(|c| !d.imposers.contains(c)) {
+            push(&mut d.targets, c);
+        }
+    }
+}
+
+/// Whether the clause starting at `c0` opens with "in reply/response/retaliation": it names
+/// the sanctions a retaliation answers.
+pub(super) fn opens_reply(words: &[&str], c0: usize) -> bool {
+    // The clause split may have left "in" out of the clause.
+    let from = if words.get(c0) == Some(&"in") {
+        c0 + 1
+    } else {
+        c0
+    };
+    matches!(
+        words.get(from),
+        Some(&("reply" | "response" | "retaliation"))
+    ) && (from == c0 + 1 || c0.checked_sub(1).and_then(|i| words.get(i)) == Some(&"in"))
+}
+
+/// Whether an event of `action` takes the names of the sentence after it as its targets.
+fn takes_names(action: SanctionAction) -> bool {
+    matches!(
+        action,
+        SanctionAction::Impose | SanctionAction::Threaten | SanctionAction::Lift
+    )
+}
+
 /// An actor mention in a field: `(start, end, code, kind)`.
 type ActorSpan<'a> = (usize, usize, &'a str, ActorKind);
 
@@ -625,25 +688,26 @@ fn prev_word(words: &[&str], i: usize, c0: usize) -> usize {
     i
 }
 
-/// Extends targets over coordinated actors: "on Russia and Belarus", "against Iran, Syria".
+/// Extends a side over coordinated actors: "on Russia and Belarus", "against Iran, Syria",
+/// "27 Australians and 36 New Zealanders", "by Canberra and Wellington". Determiners and
+/// quantities inside the list do not break it.
 fn extend_coordination(
     actors: &[&Actor],
     words: &[&str],
     used: &mut [bool],
-    targets: &mut Vec<String>,
-    _c1: usize,
+    side: &mut Vec<String>,
 ) {
     for i in 1..actors.len() {
-        if used[i] || !used[i - 1] || !targets.iter().any(|c| c == actors[i - 1].code) {
+        if used[i] || !used[i - 1] || !side.iter().any(|c| c == actors[i - 1].code) {
             continue;
         }
         let gap: Vec<&str> = words[actors[i - 1].last..actors[i].first]
             .iter()
             .copied()
-            .filter(|w| !is(Determiner, w) && *w != "'s")
+            .filter(|w| *w == "," || (!skippable(w) && *w != "'s"))
             .collect();
         if !gap.is_empty() && gap.iter().all(|w| matches!(*w, "and" | "," | "or")) {
-            push(targets, actors[i].code);
+            push(side, actors[i].code);
             used[i] = true;
         }
     }

@@ -3,7 +3,11 @@
 //! phrases ("by X"), premodifiers and possessors ("U.S. sanctions", "the EU's package"), the
 //! subject (passive voice from newswire-nlp makes it the target), the object phrase of
 //! on/against/targeting with the lists and demonyms inside it ("on 12 Chinese companies",
-//! "entities in China and Turkey"), and the special roles of evade and oppose.
+//! "entities in China and Turkey"), and the special roles of evade and oppose. Small rule
+//! functions below the clause reader: `relative_subject` ("the sanctions that X imposed"),
+//! `fallback_targets` (a known imposer with no target named), `evade_regime` (whose sanctions
+//! are evaded), `relative_impose` ("the ban it had imposed": lift and impose). Each pattern has
+//! a test of its own in `tests/sanctions_roles.rs`.
 
 #![allow(clippy::too_many_arguments)]
 
@@ -16,7 +20,8 @@ use super::tokens::Tok;
 use super::triggers::{clause_turn, trigger_sector};
 use super::words::{is, Class::*};
 use super::{
-    extend_coordination, prev_word, skippable, used_at, Actor, ActorKind, SanctionsExtractor,
+    extend_coordination, opens_reply, prev_word, skippable, used_at, Actor, ActorKind,
+    SanctionsExtractor,
 };
 
 impl SanctionsExtractor {
@@ -75,10 +80,13 @@ impl SanctionsExtractor {
                     });
                     punitive || target_after || bloc_before
                 }
+                // "the measures", or "measures it imposed": a measure the clause says was
+                // imposed needs no earlier event.
                 TriggerKind::Anaphor => {
                     previous.is_some()
                         && t > c0
                         && matches!(words[t - 1], "the" | "these" | "those" | "such" | "similar")
+                        || relative_impose(words, &hits, t + len, c1)
                 }
             };
             if ok {
@@ -145,6 +153,11 @@ impl SanctionsExtractor {
             *e == Entry::Negation
                 && ((p >= window_start && p < cue_pos) || (p < t && p + 3 >= t && words[p] == "no"))
         });
+        // "refused to impose", "declined to impose", "its refusal to impose": the negated act
+        // is also an opposition by the one who refuses.
+        let refusal = hits.iter().any(|&(p, _, e)| {
+            *e == Entry::Negation && p >= window_start && p < cue_pos && is(Refusal, words[p])
+        });
         let conditional = words[c0..c1].iter().any(|w| matches!(*w, "if" | "unless"));
         let modal = hits.iter().any(|&(p, _, e)| {
             *e == Entry::Modal
@@ -174,7 +187,25 @@ impl SanctionsExtractor {
             Some((_, _, Cue::Act(a))) => (a, negated),
             None => (SanctionAction::Impose, negated),
         };
+        // "the planned package of sanctions", "proposed sanctions": only a threat so far.
+        let proposed = (c0..t)
+            .rev()
+            .take(7)
+            .any(|j| is(Proposal, words[j]) && self.only_premods(words, j, t));
+        if action == SanctionAction::Impose
+            && !negated_out
+            && proposed
+            && !matches!(cue, Some((_, _, Cue::Join)))
+        {
+            action = SanctionAction::Threaten;
+        }
         let is_join = matches!(cue, Some((_, _, Cue::Join)));
+        // "27 entities from China and Japan joined the Entity List": who joins a list is on it.
+        let joins_a_list = is_join
+            && !negated
+            && words[t..t + tlen]
+                .iter()
+                .any(|w| matches!(*w, "list" | "blacklist"));
         if action == SanctionAction::Impose
             && (modal || governed_threat)
             && !negated_out
@@ -213,8 +244,21 @@ impl SanctionsExtractor {
                 used[ai] = true;
                 continue;
             }
+            // the sanctions (that) X (keeps) imposing: the subject of a relative clause on
+            // the trigger imposes it.
+            if self.relative_subject(words, &hits, a, t + tlen, c1) {
+                push(&mut regime_imposers, a.code);
+                used[ai] = true;
+                continue;
+            }
+            // "warnings from London to impose ...": who a threat comes from.
+            let threat_from = before_word == "from"
+                && before > c0
+                && hits.iter().any(|&(p, len, e)| {
+                    *e == Entry::Action(Cue::Act(SanctionAction::Threaten)) && p + len == before
+                });
             // sanctions from X
-            if before_word == "from" && before == t + tlen {
+            if threat_from || before_word == "from" && before == t + tlen {
                 push(&mut regime_imposers, a.code);
                 used[ai] = true;
                 continue;
@@ -243,8 +287,13 @@ impl SanctionsExtractor {
                 used[ai] = true;
                 continue;
             }
-            // X sanctions (premodifier)
-            if tkind != TriggerKind::Verb && a.last <= t && self.only_premods(words, a.last, t) {
+            // X sanctions (premodifier); a trigger that opens with a verb or a preposition
+            // ("froze the assets", "from entering") has none.
+            if tkind != TriggerKind::Verb
+                && !self.opens_with_verb_or_prep(words[t])
+                && a.last <= t
+                && self.only_premods(words, a.last, t)
+            {
                 // "Canada sanctions Russian officials": the trigger is a verb with an object,
                 // and the actor before it its subject.
                 let mut after = t + tlen;
@@ -257,11 +306,21 @@ impl SanctionsExtractor {
                 if verb_use {
                     continue;
                 }
-                let target_like = a.kind == ActorKind::Name && !a.possessive;
+                // "anti-Russian sanctions" are on Russia, and so is "the Russian oil price cap":
+                // a demonym before a sector names whose sector it is.
+                let sector_of = a.kind == ActorKind::Demonym
+                    && (trigger_sector(words, t, tlen).is_some()
+                        || (a.last..t).any(|j| {
+                            self.phrases
+                                .at(words, j)
+                                .any(|(_, e)| matches!(e, Entry::Sector(_)))
+                        }));
+                let anti = a.first > c0 && words[a.first - 1] == "anti" || sector_of;
+                let target_like = anti || a.kind == ActorKind::Name && !a.possessive;
                 let has_prep_target = actors
                     .iter()
                     .any(|b| b.first > t && is(TargetPrep, words[prev_word(words, b.first, c0)]));
-                if target_like && !has_prep_target {
+                if anti || target_like && !has_prep_target {
                     push(&mut targets, a.code);
                 } else {
                     push(&mut regime_imposers, a.code);
@@ -282,6 +341,8 @@ impl SanctionsExtractor {
                 continue;
             }
         }
+        // Coordinated agents: "imposed by Canberra and Wellington".
+        extend_coordination(actors, words, &mut used, &mut regime_imposers);
         // "despite sanctions", "amid sanctions": without an action cue the clause's subject is
         // not the sanctions' actor.
         let in_phrase = {
@@ -343,6 +404,7 @@ impl SanctionsExtractor {
                 .iter()
                 .any(|&p| p > a.last && p < next_actor && parse.passive_at(p));
             subject_passive = parsed_passive
+                || joins_a_list
                 || passive_between(a.last, t.max(anchor).min(next_actor))
                 // Headline passive: "Russia sanctioned over grain deal".
                 || (tkind == TriggerKind::Verb
@@ -404,8 +466,16 @@ impl SanctionsExtractor {
                 used[ai] = true;
             }
         }
+        if joins_a_list {
+            for (ai, a) in actors.iter().enumerate() {
+                if a.last <= anchor && !used[ai] {
+                    push(&mut targets, a.code);
+                    used[ai] = true;
+                }
+            }
+        }
         // Coordinated targets after the first: "on Russia and Belarus".
-        extend_coordination(actors, words, &mut used, &mut targets, c1);
+        extend_coordination(actors, words, &mut used, &mut targets);
         // The region where the relation's objects are written: from the trigger or its verb
         // to the clause's end, or to a reporting verb ("..., the ministry said").
         let obj_from = anchor.min(cue_pos).min(t);
@@ -442,6 +512,27 @@ impl SanctionsExtractor {
                     push(&mut targets, a.code);
                 }
             }
+            extend_coordination(actors, words, &mut used, &mut targets);
+            // A subject beside a named regime becomes its target below ("Iran demanded the
+            // lifting of U.S. sanctions").
+            let subject_is_target = !subject.is_empty()
+                && !regime_imposers.is_empty()
+                && subject.iter().all(|c| !regime_imposers.contains(c));
+            if targets.is_empty()
+                && !subject_passive
+                && !subject_is_target
+                && !anaphoric
+                && !known.is_empty()
+            {
+                self.fallback_targets(
+                    words,
+                    actors,
+                    &mut used,
+                    &mut targets,
+                    &known,
+                    (c0, obj_from, obj_stop),
+                );
+            }
         }
 
         let program_names: Vec<String> = programs.iter().map(|(p, _)| p.clone()).collect();
@@ -452,9 +543,10 @@ impl SanctionsExtractor {
                 // "sanctions on the oil sector": after a target preposition.
                 let after_prep =
                     (p > c0 && is(TargetPrep, words[prev_word(words, p, c0)])) && p > t;
-                // "asset freezes on 22 oil tankers", "a ban on steel imports": inside the
-                // object of the relation, before the clause turns to something else.
-                let in_object = p >= obj_from && p + len <= np_stop;
+                // "asset freezes on 22 oil tankers", "a ban on steel imports", "froze the
+                // assets of two banks and their shipping arm": after the trigger or its verb
+                // in the clause, before a reporting verb.
+                let in_object = p >= obj_from && p + len <= obj_stop;
                 if before_trigger || after_prep || in_object {
                     push(&mut sectors, sec);
                 }
@@ -473,6 +565,10 @@ impl SanctionsExtractor {
                 if whose.is_empty() {
                     whose = programs.iter().map(|(_, imp)| imp.clone()).collect();
                     dedup(&mut whose);
+                }
+                let mut subject = subject;
+                if whose.is_empty() {
+                    whose = evade_regime(actors, &mut subject, &mut targets);
                 }
                 if whose.is_empty() {
                     if let Some(p) = previous {
@@ -522,11 +618,18 @@ impl SanctionsExtractor {
                         evidence,
                     ));
                 }
+                // What is vetoed or blocked, or only proposed, is not in force yet.
+                let vetoed = cue.is_some_and(|(p, _, _)| is(Veto, words[p]));
+                let regime_action = if proposed || vetoed {
+                    SanctionAction::Threaten
+                } else {
+                    SanctionAction::Impose
+                };
                 if !regime_imposers.is_empty() {
                     out.push(self.draft(
                         regime_imposers,
                         t_codes,
-                        SanctionAction::Impose,
+                        regime_action,
                         false,
                         sectors,
                         program_names,
@@ -552,10 +655,16 @@ impl SanctionsExtractor {
                     // regime's, and only threatened.
                 } else if subject_distinct && !imp.is_empty() {
                     // "Turkey will not enforce Western sanctions on Russia": the regime stands;
-                    // the subject's own act is a separate event.
+                    // the subject's own act is a separate event. "Russia bars 227 Americans in
+                    // reply to US sanctions": the sanctions answered are on the subject.
+                    let answered = self.answers_regime(words, c0, t);
                     out.push(self.draft(
                         imp.clone(),
-                        targets.clone(),
+                        if answered {
+                            subject.clone()
+                        } else {
+                            targets.clone()
+                        },
                         SanctionAction::Impose,
                         false,
                         sectors.clone(),
@@ -573,7 +682,9 @@ impl SanctionsExtractor {
                         push(&mut imp, i);
                     }
                 }
-                if anaphoric {
+                // "in retaliation for the penalties Washington imposed": not the event before;
+                // its target is the retaliator (filled by the sentence stage).
+                if anaphoric && !opens_reply(words, c0) {
                     if let Some(p) = previous {
                         if imp.is_empty() {
                             imp = p.imposers.clone();
@@ -587,6 +698,29 @@ impl SanctionsExtractor {
                     }
                 }
                 imp.retain(|c| !targets.contains(c));
+                if action == SanctionAction::Impose && negated_out && refusal && !imp.is_empty() {
+                    out.push(self.draft(
+                        imp.clone(),
+                        targets.clone(),
+                        SanctionAction::Oppose,
+                        false,
+                        Vec::new(),
+                        Vec::new(),
+                        evidence,
+                    ));
+                }
+                // "ended the trade ban it had imposed in 2006": the lift and the imposition.
+                if action == SanctionAction::Lift && relative_impose(words, &hits, t + tlen, c1) {
+                    out.push(self.draft(
+                        imp.clone(),
+                        targets.clone(),
+                        SanctionAction::Impose,
+                        false,
+                        sectors.clone(),
+                        program_names.clone(),
+                        evidence,
+                    ));
+                }
                 out.push(self.draft(
                     imp,
                     targets,
@@ -671,14 +805,70 @@ impl SanctionsExtractor {
         self.phrases.single_is(word, |e| *e == Entry::Approval)
     }
 
-    /// Only premodifier words (and possessive marks) between `from` and `to`.
-    fn only_premods(&self, words: &[&str], from: usize, to: usize) -> bool {
-        if to < from || to - from > 4 {
+    /// Whether actor `a` is the subject of a relative clause right after the trigger that ends
+    /// at `after`: only "that"/"which" and determiners between, and an action verb within
+    /// three words after it ("the sanctions that the United States keeps imposing", "the
+    /// export controls Seoul announced").
+    fn relative_subject(
+        &self,
+        words: &[&str],
+        hits: &[(usize, usize, &Entry)],
+        a: &Actor,
+        after: usize,
+        c1: usize,
+    ) -> bool {
+        if a.first < after || a.kind == ActorKind::Demonym || a.possessive {
             return false;
         }
-        words[from..to]
+        let between = &words[after..a.first];
+        let relative = between
             .iter()
-            .all(|w| *w == "'s" || *w == "s" || self.phrases.single_is(w, |e| *e == Entry::Premod))
+            .all(|w| matches!(*w, "that" | "which") || is(Determiner, w));
+        let verb = hits.iter().any(|&(p, _, e)| {
+            matches!(e, Entry::Action(Cue::Act(_))) && p >= a.last && p <= (a.last + 3).min(c1)
+        });
+        relative && verb
+    }
+
+    /// Whether the trigger at `t` follows "in reply/response to" or "(in) retaliation for"
+    /// within four words (its premodifiers and the regime's name: "in reply to US sanctions"):
+    /// sanctions a retaliation answers.
+    fn answers_regime(&self, words: &[&str], c0: usize, t: usize) -> bool {
+        (t.saturating_sub(4).max(c0)..=t).any(|j| {
+            let before = &words[c0..j];
+            before.ends_with(&["in", "reply", "to"])
+                || before.ends_with(&["in", "response", "to"])
+                || before.ends_with(&["retaliation", "for"])
+        })
+    }
+
+    /// Whether a trigger phrase starting with `word` opens with a verb or a preposition, so
+    /// that no premodifier can come before it.
+    fn opens_with_verb_or_prep(&self, word: &str) -> bool {
+        is(Preposition, word)
+            || self
+                .phrases
+                .single_is(word, |e| matches!(e, Entry::Action(_)))
+    }
+
+    /// Only premodifier words (and possessive marks) between `from` and `to`.
+    /// Also ordinals, proposal words and "package of" ("the EU's planned 20th package of
+    /// anti-Russian sanctions"), "anti" and hyphens.
+    fn only_premods(&self, words: &[&str], from: usize, to: usize) -> bool {
+        if to < from || to - from > 7 {
+            return false;
+        }
+        let span = &words[from..to];
+        span.iter().enumerate().all(|(k, w)| {
+            let next = span.get(k + 1).copied();
+            let prev = k.checked_sub(1).map(|j| span[j]);
+            matches!(*w, "'s" | "s" | "anti" | "-")
+                || is(Proposal, w)
+                || ordinal(w)
+                || (is(PackageNoun, w) && next == Some("of"))
+                || (*w == "of" && prev.is_some_and(|p| is(PackageNoun, p)))
+                || self.phrases.single_is(w, |e| *e == Entry::Premod)
+        })
     }
 
     fn followed_by_noun(&self, words: &[&str], a: &Actor, c1: usize) -> bool {
@@ -777,6 +967,58 @@ impl SanctionsExtractor {
         }
     }
 
+    /// Who is hit when no rule named a target though the imposer is known: the first actor
+    /// the object region names ("sanctioned a North Korea-linked group", "on 14 men ... for the
+    /// Somali group"), else the one nearest before the verb after the subject ("puts 12
+    /// Chinese firms on its blacklist"), with its list. Agents ("by X"), the imposers, a reason
+    /// ("over Taiwan arms sales") and the place of a war ("over the invasion of Ukraine") are
+    /// not targets.
+    fn fallback_targets(
+        &self,
+        words: &[&str],
+        actors: &[&Actor],
+        used: &mut [bool],
+        targets: &mut Vec<String>,
+        imposers: &[String],
+        (c0, from, stop): (usize, usize, usize),
+    ) {
+        let known = |a: &Actor| imposers.iter().any(|c| c == a.code);
+        // The object starts after the last imposer named before the verb.
+        let lo = actors
+            .iter()
+            .enumerate()
+            .filter(|(ai, a)| used[*ai] && known(a) && a.last <= from)
+            .map(|(_, a)| a.last)
+            .max()
+            .unwrap_or(c0);
+        let eligible = |(ai, a): &(usize, &&Actor)| {
+            let before = prev_word(words, a.first, c0);
+            let bw = if before < a.first { words[before] } else { "" };
+            let war_place = is(Preposition, bw)
+                && before > c0
+                && is(ConflictNoun, words[prev_word(words, before, c0)]);
+            !used[*ai]
+                && !known(a)
+                && a.first >= lo
+                && a.last <= stop
+                && bw != "by"
+                && !is(ReasonPrep, bw)
+                && !war_place
+                && (a.kind != ActorKind::Demonym || self.followed_by_noun(words, a, stop))
+        };
+        let candidates: Vec<(usize, &&Actor)> =
+            actors.iter().enumerate().filter(|c| eligible(c)).collect();
+        let pick = candidates
+            .iter()
+            .find(|(_, a)| a.first >= from)
+            .or_else(|| candidates.iter().rev().find(|(_, a)| a.last <= from));
+        if let Some(&(ai, a)) = pick {
+            push(targets, a.code);
+            used[ai] = true;
+            extend_coordination(actors, words, used, targets);
+        }
+    }
+
     /// A sector phrase within three words after a target actor ("Turkey's defence industry").
     fn sector_after(&self, words: &[&str], a: &Actor, c1: usize, sectors: &mut Vec<String>) {
         let mut j = a.last;
@@ -794,4 +1036,74 @@ impl SanctionsExtractor {
             j += 1;
         }
     }
+}
+
+/// "20th", "3rd", "1st": a number with an ordinal suffix.
+fn ordinal(word: &str) -> bool {
+    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && matches!(&word[digits..], "st" | "nd" | "rd" | "th")
+}
+
+/// Whose sanctions are evaded when no regime is named with them: a bloc among the parties
+/// ("North Korea used thefts to skirt sanctions, UN panel says": blocs do not evade), else a
+/// subject acting on other evaders ("Washington cracks down on Russian efforts to dodge
+/// sanctions"). Who is taken out of `subject` and `targets`.
+fn evade_regime(
+    actors: &[&Actor],
+    subject: &mut Vec<String>,
+    targets: &mut Vec<String>,
+) -> Vec<String> {
+    let bloc = |c: &String| {
+        actors
+            .iter()
+            .any(|a| a.code == c.as_str() && a.kind == ActorKind::Bloc)
+    };
+    let mut whose: Vec<String> = subject
+        .iter()
+        .chain(targets.iter())
+        .filter(|c| bloc(c))
+        .cloned()
+        .collect();
+    dedup(&mut whose);
+    if whose.is_empty() {
+        let others = targets.iter().any(|c| !subject.contains(c));
+        if !subject.is_empty() && others {
+            whose = std::mem::take(subject);
+        }
+    }
+    subject.retain(|c| !whose.contains(c));
+    targets.retain(|c| !whose.contains(c));
+    whose
+}
+
+/// Whether a relative clause or participle right after the trigger ending at `after` says the
+/// measure was imposed ("the ban (that) it had imposed", "measures they first imposed",
+/// "restrictions imposed by the EU"): a pronoun, auxiliaries and adverbs of time at most before
+/// an impose verb.
+fn relative_impose(
+    words: &[&str],
+    hits: &[(usize, usize, &Entry)],
+    after: usize,
+    c1: usize,
+) -> bool {
+    let end = (after + 5).min(c1);
+    hits.iter().any(|&(q, _, e)| {
+        *e == Entry::Action(Cue::Act(SanctionAction::Impose))
+            && q >= after
+            && q < end
+            && words[after..q].iter().all(|w| {
+                matches!(
+                    *w,
+                    "that"
+                        | "which"
+                        | "it"
+                        | "they"
+                        | "had"
+                        | "has"
+                        | "have"
+                        | "first"
+                        | "originally"
+                )
+            })
+    })
 }

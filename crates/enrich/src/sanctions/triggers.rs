@@ -34,7 +34,7 @@ pub(super) fn split_at_second_trigger(
                             || (words[j] == "in"
                                 && matches!(
                                     words.get(j + 1),
-                                    Some(&"retaliation") | Some(&"response")
+                                    Some(&"retaliation") | Some(&"response") | Some(&"reply")
                                 ))
                     })
                 });

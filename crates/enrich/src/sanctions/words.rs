@@ -1,9 +1,11 @@
 //! The word classes of the sanctions rules (`data/sanctions/words.tsv`), read strictly.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use super::data::{bad, rows, DataError};
+use super::lexicon::Fnv;
 
 /// The word list, compiled in.
 pub(crate) const WORDS_TSV: &str = include_str!("../../data/sanctions/words.tsv");
@@ -32,6 +34,21 @@ pub(crate) enum Class {
     ClauseTurn,
     /// Forms of be and get that can open a passive verb group.
     PassiveAux,
+    /// Nouns for a war or its acts: the place after "invasion of" is where it happens, not
+    /// whom the sanctions hit.
+    ConflictNoun,
+    /// Prepositions that give a reason ("over Taiwan arms sales"): not a fallback target.
+    ReasonPrep,
+    /// Words that make sanctions only proposed ("the planned package"): a threat.
+    Proposal,
+    /// Nouns for a batch of measures, before "of" ("package of sanctions").
+    PackageNoun,
+    /// Oppose verbs that stop a measure before it is adopted ("vetoed"): what they stop is
+    /// a threat.
+    Veto,
+    /// First words of negations that are refusals ("refused to impose"): the refusal is also
+    /// an oppose.
+    Refusal,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -45,19 +62,34 @@ const CLASSES: &[(&str, Class)] = &[
     ("party_noun", Class::PartyNoun),
     ("clause_turn", Class::ClauseTurn),
     ("passive_aux", Class::PassiveAux),
+    ("conflict_noun", Class::ConflictNoun),
+    ("reason_prep", Class::ReasonPrep),
+    ("proposal", Class::Proposal),
+    ("package_noun", Class::PackageNoun),
+    ("veto", Class::Veto),
+    ("refusal", Class::Refusal),
 ];
 
 /// The loaded word classes.
+///
+/// One FNV-hashed map from word to the bit set of its classes: the rules ask several classes
+/// of the same words per clause, and one lookup without SipHash answers all of them.
 #[derive(Debug)]
 pub(crate) struct Words {
-    sets: Vec<HashSet<String>>,
+    classes: HashMap<String, u32, BuildHasherDefault<Fnv>>,
     prefilter: Vec<String>,
+}
+
+/// The bit of `class` in a word's class set: its position in [`CLASSES`].
+fn bit(class: Class) -> u32 {
+    let i = CLASSES.iter().position(|(_, c)| *c == class).unwrap_or(0);
+    1 << i
 }
 
 impl Words {
     /// Reads a file in the format of `words.tsv`; a bad row is refused with its line and column.
     pub(crate) fn parse(file: &'static str, text: &str) -> Result<Words, DataError> {
-        let mut sets = vec![HashSet::new(); CLASSES.len()];
+        let mut classes: HashMap<String, u32, BuildHasherDefault<Fnv>> = HashMap::default();
         let mut prefilter = Vec::new();
         for (line, cells) in rows(file, text, 2, 2)? {
             let Some(i) = CLASSES.iter().position(|(n, _)| *n == cells[0]) else {
@@ -67,20 +99,23 @@ impl Words {
             if word.chars().any(|c| c.is_uppercase()) {
                 return Err(bad(file, line, 2, format!("{word:?} is not lower-case")));
             }
-            if !sets[i].insert(word.to_string()) {
+            let set = classes.entry(word.to_string()).or_insert(0);
+            if *set & (1 << i) != 0 {
                 return Err(bad(file, line, 2, format!("{word:?} listed twice")));
             }
+            *set |= 1 << i;
             if CLASSES[i].1 == Class::Prefilter {
                 prefilter.push(word.to_string());
             }
         }
-        Ok(Words { sets, prefilter })
+        Ok(Words { classes, prefilter })
     }
 
     /// Whether `word` (lower-case) is in `class`.
     pub(crate) fn is(&self, class: Class, word: &str) -> bool {
-        let i = CLASSES.iter().position(|(_, c)| *c == class).unwrap_or(0);
-        self.sets[i].contains(word)
+        self.classes
+            .get(word)
+            .is_some_and(|set| set & bit(class) != 0)
     }
 
     /// The prefilter stems, in file order.
@@ -110,6 +145,8 @@ mod tests {
         assert!(w.is(Class::TargetPrep, "against"));
         assert!(w.is(Class::Determiner, "the"));
         assert!(!w.is(Class::Determiner, "against"));
+        // One word, two classes.
+        assert!(w.is(Class::Preposition, "against") && w.is(Class::TargetPrep, "against"));
         assert!(w.prefilter().iter().any(|p| p == "sanction"));
     }
 

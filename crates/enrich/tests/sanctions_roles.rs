@@ -1,0 +1,323 @@
+//! Sanctions role rules, one test per pattern, each on a sentence of its own (not from a dev
+//! batch). These run the whole [`Enricher`], so the country mentions are the recogniser's own
+//! ("Belarusian", "New Zealanders", "Tehran"), as the roles meet them in production.
+
+use std::sync::OnceLock;
+
+use newswire_enrich::Enricher;
+use newswire_model::{Article, SanctionAction};
+
+use SanctionAction::{Evade, Impose, Lift, Oppose, Threaten};
+
+fn enricher() -> &'static Enricher {
+    static E: OnceLock<Enricher> = OnceLock::new();
+    E.get_or_init(Enricher::new)
+}
+
+/// One event as `(imposers, targets, action, negated)`, codes sorted and comma-joined.
+type Ev = (String, String, SanctionAction, bool);
+
+fn events(body: &str) -> Vec<Ev> {
+    let e = enricher().enrich(Article::from_text("t", "", body));
+    e.sanctions
+        .iter()
+        .map(|s| {
+            let mut i = s.imposers.clone();
+            let mut t = s.targets.clone();
+            i.sort();
+            t.sort();
+            (i.join(","), t.join(","), s.action, s.negated)
+        })
+        .collect()
+}
+
+fn ev(imposers: &str, targets: &str, action: SanctionAction) -> Ev {
+    (imposers.to_string(), targets.to_string(), action, false)
+}
+
+#[test]
+fn coordinated_agents_all_impose() {
+    let got = events("Sanctions were imposed by Australia and New Zealand on Fijian officials.");
+    assert_eq!(got, [ev("AU,NZ", "FJ", Impose)]);
+}
+
+#[test]
+fn a_list_of_demonyms_is_every_target() {
+    let got = events("Japan froze the assets of Russian, Belarusian lenders on Friday.");
+    assert_eq!(got, [ev("JP", "BY,RU", Impose)]);
+}
+
+#[test]
+fn a_list_with_numbers_inside_is_one_list() {
+    let got = events(
+        "Russia has banned 14 more Australians and 9 New Zealanders from entering the country.",
+    );
+    assert_eq!(got, [ev("RU", "AU,NZ", Impose)]);
+}
+
+#[test]
+fn an_entry_ban_without_a_ban_verb_is_no_sanction() {
+    assert!(events("Police barred protesters from entering the stadium.").is_empty());
+}
+
+#[test]
+fn a_verb_trigger_has_no_premodifier() {
+    // "Japan" before "froze the assets" is the subject, not a premodifier naming the target.
+    let got = events("Japan froze the assets of two Syrian businessmen.");
+    assert_eq!(got, [ev("JP", "SY", Impose)]);
+}
+
+#[test]
+fn fallback_target_is_named_in_the_object() {
+    let got = events(
+        "The United States sanctioned a money changer that works for the Syrian government.",
+    );
+    assert_eq!(got, [ev("US", "SY", Impose)]);
+}
+
+#[test]
+fn fallback_target_before_the_trigger() {
+    let got = events("Washington put nine Cuban companies on its trade blacklist.");
+    assert_eq!(got, [ev("US", "CU", Impose)]);
+}
+
+#[test]
+fn the_place_of_a_war_is_not_a_fallback_target() {
+    let got = events("Canada sanctioned 20 individuals over the invasion of Ukraine.");
+    assert_eq!(got, [ev("CA", "", Impose)]);
+}
+
+#[test]
+fn calling_the_measures_unfair_is_oppose_by_the_target() {
+    let got = events(
+        "The United States imposed sanctions on Iran's oil exports. Tehran called the measures \
+         unfair.",
+    );
+    assert!(got.contains(&ev("IR", "IR", Oppose)), "{got:?}");
+    assert!(got.contains(&ev("US", "IR", Impose)), "{got:?}");
+}
+
+#[test]
+fn a_reason_is_not_a_fallback_target() {
+    let got =
+        events("Beijing put five firms on its unreliable entity list over Taiwan arms sales.");
+    assert!(got.iter().all(|e| !e.1.contains("TW")), "{got:?}");
+}
+
+#[test]
+fn who_joins_a_list_is_on_it() {
+    let got = events(
+        "The United States added the firms to a blacklist on Monday. Altogether 12 entities from \
+         Iran and Syria joined the Entity List.",
+    );
+    assert!(got.contains(&ev("US", "IR,SY", Impose)), "{got:?}");
+}
+
+#[test]
+fn a_reply_to_sanctions_is_two_relations() {
+    let got = events(
+        "Moscow barred 40 Japanese officials from entering Russia in reply to Japanese sanctions.",
+    );
+    assert!(got.contains(&ev("RU", "JP", Impose)), "{got:?}");
+    assert!(got.contains(&ev("JP", "RU", Impose)), "{got:?}");
+}
+
+#[test]
+fn a_ban_on_goods_answering_penalties_imposed_by_a_list() {
+    let got = events(
+        "Minsk announced a ban on Polish fruit in response to penalties imposed by Poland and \
+         Lithuania on Belarusian firms.",
+    );
+    assert!(got.contains(&ev("BY", "PL", Impose)), "{got:?}");
+    assert!(got.contains(&ev("LT,PL", "BY", Impose)), "{got:?}");
+}
+
+#[test]
+fn anti_demonym_sanctions_are_on_that_state() {
+    let got = events("Parliament debated the anti-Iranian sanctions adopted by Canada.");
+    assert_eq!(got, [ev("CA", "IR", Impose)]);
+}
+
+#[test]
+fn a_possessor_of_a_package_of_sanctions_imposes_it() {
+    let got = events("The UK's 12th package of sanctions hits Russian banks.");
+    assert_eq!(got, [ev("GB", "RU", Impose)]);
+}
+
+#[test]
+fn proposed_sanctions_are_a_threat() {
+    let got = events("Brussels discussed proposed sanctions on Belarus on Monday.");
+    assert_eq!(got, [ev("EU", "BY", Threaten)]);
+}
+
+#[test]
+fn a_vetoed_package_is_a_threat_and_the_veto_an_oppose() {
+    let got = events("Slovakia vetoed the European Union's new sanctions against Russia.");
+    assert!(got.contains(&ev("SK", "RU", Oppose)), "{got:?}");
+    assert!(got.contains(&ev("EU", "RU", Threaten)), "{got:?}");
+}
+
+#[test]
+fn a_bloc_among_evaders_is_whose_sanctions() {
+    let got = events("Iran used front companies to skirt sanctions, a UN panel said.");
+    assert_eq!(got, [ev("UN", "IR", Evade)]);
+}
+
+#[test]
+fn a_subject_acting_on_evaders_is_whose_sanctions() {
+    let got = events("Washington is cracking down on Syrian efforts to dodge sanctions.");
+    assert_eq!(got, [ev("US", "SY", Evade)]);
+}
+
+#[test]
+fn the_subject_of_a_relative_clause_on_the_trigger_imposes() {
+    let got = events(
+        "Moscow condemned the sanctions that the United States keeps imposing on Russian banks.",
+    );
+    assert!(got.contains(&ev("US", "RU", Impose)), "{got:?}");
+    let got = events("The curbs mirror the export controls Seoul announced against Russia.");
+    assert_eq!(got, [ev("KR", "RU", Impose)]);
+}
+
+#[test]
+fn a_trigger_sentence_without_a_relation_still_names_the_last_ones_targets() {
+    let e = enricher().enrich(Article::from_text(
+        "t",
+        "",
+        "New Zealand imposed sanctions on Russia. The government also published a list of \
+         Russian officials barred from entering the country, among them President Vladimir \
+         Putin.",
+    ));
+    let names: Vec<&str> = e
+        .sanctions
+        .iter()
+        .flat_map(|s| s.target_entities.iter().map(|t| t.text.as_str()))
+        .collect();
+    assert_eq!(names, ["Vladimir Putin"]);
+}
+
+#[test]
+fn dropping_from_a_list_or_annulling_is_lift() {
+    let got = events("Britain dropped two Russian businessmen from its sanctions list on Friday.");
+    assert_eq!(got, [ev("GB", "RU", Lift)]);
+    let got = events("A court in Brussels annulled the EU sanctions on Syrian traders.");
+    assert!(got.contains(&ev("EU", "SY", Lift)), "{got:?}");
+}
+
+#[test]
+fn a_sector_later_in_the_clause_is_kept() {
+    let e = enricher().enrich(Article::from_text(
+        "t",
+        "",
+        "Canada imposed sanctions on Iran, freezing the assets of two airlines and a refinery.",
+    ));
+    let sectors: Vec<&str> = e
+        .sanctions
+        .iter()
+        .flat_map(|s| s.sectors.iter().map(String::as_str))
+        .collect();
+    assert!(
+        sectors.contains(&"aviation") && sectors.contains(&"oil"),
+        "{sectors:?}"
+    );
+}
+
+#[test]
+fn ending_a_ban_it_had_imposed_is_two_relations() {
+    let got = events("Canada ended the trade embargo it had imposed on Libya in 2011.");
+    assert!(got.contains(&ev("CA", "LY", Lift)), "{got:?}");
+    assert!(got.contains(&ev("CA", "LY", Impose)), "{got:?}");
+    // "measures it imposed" is a trigger, not only a reference back to the event before.
+    let got = events(
+        "The EU eased sanctions on Serbia. The European Union will also lift measures it imposed \
+         on Kosovo last year.",
+    );
+    assert!(got.contains(&ev("EU", "XK", Impose)), "{got:?}");
+}
+
+#[test]
+fn refusing_to_impose_is_a_negated_impose_and_an_oppose() {
+    let got = events("Serbia has refused to impose sanctions on Russia.");
+    assert!(
+        got.contains(&("RS".into(), "RU".into(), Impose, true)),
+        "{got:?}"
+    );
+    assert!(got.contains(&ev("RS", "RU", Oppose)), "{got:?}");
+    // Saying no is not refusing: only the negated impose.
+    let got = events("Serbia will not impose sanctions on Russia.");
+    assert_eq!(got, [("RS".into(), "RU".into(), Impose, true)]);
+}
+
+#[test]
+fn sanctions_a_retaliation_answers_are_on_the_retaliator() {
+    let got = events("Moscow barred 20 Japanese officials in response to Japanese sanctions.");
+    assert!(got.contains(&ev("RU", "JP", Impose)), "{got:?}");
+    assert!(got.contains(&ev("JP", "RU", Impose)), "{got:?}");
+    assert!(!got.contains(&ev("JP", "JP", Impose)), "{got:?}");
+}
+
+#[test]
+fn a_demonym_before_a_sector_names_the_target() {
+    let got = events("Switzerland joined the Russian oil price cap on Friday.");
+    assert_eq!(got, [ev("CH", "RU", Impose)]);
+}
+
+#[test]
+fn an_agency_possessor_with_its_bureau_is_the_subject() {
+    let got = events(
+        "The Commerce Department's Bureau of Industry and Security added 11 entities from China \
+         to the Entity List.",
+    );
+    assert_eq!(got, [ev("US", "CN", Impose)]);
+}
+
+#[test]
+fn penalties_on_a_network_from_a_list_of_places() {
+    let got = events(
+        "Britain imposed penalties on a network of firms and brokers from Turkey, the UAE and \
+         Hong Kong.",
+    );
+    assert_eq!(got, [ev("GB", "AE,HK,TR", Impose)]);
+}
+
+#[test]
+fn a_warning_from_a_capital_is_its_threat() {
+    let got = events(
+        "The talks followed warnings from London to impose further penalties on Tehran and \
+         Damascus.",
+    );
+    assert_eq!(got, [ev("GB", "IR,SY", Threaten)]);
+}
+
+#[test]
+fn adopting_a_blocs_package_against_a_state_is_two_impositions() {
+    let got = events(
+        "Switzerland, Norway and Liechtenstein adopted the EU's latest package against Iran.",
+    );
+    assert!(got.contains(&ev("CH,LI,NO", "IR", Impose)), "{got:?}");
+    assert!(got.contains(&ev("EU", "IR", Impose)), "{got:?}");
+}
+
+#[test]
+fn countersanctions_on_named_firms() {
+    let got = events("China announced countersanctions on Northrop Grumman and General Dynamics.");
+    assert_eq!(got, [ev("CN", "US", Impose)]);
+}
+
+#[test]
+fn a_licence_that_expires_restoring_sanctions_is_impose() {
+    let got = events(
+        "The US licence for Venezuela expires on Thursday, restoring sanctions on its oil sector.",
+    );
+    assert_eq!(got, [ev("US", "VE", Impose)]);
+}
+
+#[test]
+fn a_retaliation_for_penalties_a_capital_imposed_is_two_relations() {
+    let got = events(
+        "China imposed sanctions on US defence firms in retaliation for the penalties Washington \
+         imposed last year.",
+    );
+    assert!(got.contains(&ev("CN", "US", Impose)), "{got:?}");
+    assert!(got.contains(&ev("US", "CN", Impose)), "{got:?}");
+}
