@@ -18,14 +18,16 @@
 // criterion_group! defines public functions that cannot carry a doc comment.
 #![allow(missing_docs)]
 
-use std::time::Duration;
-
-use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::measurement::Measurement;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use newswire_enrich::sanctions::SanctionsExtractor;
 use newswire_enrich::weapons::WeaponMatcher;
 use newswire_enrich::Enricher;
 use newswire_model::Article;
+
+#[path = "../../../bench/support/cpu_time.rs"]
+mod cpu_time;
+use cpu_time::CpuTime;
 
 const SEED: &str = include_str!("../../../tests/fixtures/reuters-s400.txt");
 const DEV: &str = include_str!("../dev/weapons_sanctions.jsonl");
@@ -59,52 +61,7 @@ fn corpus() -> Vec<(String, String)> {
     out
 }
 
-/// CPU time consumed by the measuring thread (`CLOCK_THREAD_CPUTIME_ID`).
-struct ThreadCpu;
-
-fn thread_cpu_now() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec and the clock id is a libc constant.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    if rc != 0 {
-        return Duration::ZERO;
-    }
-    Duration::new(
-        u64::try_from(ts.tv_sec).unwrap_or(0),
-        u32::try_from(ts.tv_nsec).unwrap_or(0),
-    )
-}
-
-impl Measurement for ThreadCpu {
-    type Intermediate = Duration;
-    type Value = Duration;
-
-    fn start(&self) -> Duration {
-        thread_cpu_now()
-    }
-    fn end(&self, started: Duration) -> Duration {
-        thread_cpu_now().saturating_sub(started)
-    }
-    fn add(&self, a: &Duration, b: &Duration) -> Duration {
-        *a + *b
-    }
-    fn zero(&self) -> Duration {
-        Duration::ZERO
-    }
-    fn to_f64(&self, value: &Duration) -> f64 {
-        value.as_nanos() as f64
-    }
-    fn formatter(&self) -> &dyn ValueFormatter {
-        // Values are nanoseconds, as for wall-clock time.
-        static WALL: WallTime = WallTime;
-        WALL.formatter()
-    }
-}
-
-fn bench_cpu(c: &mut Criterion<ThreadCpu>) {
+fn bench_cpu(c: &mut Criterion<CpuTime>) {
     run(c, "cpu");
 }
 
@@ -179,7 +136,7 @@ fn run<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
 criterion_group!(wall, bench);
 criterion_group! {
     name = cpu;
-    config = Criterion::default().with_measurement(ThreadCpu);
+    config = Criterion::default().with_measurement(CpuTime);
     targets = bench_cpu
 }
 criterion_main!(wall, cpu);

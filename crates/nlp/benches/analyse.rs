@@ -12,9 +12,13 @@
 // criterion_group! generates public functions that cannot carry docs.
 #![allow(missing_docs)]
 
-use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::measurement::Measurement;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use newswire_nlp::{analyse_text, sentences, tokenize, Tagger};
+
+#[path = "../../../bench/support/cpu_time.rs"]
+mod cpu_time;
+use cpu_time::CpuTime;
 
 const SEED: &str = include_str!("../../../tests/fixtures/reuters-s400.txt");
 const DEV: [&str; 6] = [
@@ -38,48 +42,6 @@ fn texts() -> Vec<String> {
         out.push(v["body"].as_str().unwrap_or("").to_string());
     }
     out
-}
-
-/// CPU time consumed by the calling thread, in nanoseconds.
-fn thread_cpu_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime only writes into the timespec we pass, which outlives the call.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    if rc != 0 {
-        return 0;
-    }
-    (ts.tv_sec as u64) * 1_000_000_000 + ts.tv_nsec as u64
-}
-
-/// A criterion measurement of thread CPU time, reported like durations.
-struct CpuTime;
-
-static WALL: WallTime = WallTime;
-
-impl Measurement for CpuTime {
-    type Intermediate = u64;
-    type Value = u64;
-    fn start(&self) -> u64 {
-        thread_cpu_ns()
-    }
-    fn end(&self, started: u64) -> u64 {
-        thread_cpu_ns().saturating_sub(started)
-    }
-    fn add(&self, a: &u64, b: &u64) -> u64 {
-        a + b
-    }
-    fn zero(&self) -> u64 {
-        0
-    }
-    fn to_f64(&self, value: &u64) -> f64 {
-        *value as f64
-    }
-    fn formatter(&self) -> &dyn ValueFormatter {
-        WALL.formatter()
-    }
 }
 
 fn groups<M: Measurement>(c: &mut Criterion<M>, prefix: &str) {

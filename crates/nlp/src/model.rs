@@ -241,17 +241,20 @@ fn decode_rows(r: &mut Reader<'_>, buckets: usize) -> Result<Vec<Row>, ModelErro
         if mask == 0 || mask >> N_CLASSES != 0 {
             return Err(ModelError("bad class mask"));
         }
-        let row = &mut weights[bucket].0[..N_CLASSES];
-        for (_, w) in row
-            .iter_mut()
-            .enumerate()
-            .filter(|(c, _)| mask >> c & 1 == 1)
-        {
+        let row = &mut weights[bucket].0;
+        // Only the classes in the mask, lowest first (the order they are stored in): most
+        // rows hold a few of the 25.
+        let mut classes = mask;
+        while classes != 0 {
+            let c = classes.trailing_zeros() as usize;
+            classes &= classes - 1;
             let b = r.take(2)?;
-            *w = i16::from_le_bytes([b[0], b[1]]);
-            if *w == 0 {
+            let w = i16::from_le_bytes([b[0], b[1]]);
+            if w == 0 {
                 return Err(ModelError("zero weight stored"));
             }
+            let slot = row.get_mut(c).ok_or(ModelError("bad class mask"))?;
+            *slot = w;
         }
     }
     Ok(weights)

@@ -14,8 +14,9 @@
 //! they cover ("New Mexico", "guinea pig").
 
 use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
 use aho_corasick::nfa::contiguous::NFA;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind};
+use aho_corasick::{Anchored, MatchKind};
 
 use super::gazetteer::{Pattern, Target};
 use crate::text::{char_at, char_before, is_word_char};
@@ -38,7 +39,8 @@ pub struct Matcher {
     names: NFA,
     /// Automaton pattern id -> gazetteer pattern index.
     name_ids: Vec<usize>,
-    cues: AhoCorasick,
+    /// Every cue, ASCII case folded, leftmost-longest, unanchored: see [`Matcher::find_cues`].
+    cues: DFA,
     /// Cue automaton pattern id -> gazetteer pattern index.
     cue_ids: Vec<usize>,
     /// Surface of every gazetteer pattern, by gazetteer index.
@@ -125,10 +127,11 @@ impl Matcher {
             .match_kind(MatchKind::Standard)
             .build(name_ids.iter().map(|&i| surfaces[i].as_bytes()))
             .expect("the gazetteer's names always build an automaton");
-        let cues = AhoCorasickBuilder::new()
+        let cues = DFA::builder()
             .ascii_case_insensitive(true)
-            .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(aho_corasick::StartKind::Unanchored)
+            .prefilter(false)
             .build(cue_ids.iter().map(|&i| surfaces[i].as_bytes()))
             .expect("the cue words always build an automaton");
         let starts = StartFilter::new(name_ids.iter().map(|&i| surfaces[i].as_bytes()));
@@ -157,11 +160,7 @@ impl Matcher {
         };
         let mut next = 0;
         // Jump from one capital (or non-ASCII lead byte) to the next.
-        while let Some(skip) = bytes.get(next..).and_then(|rest| {
-            rest.iter()
-                .position(|&b| b.is_ascii_uppercase() || b >= 0xC0)
-        }) {
-            let i = next + skip;
+        while let Some(i) = next_capital(bytes, next) {
             next = i + 1;
             let at_word_start = match i.checked_sub(1).map(|p| bytes[p]) {
                 None => true,
@@ -220,19 +219,81 @@ impl Matcher {
     /// Appends to `out` the context words (cues) in `text`, leftmost-longest, on word
     /// boundaries, in any case.
     pub fn find_cues(&self, text: &str, out: &mut Vec<Candidate>) {
-        for m in self.cues.find_iter(text) {
-            let Some(&pattern) = self.cue_ids.get(m.pattern().as_usize()) else {
-                continue;
+        leftmost_longest(&self.cues, text.as_bytes(), |id, start, end| {
+            let Some(&pattern) = self.cue_ids.get(id) else {
+                return;
             };
-            if edges_ok(text, &self.surfaces[pattern], m.start(), m.end()) {
+            if edges_ok(text, &self.surfaces[pattern], start, end) {
                 out.push(Candidate {
-                    start: m.start(),
-                    end: m.end(),
+                    start,
+                    end,
                     pattern,
                 });
             }
-        }
+        });
     }
+}
+
+/// Calls `found(pattern id, start, end)` for each match of a leftmost-longest `dfa` in
+/// `bytes`, in order, each search starting where the last match ended: what
+/// `AhoCorasick::find_iter` reports (a test compares them), in a loop of one table look-up
+/// and one comparison per byte. The library's loop also handles prefilters, anchored
+/// searches and streams, and returns through its iterator at every match; the cue search
+/// runs over whole articles, so the difference is about a third of its instructions.
+fn leftmost_longest(dfa: &DFA, bytes: &[u8], mut found: impl FnMut(usize, usize, usize)) {
+    let Ok(start) = dfa.start_state(Anchored::No) else {
+        return;
+    };
+    let mut at = 0;
+    while let Some(rest) = bytes.get(at..).filter(|r| !r.is_empty()) {
+        let mut sid = start;
+        let mut last = None;
+        for (i, &byte) in rest.iter().enumerate() {
+            sid = dfa.next_state(Anchored::No, sid, byte);
+            if dfa.is_special(sid) {
+                if dfa.is_dead(sid) {
+                    break;
+                }
+                if dfa.is_match(sid) {
+                    last = Some((dfa.match_pattern(sid, 0), at + i + 1));
+                }
+            }
+        }
+        let Some((id, end)) = last else {
+            return;
+        };
+        found(id.as_usize(), end - dfa.pattern_len(id), end);
+        at = end;
+    }
+}
+
+/// The first byte at or after `from` that is an ASCII capital or the lead byte of a character
+/// of two or more bytes (>= 0xC0), eight bytes at a time: most eight-byte runs of running text
+/// hold neither.
+fn next_capital(bytes: &[u8], from: usize) -> Option<usize> {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let ones = |b: u8| u64::from(b) * 0x0101_0101_0101_0101;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i.saturating_add(8)) {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let x = u64::from_le_bytes(chunk);
+        let t = x & LOW7;
+        // Per byte, high bit set: t >= 'A', t > 'Z' (no carry: t <= 0x7f), and for the bytes
+        // that had their high bit, bits 7 and 6 both set.
+        let upper = t.wrapping_add(ones(0x80 - b'A')) & !t.wrapping_add(ones(0x80 - b'Z' - 1));
+        let found = (upper & !x | x & (x << 1)) & HIGH;
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    let rest = bytes.get(i..)?;
+    rest.iter()
+        .position(|&b| b.is_ascii_uppercase() || b >= 0xC0)
+        .map(|k| i + k)
 }
 
 /// Appends to `out` the leftmost-longest non-overlapping subset of `candidates`.
@@ -300,6 +361,114 @@ mod tests {
         assert!(!f.may_start(b"Us", 0) || f.may_start(b"US", 0));
         assert!(!f.may_start(b"X", 0));
         assert!(!f.may_start(b"", 0));
+    }
+
+    /// The cue search as it was: an unanchored leftmost-longest automaton over every cue.
+    fn automaton_cues(g: &super::super::gazetteer::Gazetteer, text: &str) -> Vec<Candidate> {
+        use aho_corasick::{AhoCorasickBuilder, MatchKind};
+        let ids: Vec<usize> = (0..g.patterns.len())
+            .filter(|&i| matches!(g.patterns[i].target, Target::Cue(_)))
+            .collect();
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(ids.iter().map(|&i| g.patterns[i].surface.as_bytes()))
+            .unwrap();
+        ac.find_iter(text)
+            .map(|m| (ids[m.pattern().as_usize()], m.start(), m.end()))
+            .filter(|&(p, s, e)| edges_ok(text, &g.patterns[p].surface, s, e))
+            .map(|(pattern, start, end)| Candidate {
+                start,
+                end,
+                pattern,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cue_search_equals_the_automaton_search() {
+        let mut g = super::super::gazetteer::Gazetteer::load();
+        g.add_cue_patterns(&super::super::disambiguation::scanned_groups());
+        let m = Matcher::new(&g.patterns);
+        let cues: Vec<&str> = g
+            .patterns
+            .iter()
+            .filter(|p| matches!(p.target, Target::Cue(_)))
+            .map(|p| p.surface.as_str())
+            .collect();
+        let mut texts: Vec<String> = [
+            include_str!("../../dev/countries.jsonl"),
+            include_str!("../../dev/weapons_sanctions.jsonl"),
+            include_str!("../../../../tests/fixtures/reuters-s400.txt"),
+        ]
+        .iter()
+        .flat_map(|f| f.lines())
+        .map(str::to_string)
+        .collect();
+        // Overlaps, cues inside words, every case, cut-off cues: random strings of cue pieces.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for _ in 0..1 + next(6) {
+                let cue = cues[next(cues.len())];
+                let cut = (1..=cue.len())
+                    .rev()
+                    .find(|&e| cue.is_char_boundary(e) && next(3) > 0);
+                let piece = &cue[..cut.unwrap_or(cue.len())];
+                let piece = match next(3) {
+                    0 => piece.to_ascii_uppercase(),
+                    1 => piece.to_ascii_lowercase(),
+                    _ => piece.to_string(),
+                };
+                t.push_str(&piece);
+                t.push_str(["", " ", "s ", ". ", "x", "-"][next(6)]);
+            }
+            texts.push(t);
+        }
+        texts.extend(
+            [
+                "xBrian Kemp",
+                "Black Seattle",
+                "similarity",
+                "the blocs",
+                "COUNTY County",
+                "Ga.Atlanta",
+            ]
+            .map(String::from),
+        );
+        for text in &texts {
+            let mut ours = Vec::new();
+            m.find_cues(text, &mut ours);
+            assert_eq!(ours, automaton_cues(&g, text), "{text}");
+        }
+    }
+
+    #[test]
+    fn capitals_eight_bytes_at_a_time() {
+        let mut bytes: Vec<u8> = (0..=255u8).collect();
+        bytes.extend(b"lower case text with Capitals and \xc3\xa9 here and there ZZ".iter());
+        for shift in 0..300 {
+            let b: Vec<u8> = bytes
+                .iter()
+                .cycle()
+                .skip(shift)
+                .take(300)
+                .copied()
+                .collect();
+            for from in 0..b.len() + 2 {
+                let naive = b
+                    .get(from..)
+                    .and_then(|r| r.iter().position(|&c| c.is_ascii_uppercase() || c >= 0xC0))
+                    .map(|k| from + k);
+                assert_eq!(next_capital(&b, from), naive, "shift {shift} from {from}");
+            }
+        }
     }
 
     #[test]

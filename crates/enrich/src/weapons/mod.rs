@@ -24,7 +24,7 @@
 mod variants;
 mod vetoes;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use newswire_model::{Field, Mention, MentionKind, WeaponClassTag, WeaponTag};
@@ -714,6 +714,8 @@ fn parse_classes(tsv: &str) -> (Vec<String>, Vec<ClassForm>, Vec<String>) {
     let mut classes = Vec::new();
     let mut forms = Vec::new();
     let mut patterns: Vec<String> = Vec::new();
+    // Lower-cased patterns so far: a variant already listed (in any case) is not added again.
+    let mut seen: HashSet<String> = HashSet::new();
     for line in data_lines(tsv) {
         let cols: Vec<&str> = line.split('\t').collect();
         let Some(name) = cols.first().map(|c| c.trim()).filter(|c| !c.is_empty()) else {
@@ -750,8 +752,7 @@ fn parse_classes(tsv: &str) -> (Vec<String>, Vec<ClassForm>, Vec<String>) {
         }
         for form in base {
             for v in class_variants(&form) {
-                let lower = v.to_ascii_lowercase();
-                if patterns.iter().any(|p| p.to_ascii_lowercase() == lower) {
+                if !seen.insert(v.to_ascii_lowercase()) {
                     continue;
                 }
                 patterns.push(v);
