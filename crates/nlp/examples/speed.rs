@@ -17,19 +17,11 @@ const DEV: [&str; 6] = [
     include_str!("../../enrich/dev/sanctions-news/batch-06.jsonl"),
 ];
 
-/// CPU time consumed by the calling thread, in nanoseconds.
-fn thread_cpu_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime only writes into the timespec we pass, which outlives the call.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    if rc != 0 {
-        return 0;
-    }
-    (ts.tv_sec as u64) * 1_000_000_000 + ts.tv_nsec as u64
-}
+// The benches' CPU clock; this example uses only `thread_cpu_ns`, not the criterion measurement.
+#[allow(dead_code)]
+#[path = "../../../bench/support/cpu_time.rs"]
+mod cpu_time;
+use cpu_time::thread_cpu_ns;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rounds: usize = std::env::args().nth(1).map_or(Ok(10), |a| a.parse())?;
