@@ -321,3 +321,37 @@ fn a_retaliation_for_penalties_a_capital_imposed_is_two_relations() {
     assert!(got.contains(&ev("CN", "US", Impose)), "{got:?}");
     assert!(got.contains(&ev("US", "CN", Impose)), "{got:?}");
 }
+
+#[test]
+fn blocking_a_proposed_package_is_an_oppose_and_a_threat() {
+    let got = events("Slovakia blocked the EU's proposed sanctions on Belarusian potash.");
+    assert!(got.contains(&ev("SK", "BY", Oppose)), "{got:?}");
+    assert!(got.contains(&ev("EU", "BY", Threaten)), "{got:?}");
+}
+
+#[test]
+fn denouncing_sanctions_imposed_by_a_state_is_an_oppose_of_its_regime() {
+    let got = events("Cuba denounced the sanctions imposed by Canada as unlawful.");
+    assert!(got.contains(&ev("CU", "CU", Oppose)), "{got:?}");
+    assert!(got.contains(&ev("CA", "CU", Impose)), "{got:?}");
+}
+
+#[test]
+fn will_face_and_or_face_are_threats() {
+    let got = events("Nicaragua will face new sanctions from the United States.");
+    assert_eq!(got, [ev("US", "NI", Threaten)]);
+    let got = events("Britain gave Myanmar a week to free the prisoners or face sanctions.");
+    assert!(got.iter().all(|e| e.2 == Threaten), "{got:?}");
+}
+
+#[test]
+fn an_intention_to_impose_is_a_threat() {
+    let got = events("Australia intends to impose sanctions on Iranian drone makers.");
+    assert_eq!(got, [ev("AU", "IR", Threaten)]);
+}
+
+#[test]
+fn the_threat_of_sanctions_is_a_threat() {
+    let got = events("Canada raised the threat of sanctions against Eritrea.");
+    assert_eq!(got, [ev("CA", "ER", Threaten)]);
+}

@@ -142,6 +142,9 @@ impl SanctionsExtractor {
         if cue.is_none() && tkind == TriggerKind::Verb {
             cue = Some((t, tlen, Cue::Act(SanctionAction::Impose)));
         }
+        if let Some(found) = cue {
+            cue = Some(self.act_over_description(words, &hits, found, t, tlen));
+        }
         let anchor = match cue {
             Some((p, _, _)) if p < t => p,
             _ => t,
@@ -607,6 +610,15 @@ impl SanctionsExtractor {
                 }
                 let mut opposers = subject.clone();
                 opposers.retain(|c| !regime_imposers.contains(c));
+                // "Russia denounced the sanctions imposed by Japan": with no target named and
+                // the protester a state, the sanctions it protests are on itself.
+                let states = actors
+                    .iter()
+                    .filter(|a| opposers.iter().any(|c| c == a.code))
+                    .all(|a| a.kind != ActorKind::Bloc);
+                if t_codes.is_empty() && states {
+                    t_codes = opposers.clone();
+                }
                 if !opposers.is_empty() {
                     out.push(self.draft(
                         opposers,
@@ -849,6 +861,42 @@ impl SanctionsExtractor {
             || self
                 .phrases
                 .single_is(word, |e| matches!(e, Entry::Action(_)))
+    }
+
+    /// The clause's act when the nearest cue only describes the sanctions: "Hungary blocked
+    /// the EU's proposed sanctions", "Russia denounced the sanctions imposed by Japan" -- an
+    /// oppose or lift cue shortly before the trigger is the act; the description still makes
+    /// the regime proposed, or gives its imposer ("by Japan").
+    fn act_over_description(
+        &self,
+        words: &[&str],
+        hits: &[(usize, usize, &Entry)],
+        cue: (usize, usize, Cue),
+        t: usize,
+        tlen: usize,
+    ) -> (usize, usize, Cue) {
+        let (p, _, c) = cue;
+        let premod = p < t && is(Proposal, words[p]) && self.only_premods(words, p, t);
+        let participle =
+            p == t + tlen && c == Cue::Act(SanctionAction::Impose) && words[p].ends_with("ed");
+        if !(premod || participle) {
+            return cue;
+        }
+        let start = p.min(t);
+        hits.iter()
+            .filter(|&&(q, len, e)| {
+                matches!(
+                    e,
+                    Entry::Action(Cue::Act(SanctionAction::Oppose | SanctionAction::Lift))
+                ) && q + len <= start
+                    && q + 8 >= start
+            })
+            .max_by_key(|&&(q, _, _)| q)
+            .map(|&(q, len, e)| match e {
+                Entry::Action(c) => (q, len, *c),
+                _ => cue,
+            })
+            .unwrap_or(cue)
     }
 
     /// Only premodifier words (and possessive marks) between `from` and `to`.
