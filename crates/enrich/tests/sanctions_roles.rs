@@ -355,3 +355,15 @@ fn the_threat_of_sanctions_is_a_threat() {
     let got = events("Canada raised the threat of sanctions against Eritrea.");
     assert_eq!(got, [ev("CA", "ER", Threaten)]);
 }
+
+#[test]
+fn who_is_granted_an_exemption_is_relieved() {
+    let got = events("Washington granted Hungary a sanctions exemption for its gas payments.");
+    assert_eq!(got, [ev("US", "HU", Lift)]);
+}
+
+#[test]
+fn a_president_s_administration_is_its_state() {
+    let got = events("The Obama administration lifted sanctions on Myanmar.");
+    assert_eq!(got, [ev("US", "MM", Lift)]);
+}

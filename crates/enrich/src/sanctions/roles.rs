@@ -331,6 +331,12 @@ impl SanctionsExtractor {
                 used[ai] = true;
                 continue;
             }
+            // "granted Serbia a sanctions exemption": who is given relief is relieved.
+            if action == SanctionAction::Lift && before < a.first && is(GiveVerb, before_word) {
+                push(&mut targets, a.code);
+                used[ai] = true;
+                continue;
+            }
             // sanctioned X / blacklisted X / sanctions-hit X
             if before < a.first
                 && hits

@@ -49,6 +49,9 @@ pub(crate) enum Class {
     /// First words of negations that are refusals ("refused to impose"): the refusal is also
     /// an oppose.
     Refusal,
+    /// Verbs of giving ("granted Serbia a waiver"): the actor right after one receives the
+    /// relief, so it is the target of a lift.
+    GiveVerb,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -68,6 +71,7 @@ const CLASSES: &[(&str, Class)] = &[
     ("package_noun", Class::PackageNoun),
     ("veto", Class::Veto),
     ("refusal", Class::Refusal),
+    ("give_verb", Class::GiveVerb),
 ];
 
 /// The loaded word classes.
