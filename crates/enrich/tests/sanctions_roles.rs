@@ -367,3 +367,37 @@ fn a_president_s_administration_is_its_state() {
     let got = events("The Obama administration lifted sanctions on Myanmar.");
     assert_eq!(got, [ev("US", "MM", Lift)]);
 }
+
+#[test]
+fn sanctions_compliance_and_sanctions_lawyers_state_no_relation() {
+    assert!(
+        events("Swiss banks hired more sanctions lawyers to handle Russian clients.").is_empty()
+    );
+    assert!(events("The EU sanctions compliance rules confuse Greek shippers.").is_empty());
+}
+
+#[test]
+fn a_sanctions_committee_acts_only_with_an_act() {
+    assert!(events("The UN sanctions committee on Mali met its experts on Monday.").is_empty());
+    let got = events("The UN sanctions committee added three Malian generals to its list.");
+    assert_eq!(got, [ev("UN", "ML", Impose)]);
+}
+
+#[test]
+fn taken_off_a_sanctions_list_is_a_relation() {
+    let got = events("The European Union has taken two Belarusian tycoons off its sanctions list.");
+    assert!(got.iter().any(|e| e.0 == "EU" && e.1 == "BY"), "{got:?}");
+}
+
+#[test]
+fn a_domestic_regulator_sanctioning_a_firm_is_no_sanction() {
+    assert!(
+        events("The Korea Fair Trade Commission sanctioned 12 builders for bid rigging.")
+            .is_empty()
+    );
+}
+
+#[test]
+fn sanctioning_an_amount_is_an_approval() {
+    assert!(events("India's finance ministry sanctioned Rs 900 crore for rural roads.").is_empty());
+}

@@ -56,7 +56,7 @@ impl SanctionsExtractor {
                 continue;
             };
             let ok = match kind {
-                TriggerKind::Core => true,
+                TriggerKind::Core => !modifies_non_measure(words, &hits, t, len, c1),
                 TriggerKind::Verb => self.verb_trigger_counts(toks, words, t, c1, actors),
                 TriggerKind::Conditional => {
                     let punitive = hits.iter().any(|(_, _, e)| {
@@ -815,6 +815,9 @@ impl SanctionsExtractor {
         if j < c1 && self.is_approval(words[j]) {
             return false;
         }
+        if domestic_penalty(words, t, actors) {
+            return false;
+        }
         // Need a state somewhere in the clause.
         !actors.is_empty()
     }
@@ -1093,6 +1096,56 @@ impl SanctionsExtractor {
 }
 
 /// "20th", "3rd", "1st": a number with an ordinal suffix.
+/// "sanctions" naming what a body or a trade deals with, not a measure: "a sanctions
+/// compliance conference", "her sanctions order", "the sanctions screening process" never
+/// state a relation; "the sanctions committee", "the sanctions list" do only with an act in
+/// the clause ("the sanctions committee added ...", "removed from the sanctions list") or a
+/// move on or off the register ("taken off its sanctions list").
+fn modifies_non_measure(
+    words: &[&str],
+    hits: &[(usize, usize, &Entry)],
+    t: usize,
+    len: usize,
+    c1: usize,
+) -> bool {
+    if len != 1 || !matches!(words[t], "sanctions" | "sanction") || t + 1 >= c1 {
+        return false;
+    }
+    let head = words[t + 1];
+    if is(PracticeNoun, head) {
+        return true;
+    }
+    let acted = hits.iter().any(|&(_, _, e)| {
+        matches!(
+            e,
+            Entry::Action(
+                Cue::Act(SanctionAction::Impose | SanctionAction::Lift | SanctionAction::Evade)
+                    | Cue::Join
+            )
+        )
+    });
+    // "taken three businessmen off its sanctions list": moved on or off the register.
+    let moved =
+        (t.saturating_sub(3)..t).any(|j| matches!(words[j], "off" | "from" | "to" | "onto"));
+    is(RegisterNoun, head) && !acted && !moved
+}
+
+/// "The Securities and Exchange Commission has sanctioned an audit firm": the subject right
+/// before the verb (past auxiliaries) is a domestic body, a regulator or a court, and not
+/// part of a sanctioning actor ("the European Commission").
+fn domestic_penalty(words: &[&str], t: usize, actors: &[&Actor]) -> bool {
+    let mut k = t;
+    while k > 0
+        && matches!(
+            words[k - 1],
+            "has" | "have" | "had" | "also" | "was" | "were"
+        )
+    {
+        k -= 1;
+    }
+    k > 0 && is(DomesticBody, words[k - 1]) && !actors.iter().any(|a| a.last == k)
+}
+
 fn ordinal(word: &str) -> bool {
     let digits = word.bytes().take_while(u8::is_ascii_digit).count();
     digits > 0 && matches!(&word[digits..], "st" | "nd" | "rd" | "th")

@@ -52,6 +52,15 @@ pub(crate) enum Class {
     /// Verbs of giving ("granted Serbia a waiver"): the actor right after one receives the
     /// relief, so it is the target of a lift.
     GiveVerb,
+    /// Nouns after "sanctions" for a trade or a document, not a measure ("sanctions
+    /// compliance", "sanctions lawyers"): no relation.
+    PracticeNoun,
+    /// Nouns after "sanctions" for a body or a register ("sanctions committee", "sanctions
+    /// list"): a relation only with an act in the clause.
+    RegisterNoun,
+    /// Domestic bodies whose "sanctioned" is a penalty inside one country ("the Fair Trade
+    /// Commission sanctioned 70 companies").
+    DomesticBody,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -72,6 +81,9 @@ const CLASSES: &[(&str, Class)] = &[
     ("veto", Class::Veto),
     ("refusal", Class::Refusal),
     ("give_verb", Class::GiveVerb),
+    ("practice_noun", Class::PracticeNoun),
+    ("register_noun", Class::RegisterNoun),
+    ("domestic_body", Class::DomesticBody),
 ];
 
 /// The loaded word classes.
