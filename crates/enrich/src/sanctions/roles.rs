@@ -616,15 +616,6 @@ impl SanctionsExtractor {
                 }
                 let mut opposers = subject.clone();
                 opposers.retain(|c| !regime_imposers.contains(c));
-                // "Russia denounced the sanctions imposed by Japan": with no target named and
-                // the protester a state, the sanctions it protests are on itself.
-                let states = actors
-                    .iter()
-                    .filter(|a| opposers.iter().any(|c| c == a.code))
-                    .all(|a| a.kind != ActorKind::Bloc);
-                if t_codes.is_empty() && states {
-                    t_codes = opposers.clone();
-                }
                 if !opposers.is_empty() {
                     out.push(self.draft(
                         opposers,
