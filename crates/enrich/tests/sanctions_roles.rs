@@ -401,3 +401,9 @@ fn a_domestic_regulator_sanctioning_a_firm_is_no_sanction() {
 fn sanctioning_an_amount_is_an_approval() {
     assert!(events("India's finance ministry sanctioned Rs 900 crore for rural roads.").is_empty());
 }
+
+#[test]
+fn discussing_a_package_of_restrictions_is_a_threat() {
+    let got = events("The European Union is discussing a ninth package of restrictions on Iran.");
+    assert_eq!(got, [ev("EU", "IR", Threaten)]);
+}

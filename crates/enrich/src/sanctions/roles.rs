@@ -87,6 +87,8 @@ impl SanctionsExtractor {
                         && t > c0
                         && matches!(words[t - 1], "the" | "these" | "those" | "such" | "similar")
                         || relative_impose(words, &hits, t + len, c1)
+                        // "a seventh package of restrictions" is sanctions by itself.
+                        || (t >= c0 + 2 && words[t - 1] == "of" && is(PackageNoun, words[t - 2]))
                 }
             };
             if ok {
