@@ -89,6 +89,14 @@ impl SanctionsExtractor {
                         || relative_impose(words, &hits, t + len, c1)
                         // "a seventh package of restrictions" is sanctions by itself.
                         || (t >= c0 + 2 && words[t - 1] == "of" && is(PackageNoun, words[t - 2]))
+                        // "European Union restrictions", "Tokyo's measures": whose they are
+                        // makes them a regime.
+                        || actors.iter().any(|a| {
+                            a.kind != ActorKind::Demonym
+                                && a.last <= t
+                                && a.last + 3 >= t
+                                && self.only_premods(words, a.last, t)
+                        })
                 }
             };
             if ok {
