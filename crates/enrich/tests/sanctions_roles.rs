@@ -407,3 +407,19 @@ fn discussing_a_package_of_restrictions_is_a_threat() {
     let got = events("The European Union is discussing a ninth package of restrictions on Iran.");
     assert_eq!(got, [ev("EU", "IR", Threaten)]);
 }
+
+#[test]
+fn measures_with_their_owner_named_are_a_regime() {
+    let got = events(
+        "Norway lifted its sanctions on Belarus, though Norway's measures on Belarusian potash \
+         stay in force.",
+    );
+    assert!(got.contains(&ev("NO", "BY", Lift)), "{got:?}");
+    assert!(got.contains(&ev("NO", "BY", Impose)), "{got:?}");
+}
+
+#[test]
+fn sanctions_in_place_are_an_existing_regime() {
+    let got = events("Canadian sanctions on Nicaraguan officials remain in place.");
+    assert_eq!(got, [ev("CA", "NI", Impose)]);
+}
