@@ -423,3 +423,16 @@ fn sanctions_in_place_are_an_existing_regime() {
     let got = events("Canadian sanctions on Nicaraguan officials remain in place.");
     assert_eq!(got, [ev("CA", "NI", Impose)]);
 }
+
+#[test]
+fn breaching_un_resolutions_is_evading_un_sanctions() {
+    let got = events(
+        "An Eritrean cargo ship delivered rifles in breach of UN Security Council resolutions.",
+    );
+    assert_eq!(got, [ev("UN", "ER", Evade)]);
+}
+
+#[test]
+fn resolutions_not_broken_are_no_sanctions() {
+    assert!(events("The UN resolutions call for a ceasefire in Sudan.").is_empty());
+}

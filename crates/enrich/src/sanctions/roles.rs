@@ -78,7 +78,16 @@ impl SanctionsExtractor {
                             && a.first <= t + len + 3
                             && is(TargetPrep, words[prev_word(words, a.first, c0)])
                     });
-                    punitive || target_after || bloc_before
+                    // "in breach of UN Security Council resolutions": resolutions are
+                    // sanctions only when broken.
+                    let broken = hits.iter().any(|(_, _, e)| {
+                        matches!(e, Entry::Action(Cue::Act(SanctionAction::Evade)))
+                    });
+                    if words[t] == "resolutions" {
+                        broken
+                    } else {
+                        punitive || target_after || bloc_before
+                    }
                 }
                 // "the measures", or "measures it imposed": a measure the clause says was
                 // imposed needs no earlier event.
@@ -598,6 +607,15 @@ impl SanctionsExtractor {
                 evaders.extend(targets.iter().cloned());
                 evaders.retain(|c| !whose.contains(c));
                 dedup(&mut evaders);
+                // "A North Korean tanker ... in breach of UN sanctions": with no subject, the
+                // parties named before the breach are who evades.
+                if evaders.is_empty() {
+                    for a in actors.iter().filter(|a| a.last <= cue_pos && a.first >= c0) {
+                        if !whose.iter().any(|c| c == a.code) {
+                            push(&mut evaders, a.code);
+                        }
+                    }
+                }
                 // Who evades, unnamed: the parties the last event hit ("the network ... had
                 // blended oil to skirt sanctions").
                 if evaders.is_empty() {
