@@ -608,10 +608,17 @@ impl SanctionsExtractor {
                 evaders.retain(|c| !whose.contains(c));
                 dedup(&mut evaders);
                 // "A North Korean tanker ... in breach of UN sanctions": with no subject, the
-                // parties named before the breach are who evades.
+                // parties named before the breach are who evades; a place after a preposition
+                // ("intermediaries in the UAE") is not.
                 if evaders.is_empty() {
+                    let mut placed = false;
                     for a in actors.iter().filter(|a| a.last <= cue_pos && a.first >= c0) {
-                        if !whose.iter().any(|c| c == a.code) {
+                        let before = prev_word(words, a.first, c0);
+                        let listed =
+                            before < a.first && matches!(words[before], "and" | "or" | ",");
+                        placed = (before < a.first && is(Preposition, words[before]))
+                            || (listed && placed);
+                        if !placed && !whose.iter().any(|c| c == a.code) {
                             push(&mut evaders, a.code);
                         }
                     }
