@@ -436,3 +436,11 @@ fn breaching_un_resolutions_is_evading_un_sanctions() {
 fn resolutions_not_broken_are_no_sanctions() {
     assert!(events("The UN resolutions call for a ceasefire in Sudan.").is_empty());
 }
+
+#[test]
+fn meeting_to_discuss_sanctions_and_an_attempt_to_sanction_are_threats() {
+    let got = events("EU ministers meet on Monday to discuss sanctions against Belarus.");
+    assert_eq!(got, [ev("EU", "BY", Threaten)]);
+    let got = events("Beijing warned against any attempt by Canada to sanction Chinese officials.");
+    assert!(got.contains(&ev("CA", "CN", Threaten)), "{got:?}");
+}
