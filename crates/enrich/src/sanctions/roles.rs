@@ -6,8 +6,11 @@
 //! "entities in China and Turkey"), and the special roles of evade and oppose. Small rule
 //! functions below the clause reader: `relative_subject` ("the sanctions that X imposed"),
 //! `fallback_targets` (a known imposer with no target named), `evade_regime` (whose sanctions
-//! are evaded), `relative_impose` ("the ban it had imposed": lift and impose). Each pattern has
-//! a test of its own in `tests/sanctions_roles.rs`.
+//! are evaded), `relative_impose` ("the ban it had imposed": lift and impose),
+//! `act_over_description` ("blocked the proposed sanctions": the oppose is the act),
+//! `modifies_non_measure` ("sanctions compliance", "the sanctions committee" without an act) and
+//! `domestic_penalty` ("the Fair Trade Commission sanctioned"). Each pattern has a test of its
+//! own in `tests/sanctions_roles.rs`.
 
 #![allow(clippy::too_many_arguments)]
 
