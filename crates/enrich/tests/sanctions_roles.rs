@@ -321,3 +321,126 @@ fn a_retaliation_for_penalties_a_capital_imposed_is_two_relations() {
     assert!(got.contains(&ev("CN", "US", Impose)), "{got:?}");
     assert!(got.contains(&ev("US", "CN", Impose)), "{got:?}");
 }
+
+#[test]
+fn blocking_a_proposed_package_is_an_oppose_and_a_threat() {
+    let got = events("Slovakia blocked the EU's proposed sanctions on Belarusian potash.");
+    assert!(got.contains(&ev("SK", "BY", Oppose)), "{got:?}");
+    assert!(got.contains(&ev("EU", "BY", Threaten)), "{got:?}");
+}
+
+#[test]
+fn denouncing_sanctions_imposed_by_a_state_is_an_oppose_of_its_regime() {
+    let got = events("Cuba denounced the sanctions imposed by Canada on Cuban officials.");
+    assert!(got.contains(&ev("CU", "CU", Oppose)), "{got:?}");
+    assert!(got.contains(&ev("CA", "CU", Impose)), "{got:?}");
+}
+
+#[test]
+fn will_face_and_or_face_are_threats() {
+    let got = events("Nicaragua will face new sanctions from the United States.");
+    assert_eq!(got, [ev("US", "NI", Threaten)]);
+    let got = events("Britain gave Myanmar a week to free the prisoners or face sanctions.");
+    assert!(got.iter().all(|e| e.2 == Threaten), "{got:?}");
+}
+
+#[test]
+fn an_intention_to_impose_is_a_threat() {
+    let got = events("Australia intends to impose sanctions on Iranian drone makers.");
+    assert_eq!(got, [ev("AU", "IR", Threaten)]);
+}
+
+#[test]
+fn the_threat_of_sanctions_is_a_threat() {
+    let got = events("Canada raised the threat of sanctions against Eritrea.");
+    assert_eq!(got, [ev("CA", "ER", Threaten)]);
+}
+
+#[test]
+fn who_is_granted_an_exemption_is_relieved() {
+    let got = events("Washington granted Hungary a sanctions exemption for its gas payments.");
+    assert_eq!(got, [ev("US", "HU", Lift)]);
+}
+
+#[test]
+fn a_president_s_administration_is_its_state() {
+    let got = events("The Obama administration lifted sanctions on Myanmar.");
+    assert_eq!(got, [ev("US", "MM", Lift)]);
+}
+
+#[test]
+fn sanctions_compliance_and_sanctions_lawyers_state_no_relation() {
+    assert!(
+        events("Swiss banks hired more sanctions lawyers to handle Russian clients.").is_empty()
+    );
+    assert!(events("The EU sanctions compliance rules confuse Greek shippers.").is_empty());
+}
+
+#[test]
+fn a_sanctions_committee_acts_only_with_an_act() {
+    assert!(events("The UN sanctions committee on Mali met its experts on Monday.").is_empty());
+    let got = events("The UN sanctions committee added three Malian generals to its list.");
+    assert_eq!(got, [ev("UN", "ML", Impose)]);
+}
+
+#[test]
+fn taken_off_a_sanctions_list_is_a_relation() {
+    let got = events("The European Union has taken two Belarusian tycoons off its sanctions list.");
+    assert!(got.iter().any(|e| e.0 == "EU" && e.1 == "BY"), "{got:?}");
+}
+
+#[test]
+fn a_domestic_regulator_sanctioning_a_firm_is_no_sanction() {
+    assert!(
+        events("The Korea Fair Trade Commission sanctioned 12 builders for bid rigging.")
+            .is_empty()
+    );
+}
+
+#[test]
+fn sanctioning_an_amount_is_an_approval() {
+    assert!(events("India's finance ministry sanctioned Rs 900 crore for rural roads.").is_empty());
+}
+
+#[test]
+fn discussing_a_package_of_restrictions_is_a_threat() {
+    let got = events("The European Union is discussing a ninth package of restrictions on Iran.");
+    assert_eq!(got, [ev("EU", "IR", Threaten)]);
+}
+
+#[test]
+fn measures_with_their_owner_named_are_a_regime() {
+    let got = events(
+        "Norway lifted its sanctions on Belarus, though Norway's measures on Belarusian potash \
+         stay in force.",
+    );
+    assert!(got.contains(&ev("NO", "BY", Lift)), "{got:?}");
+    assert!(got.contains(&ev("NO", "BY", Impose)), "{got:?}");
+}
+
+#[test]
+fn sanctions_in_place_are_an_existing_regime() {
+    let got = events("Canadian sanctions on Nicaraguan officials remain in place.");
+    assert_eq!(got, [ev("CA", "NI", Impose)]);
+}
+
+#[test]
+fn breaching_un_resolutions_is_evading_un_sanctions() {
+    let got = events(
+        "An Eritrean cargo ship delivered rifles in breach of UN Security Council resolutions.",
+    );
+    assert_eq!(got, [ev("UN", "ER", Evade)]);
+}
+
+#[test]
+fn resolutions_not_broken_are_no_sanctions() {
+    assert!(events("The UN resolutions call for a ceasefire in Sudan.").is_empty());
+}
+
+#[test]
+fn meeting_to_discuss_sanctions_and_an_attempt_to_sanction_are_threats() {
+    let got = events("EU ministers meet on Monday to discuss sanctions against Belarus.");
+    assert_eq!(got, [ev("EU", "BY", Threaten)]);
+    let got = events("Beijing warned against any attempt by Canada to sanction Chinese officials.");
+    assert!(got.contains(&ev("CA", "CN", Threaten)), "{got:?}");
+}

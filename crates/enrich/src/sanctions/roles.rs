@@ -6,8 +6,11 @@
 //! "entities in China and Turkey"), and the special roles of evade and oppose. Small rule
 //! functions below the clause reader: `relative_subject` ("the sanctions that X imposed"),
 //! `fallback_targets` (a known imposer with no target named), `evade_regime` (whose sanctions
-//! are evaded), `relative_impose` ("the ban it had imposed": lift and impose). Each pattern has
-//! a test of its own in `tests/sanctions_roles.rs`.
+//! are evaded), `relative_impose` ("the ban it had imposed": lift and impose),
+//! `act_over_description` ("blocked the proposed sanctions": the oppose is the act),
+//! `modifies_non_measure` ("sanctions compliance", "the sanctions committee" without an act) and
+//! `domestic_penalty` ("the Fair Trade Commission sanctioned"). Each pattern has a test of its
+//! own in `tests/sanctions_roles.rs`.
 
 #![allow(clippy::too_many_arguments)]
 
@@ -56,7 +59,7 @@ impl SanctionsExtractor {
                 continue;
             };
             let ok = match kind {
-                TriggerKind::Core => true,
+                TriggerKind::Core => !modifies_non_measure(words, &hits, t, len, c1),
                 TriggerKind::Verb => self.verb_trigger_counts(toks, words, t, c1, actors),
                 TriggerKind::Conditional => {
                     let punitive = hits.iter().any(|(_, _, e)| {
@@ -78,7 +81,16 @@ impl SanctionsExtractor {
                             && a.first <= t + len + 3
                             && is(TargetPrep, words[prev_word(words, a.first, c0)])
                     });
-                    punitive || target_after || bloc_before
+                    // "in breach of UN Security Council resolutions": resolutions are
+                    // sanctions only when broken.
+                    let broken = hits.iter().any(|(_, _, e)| {
+                        matches!(e, Entry::Action(Cue::Act(SanctionAction::Evade)))
+                    });
+                    if words[t] == "resolutions" {
+                        broken
+                    } else {
+                        punitive || target_after || bloc_before
+                    }
                 }
                 // "the measures", or "measures it imposed": a measure the clause says was
                 // imposed needs no earlier event.
@@ -87,6 +99,16 @@ impl SanctionsExtractor {
                         && t > c0
                         && matches!(words[t - 1], "the" | "these" | "those" | "such" | "similar")
                         || relative_impose(words, &hits, t + len, c1)
+                        // "a seventh package of restrictions" is sanctions by itself.
+                        || (t >= c0 + 2 && words[t - 1] == "of" && is(PackageNoun, words[t - 2]))
+                        // "European Union restrictions", "Tokyo's measures": whose they are
+                        // makes them a regime.
+                        || actors.iter().any(|a| {
+                            a.kind != ActorKind::Demonym
+                                && a.last <= t
+                                && a.last + 3 >= t
+                                && self.only_premods(words, a.last, t)
+                        })
                 }
             };
             if ok {
@@ -141,6 +163,9 @@ impl SanctionsExtractor {
         }
         if cue.is_none() && tkind == TriggerKind::Verb {
             cue = Some((t, tlen, Cue::Act(SanctionAction::Impose)));
+        }
+        if let Some(found) = cue {
+            cue = Some(self.act_over_description(words, &hits, found, t, tlen));
         }
         let anchor = match cue {
             Some((p, _, _)) if p < t => p,
@@ -325,6 +350,12 @@ impl SanctionsExtractor {
                 } else {
                     push(&mut regime_imposers, a.code);
                 }
+                used[ai] = true;
+                continue;
+            }
+            // "granted Serbia a sanctions exemption": who is given relief is relieved.
+            if action == SanctionAction::Lift && before < a.first && is(GiveVerb, before_word) {
+                push(&mut targets, a.code);
                 used[ai] = true;
                 continue;
             }
@@ -579,6 +610,22 @@ impl SanctionsExtractor {
                 evaders.extend(targets.iter().cloned());
                 evaders.retain(|c| !whose.contains(c));
                 dedup(&mut evaders);
+                // "A North Korean tanker ... in breach of UN sanctions": with no subject, the
+                // parties named before the breach are who evades; a place after a preposition
+                // ("intermediaries in the UAE") is not.
+                if evaders.is_empty() {
+                    let mut placed = false;
+                    for a in actors.iter().filter(|a| a.last <= cue_pos && a.first >= c0) {
+                        let before = prev_word(words, a.first, c0);
+                        let listed =
+                            before < a.first && matches!(words[before], "and" | "or" | ",");
+                        placed = (before < a.first && is(Preposition, words[before]))
+                            || (listed && placed);
+                        if !placed && !whose.iter().any(|c| c == a.code) {
+                            push(&mut evaders, a.code);
+                        }
+                    }
+                }
                 // Who evades, unnamed: the parties the last event hit ("the network ... had
                 // blended oil to skirt sanctions").
                 if evaders.is_empty() {
@@ -797,6 +844,9 @@ impl SanctionsExtractor {
         if j < c1 && self.is_approval(words[j]) {
             return false;
         }
+        if domestic_penalty(words, t, actors) {
+            return false;
+        }
         // Need a state somewhere in the clause.
         !actors.is_empty()
     }
@@ -849,6 +899,42 @@ impl SanctionsExtractor {
             || self
                 .phrases
                 .single_is(word, |e| matches!(e, Entry::Action(_)))
+    }
+
+    /// The clause's act when the nearest cue only describes the sanctions: "Hungary blocked
+    /// the EU's proposed sanctions", "Russia denounced the sanctions imposed by Japan" -- an
+    /// oppose or lift cue shortly before the trigger is the act; the description still makes
+    /// the regime proposed, or gives its imposer ("by Japan").
+    fn act_over_description(
+        &self,
+        words: &[&str],
+        hits: &[(usize, usize, &Entry)],
+        cue: (usize, usize, Cue),
+        t: usize,
+        tlen: usize,
+    ) -> (usize, usize, Cue) {
+        let (p, _, c) = cue;
+        let premod = p < t && is(Proposal, words[p]) && self.only_premods(words, p, t);
+        let participle =
+            p == t + tlen && c == Cue::Act(SanctionAction::Impose) && words[p].ends_with("ed");
+        if !(premod || participle) {
+            return cue;
+        }
+        let start = p.min(t);
+        hits.iter()
+            .filter(|&&(q, len, e)| {
+                matches!(
+                    e,
+                    Entry::Action(Cue::Act(SanctionAction::Oppose | SanctionAction::Lift))
+                ) && q + len <= start
+                    && q + 8 >= start
+            })
+            .max_by_key(|&&(q, _, _)| q)
+            .map(|&(q, len, e)| match e {
+                Entry::Action(c) => (q, len, *c),
+                _ => cue,
+            })
+            .unwrap_or(cue)
     }
 
     /// Only premodifier words (and possessive marks) between `from` and `to`.
@@ -1039,6 +1125,56 @@ impl SanctionsExtractor {
 }
 
 /// "20th", "3rd", "1st": a number with an ordinal suffix.
+/// "sanctions" naming what a body or a trade deals with, not a measure: "a sanctions
+/// compliance conference", "her sanctions order", "the sanctions screening process" never
+/// state a relation; "the sanctions committee", "the sanctions list" do only with an act in
+/// the clause ("the sanctions committee added ...", "removed from the sanctions list") or a
+/// move on or off the register ("taken off its sanctions list").
+fn modifies_non_measure(
+    words: &[&str],
+    hits: &[(usize, usize, &Entry)],
+    t: usize,
+    len: usize,
+    c1: usize,
+) -> bool {
+    if len != 1 || !matches!(words[t], "sanctions" | "sanction") || t + 1 >= c1 {
+        return false;
+    }
+    let head = words[t + 1];
+    if is(PracticeNoun, head) {
+        return true;
+    }
+    let acted = hits.iter().any(|&(_, _, e)| {
+        matches!(
+            e,
+            Entry::Action(
+                Cue::Act(SanctionAction::Impose | SanctionAction::Lift | SanctionAction::Evade)
+                    | Cue::Join
+            )
+        )
+    });
+    // "taken three businessmen off its sanctions list": moved on or off the register.
+    let moved =
+        (t.saturating_sub(3)..t).any(|j| matches!(words[j], "off" | "from" | "to" | "onto"));
+    is(RegisterNoun, head) && !acted && !moved
+}
+
+/// "The Securities and Exchange Commission has sanctioned an audit firm": the subject right
+/// before the verb (past auxiliaries) is a domestic body, a regulator or a court, and not
+/// part of a sanctioning actor ("the European Commission").
+fn domestic_penalty(words: &[&str], t: usize, actors: &[&Actor]) -> bool {
+    let mut k = t;
+    while k > 0
+        && matches!(
+            words[k - 1],
+            "has" | "have" | "had" | "also" | "was" | "were"
+        )
+    {
+        k -= 1;
+    }
+    k > 0 && is(DomesticBody, words[k - 1]) && !actors.iter().any(|a| a.last == k)
+}
+
 fn ordinal(word: &str) -> bool {
     let digits = word.bytes().take_while(u8::is_ascii_digit).count();
     digits > 0 && matches!(&word[digits..], "st" | "nd" | "rd" | "th")

@@ -49,6 +49,18 @@ pub(crate) enum Class {
     /// First words of negations that are refusals ("refused to impose"): the refusal is also
     /// an oppose.
     Refusal,
+    /// Verbs of giving ("granted Serbia a waiver"): the actor right after one receives the
+    /// relief, so it is the target of a lift.
+    GiveVerb,
+    /// Nouns after "sanctions" for a trade or a document, not a measure ("sanctions
+    /// compliance", "sanctions lawyers"): no relation.
+    PracticeNoun,
+    /// Nouns after "sanctions" for a body or a register ("sanctions committee", "sanctions
+    /// list"): a relation only with an act in the clause.
+    RegisterNoun,
+    /// Domestic bodies whose "sanctioned" is a penalty inside one country ("the Fair Trade
+    /// Commission sanctioned 70 companies").
+    DomesticBody,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -68,6 +80,10 @@ const CLASSES: &[(&str, Class)] = &[
     ("package_noun", Class::PackageNoun),
     ("veto", Class::Veto),
     ("refusal", Class::Refusal),
+    ("give_verb", Class::GiveVerb),
+    ("practice_noun", Class::PracticeNoun),
+    ("register_noun", Class::RegisterNoun),
+    ("domestic_body", Class::DomesticBody),
 ];
 
 /// The loaded word classes.
