@@ -226,6 +226,21 @@ mod tests {
     }
 
     #[test]
+    fn un_stays_inside_the_sentence() {
+        // The sanctions rules read "U.N." as the UN; a split inside it would lose the actor.
+        let t = "It shipped coal in violation of U.N. resolutions and the U.N. Security Council \
+                 said so. China denied it.";
+        assert_eq!(
+            sentences(t),
+            vec![
+                "It shipped coal in violation of U.N. resolutions and the U.N. Security Council \
+                 said so.",
+                "China denied it."
+            ]
+        );
+    }
+
+    #[test]
     fn dotted_abbreviation_can_end_a_sentence() {
         let t = "Turkey angered the U.S. The sanctions followed.";
         assert_eq!(
