@@ -54,3 +54,30 @@ impl Measurement for CpuTime {
         WALL.formatter()
     }
 }
+
+/// The `main` of a bench whose `groups(c, prefix)` runs its groups once on the wall clock
+/// (prefix `""`) and once on [`CpuTime`] (prefix `"cpu-time/"`). The including crate names this
+/// module `cpu_time` at its root. (The enrich bench names its groups `wall/`/`cpu/` and the
+/// speed example needs only the clock, hence the allow.)
+#[allow(unused_macros)]
+macro_rules! wall_and_cpu_time_main {
+    ($groups:path) => {
+        fn wall(c: &mut criterion::Criterion) {
+            $groups(c, "");
+        }
+
+        fn cpu(c: &mut criterion::Criterion<$crate::cpu_time::CpuTime>) {
+            $groups(c, "cpu-time/");
+        }
+
+        criterion::criterion_group!(wall_time, wall);
+        criterion::criterion_group! {
+            name = cpu_time;
+            config = criterion::Criterion::default().with_measurement($crate::cpu_time::CpuTime);
+            targets = cpu
+        }
+        criterion::criterion_main!(wall_time, cpu_time);
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use wall_and_cpu_time_main;

@@ -16,12 +16,11 @@
 #![allow(missing_docs)]
 
 use criterion::measurement::Measurement;
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{black_box, Criterion, Throughput};
 use newswire_enrich::countries::CountryMatcher;
 
 #[path = "../../../bench/support/cpu_time.rs"]
 mod cpu_time;
-use cpu_time::CpuTime;
 
 const SEED: &str = include_str!("../../../tests/fixtures/reuters-s400.txt");
 const DEV: &str = include_str!("../dev/countries.jsonl");
@@ -78,18 +77,4 @@ fn groups<M: Measurement>(c: &mut Criterion<M>, prefix: &str) {
     group.finish();
 }
 
-fn wall(c: &mut Criterion) {
-    groups(c, "");
-}
-
-fn cpu(c: &mut Criterion<CpuTime>) {
-    groups(c, "cpu-time/");
-}
-
-criterion_group!(wall_time, wall);
-criterion_group! {
-    name = cpu_time;
-    config = Criterion::default().with_measurement(CpuTime);
-    targets = cpu
-}
-criterion_main!(wall_time, cpu_time);
+cpu_time::wall_and_cpu_time_main!(groups);

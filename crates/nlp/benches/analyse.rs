@@ -13,39 +13,17 @@
 #![allow(missing_docs)]
 
 use criterion::measurement::Measurement;
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{black_box, Criterion, Throughput};
 use newswire_nlp::{analyse_text, sentences, tokenize, Tagger};
 
 #[path = "../../../bench/support/cpu_time.rs"]
 mod cpu_time;
-use cpu_time::CpuTime;
 
-const SEED: &str = include_str!("../../../tests/fixtures/reuters-s400.txt");
-const DEV: [&str; 6] = [
-    include_str!("../../enrich/dev/sanctions-news/batch-01.jsonl"),
-    include_str!("../../enrich/dev/sanctions-news/batch-02.jsonl"),
-    include_str!("../../enrich/dev/sanctions-news/batch-03.jsonl"),
-    include_str!("../../enrich/dev/sanctions-news/batch-04.jsonl"),
-    include_str!("../../enrich/dev/sanctions-news/batch-05.jsonl"),
-    include_str!("../../enrich/dev/sanctions-news/batch-06.jsonl"),
-];
-
-/// The seed story and every dev passage body.
-fn texts() -> Vec<String> {
-    let mut out = vec![SEED.to_string()];
-    for line in DEV
-        .iter()
-        .flat_map(|b| b.lines())
-        .filter(|l| !l.trim().is_empty())
-    {
-        let v: serde_json::Value = serde_json::from_str(line).expect("dev set parses");
-        out.push(v["body"].as_str().unwrap_or("").to_string());
-    }
-    out
-}
+#[path = "support/texts.rs"]
+mod texts;
 
 fn groups<M: Measurement>(c: &mut Criterion<M>, prefix: &str) {
-    let texts = texts();
+    let texts = texts::texts().expect("dev set parses");
     let tagger = Tagger::english();
     let bytes: usize = texts.iter().map(String::len).sum();
     let tokens: usize = texts.iter().map(|t| tokenize(t).len()).sum();
@@ -82,18 +60,4 @@ fn groups<M: Measurement>(c: &mut Criterion<M>, prefix: &str) {
     }
 }
 
-fn wall(c: &mut Criterion) {
-    groups(c, "");
-}
-
-fn cpu(c: &mut Criterion<CpuTime>) {
-    groups(c, "cpu-time/");
-}
-
-criterion_group!(wall_time, wall);
-criterion_group! {
-    name = cpu_time;
-    config = Criterion::default().with_measurement(CpuTime);
-    targets = cpu
-}
-criterion_main!(wall_time, cpu_time);
+cpu_time::wall_and_cpu_time_main!(groups);

@@ -7,17 +7,10 @@
 
 use newswire_nlp::{analyse_text, sentences, tokenize, Tagger};
 
-const SEED: &str = include_str!("../../../tests/fixtures/reuters-s400.txt");
-const DEV: [&str; 6] = [
-    include_str!("../../enrich/dev/sanctions-news/batch-01.jsonl"),
-    include_str!("../../enrich/dev/sanctions-news/batch-02.jsonl"),
-    include_str!("../../enrich/dev/sanctions-news/batch-03.jsonl"),
-    include_str!("../../enrich/dev/sanctions-news/batch-04.jsonl"),
-    include_str!("../../enrich/dev/sanctions-news/batch-05.jsonl"),
-    include_str!("../../enrich/dev/sanctions-news/batch-06.jsonl"),
-];
+#[path = "../benches/support/texts.rs"]
+mod texts;
 
-// The benches' CPU clock; this example uses only `thread_cpu_ns`, not the criterion measurement.
+// The benches' CPU clock; this example uses only `thread_cpu_ns`, not the criterion wiring.
 #[allow(dead_code)]
 #[path = "../../../bench/support/cpu_time.rs"]
 mod cpu_time;
@@ -26,15 +19,7 @@ use cpu_time::thread_cpu_ns;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rounds: usize = std::env::args().nth(1).map_or(Ok(10), |a| a.parse())?;
     let tag_only = std::env::args().nth(2).is_some_and(|a| a == "tag");
-    let mut texts = vec![SEED.to_string()];
-    for line in DEV
-        .iter()
-        .flat_map(|b| b.lines())
-        .filter(|l| !l.trim().is_empty())
-    {
-        let v: serde_json::Value = serde_json::from_str(line)?;
-        texts.push(v["body"].as_str().unwrap_or("").to_string());
-    }
+    let texts = texts::texts()?;
     let tagger = Tagger::english();
     let tokens: usize = texts.iter().map(|t| tokenize(t).len()).sum();
     let bytes: usize = texts.iter().map(String::len).sum();
