@@ -444,3 +444,89 @@ fn meeting_to_discuss_sanctions_and_an_attempt_to_sanction_are_threats() {
     let got = events("Beijing warned against any attempt by Canada to sanction Chinese officials.");
     assert!(got.contains(&ev("CA", "CN", Threaten)), "{got:?}");
 }
+
+// Round 3: rules for the classes of wording, not the instances of the tuning passages.
+
+#[test]
+fn the_whole_paradigm_of_an_act_verb_is_read() {
+    let got = events("Ottawa rescinded its sanctions on Libyan banks.");
+    assert_eq!(got, [ev("CA", "LY", Lift)]);
+    let got = events("Britain is loosening its sanctions on Belarusian potash.");
+    assert_eq!(got, [ev("GB", "BY", Lift)]);
+    let got = events("Egypt denounced the sanctions on Sudan as collective punishment.");
+    assert_eq!(got, [ev("EG", "SD", Oppose)]);
+    let got = events("Washington is looking at new sanctions on Iranian drone makers.");
+    assert_eq!(got, [ev("US", "IR", Threaten)]);
+}
+
+#[test]
+fn an_oppose_verb_governing_the_act_is_the_oppose() {
+    let got = events("Poland's government opposes lifting sanctions on Belarus.");
+    assert_eq!(got, [ev("PL", "BY", Oppose)]);
+    let got = events("Greece resisted pressure to impose sanctions on Turkey.");
+    assert_eq!(got, [ev("GR", "TR", Oppose)]);
+    let got = events("Athens rejected calls to sanction Turkey.");
+    assert_eq!(got, [ev("GR", "TR", Oppose)]);
+}
+
+#[test]
+fn a_veto_of_a_package_with_its_owner_inside_is_an_oppose() {
+    let got = events("Austria vetoed a proposed EU sanctions package against Iran.");
+    assert_eq!(got, [ev("AT", "IR", Oppose), ev("EU", "IR", Threaten)]);
+}
+
+#[test]
+fn not_ruling_out_sanctions_is_a_threat() {
+    let got = events("Canada has not ruled out sanctions on Iran.");
+    assert_eq!(got, [ev("CA", "IR", Threaten)]);
+    let got = events("Britain would not rule out further sanctions against Iran.");
+    assert_eq!(got, [ev("GB", "IR", Threaten)]);
+    // A plain refusal is still a negated act.
+    let got = events("Canada ruled out sanctions on Iran.");
+    assert_eq!(got, [("CA".into(), "IR".into(), Impose, true)]);
+}
+
+#[test]
+fn a_warning_reported_from_a_state_is_its_threat() {
+    let got = events("The State Department said on Monday that Cuba could face new sanctions.");
+    assert_eq!(got, [ev("US", "CU", Threaten)]);
+}
+
+#[test]
+fn a_subject_pronoun_after_the_speaker_is_the_speakers_state() {
+    let got = events(
+        "Hungarian Prime Minister Laszlo Kovacs said his country would not support sanctions \
+         on Russian energy.",
+    );
+    assert_eq!(got, [ev("HU", "RU", Oppose)]);
+    let got = events(
+        "India will not recognise unilateral sanctions against Russia, its foreign minister said.",
+    );
+    assert_eq!(got, [ev("IN", "RU", Oppose)]);
+}
+
+#[test]
+fn the_country_or_its_party_after_the_preposition_is_the_state_named_before() {
+    let got = events("Cuba urged the United States to lift sanctions on the country.");
+    assert_eq!(got, [ev("US", "CU", Lift)]);
+    let got = events("Russia condemned the sanctions on its banks.");
+    assert_eq!(got, [ev("RU", "RU", Oppose)]);
+}
+
+#[test]
+fn unfreezing_assets_is_a_lift() {
+    let got = events("Switzerland unfroze the assets of three Libyan officials.");
+    assert_eq!(got, [ev("CH", "LY", Lift)]);
+}
+
+#[test]
+fn entry_bans_countermeasures_and_entity_lists_are_measures() {
+    let got = events("Moscow barred entry to nine British journalists.");
+    assert_eq!(got, [ev("RU", "GB", Impose)]);
+    let got = events("Beijing announced countermeasures against nine American defence firms.");
+    assert_eq!(got, [ev("CN", "US", Impose)]);
+    let got = events("China added four American drone makers to its unreliable entity list.");
+    assert_eq!(got, [ev("CN", "US", Impose)]);
+    // An entry ban with no state as its target is a border rule, not a sanction.
+    assert!(events("Japan bars entry of foreign residents over the virus.").is_empty());
+}

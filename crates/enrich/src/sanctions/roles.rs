@@ -62,24 +62,30 @@ impl SanctionsExtractor {
                 TriggerKind::Core => !modifies_non_measure(words, &hits, t, len, c1),
                 TriggerKind::Verb => self.verb_trigger_counts(toks, words, t, c1, actors),
                 TriggerKind::Conditional => {
-                    let punitive = hits.iter().any(|(_, _, e)| {
-                        matches!(
-                            e,
-                            Entry::Action(Cue::Act(
-                                SanctionAction::Impose
-                                    | SanctionAction::Lift
-                                    | SanctionAction::Threaten
-                                    | SanctionAction::Evade
-                            ))
-                        )
+                    // Not the trigger's own verb ("bars entry"): the framing is outside it.
+                    let punitive = hits.iter().any(|&(p, _, e)| {
+                        (p < t || p >= t + len)
+                            && matches!(
+                                e,
+                                Entry::Action(Cue::Act(
+                                    SanctionAction::Impose
+                                        | SanctionAction::Lift
+                                        | SanctionAction::Threaten
+                                        | SanctionAction::Evade
+                                ))
+                            )
                     });
                     let bloc_before = actors
                         .iter()
                         .any(|a| a.kind == ActorKind::Bloc && a.last == t);
+                    // "barred entry to nine British journalists": who is refused entry; not
+                    // "a travel ban to the EU", where the EU is the destination.
+                    let entry = words[t + len - 1] == "entry";
                     let target_after = actors.iter().any(|a| {
+                        let before = words[prev_word(words, a.first, c0)];
                         a.first >= t + len
                             && a.first <= t + len + 3
-                            && is(TargetPrep, words[prev_word(words, a.first, c0)])
+                            && (is(TargetPrep, before) || (entry && before == "to"))
                     });
                     // "in breach of UN Security Council resolutions": resolutions are
                     // sanctions only when broken.
@@ -164,8 +170,16 @@ impl SanctionsExtractor {
         if cue.is_none() && tkind == TriggerKind::Verb {
             cue = Some((t, tlen, Cue::Act(SanctionAction::Impose)));
         }
+        // "unfroze the assets": with no cue outside it, the trigger's own verb is the act.
+        if cue.is_none() {
+            cue = hits.iter().find_map(|&(p, len, e)| match e {
+                Entry::Action(c) if p >= t && p + len <= t + tlen => Some((p, len, *c)),
+                _ => None,
+            });
+        }
         if let Some(found) = cue {
-            cue = Some(self.act_over_description(words, &hits, found, t, tlen));
+            let found = self.act_over_description(words, &hits, actors, found, t, tlen);
+            cue = Some(governing_oppose(words, &hits, found));
         }
         let anchor = match cue {
             Some((p, _, _)) if p < t => p,
@@ -239,6 +253,12 @@ impl SanctionsExtractor {
             action = SanctionAction::Threaten;
         }
         if action == SanctionAction::Oppose && matches!(cue, Some((_, _, Cue::Join))) {
+            negated_out = false;
+        }
+        if action == SanctionAction::Impose
+            && not_ruled_out(words, &hits, window_start.saturating_sub(3), cue_pos.max(t))
+        {
+            action = SanctionAction::Threaten;
             negated_out = false;
         }
 
@@ -325,9 +345,12 @@ impl SanctionsExtractor {
                 while after < c1 && skippable(words[after]) {
                     after += 1;
                 }
-                let verb_use = a.last == t
-                    && words[t] == "sanctions"
-                    && actors.iter().any(|b| b.first == after);
+                // "Britain sanctions its officials": an object phrase follows the verb.
+                let object_next = actors.iter().any(|b| b.first == after)
+                    || words.get(t + tlen).is_some_and(|w| {
+                        matches!(*w, "its" | "their" | "his" | "her") || is(Determiner, w)
+                    });
+                let verb_use = a.last == t && words[t] == "sanctions" && object_next;
                 if verb_use {
                     continue;
                 }
@@ -406,18 +429,39 @@ impl SanctionsExtractor {
                     && !matches!(cue, Some((p, _, _)) if p > r && p <= t + tlen + 3)
             })
         };
+        // Who speaks, when the subject search stops at a speaker: a warning or a protest
+        // reported from a state with no other actor is that state's.
+        let mut speaker: Option<usize> = None;
         if chosen.is_none() {
             for (ai, a) in actors.iter().enumerate().rev() {
                 if a.last > anchor || used[ai] || (in_phrase && cue.is_none()) {
                     continue;
                 }
                 if self.subject_eligible_in(words, a, c0, c1, actors, 0) {
-                    if !reported_after(a.last) {
+                    // "X said his country would not support ...": the pronoun is the speaker.
+                    if !reported_after(a.last) || pronoun_subject(words, a.last, anchor) {
                         chosen = Some(ai);
+                    } else {
+                        speaker = Some(ai);
                     }
                     break;
                 }
             }
+        }
+        // "The White House said Russia could face ...": the speaker before a subject.
+        if speaker.is_none() {
+            let bound = chosen.map_or(anchor, |ai| actors[ai].first);
+            speaker = actors
+                .iter()
+                .enumerate()
+                .rev()
+                .filter(|(ai, a)| a.last <= bound && !used[*ai])
+                .find(|(_, a)| self.subject_eligible(words, a, c0, c1))
+                .filter(|(_, a)| {
+                    hits.iter()
+                        .any(|&(r, _, e)| *e == Entry::Report && r >= a.last && r < bound)
+                })
+                .map(|(ai, _)| ai);
         }
         if let Some(ai) = chosen {
             let a = actors[ai];
@@ -532,9 +576,7 @@ impl SanctionsExtractor {
             );
             // "lift sanctions on its potash industry": the possessive pronoun is the state the
             // clause began with ("Belarus has freed prisoners after the US agreed to ...").
-            let pronoun = (obj_from..np_stop.min(c1)).any(|j| {
-                is(TargetPrep, words[j]) && matches!(words.get(j + 1), Some(&("its" | "their")))
-            });
+            let pronoun = own_party_after(words, obj_from, np_stop.min(c1));
             if targets.is_empty() && pronoun {
                 if let Some(a) = actors
                     .iter()
@@ -653,7 +695,14 @@ impl SanctionsExtractor {
                     }
                 }
                 let mut opposers = subject.clone();
+                if opposers.is_empty() {
+                    opposers.extend(speaker.map(|ai| actors[ai].code.to_string()));
+                }
                 opposers.retain(|c| !regime_imposers.contains(c));
+                // "China rejected the sanctions on its chipmakers": the opposer is hit.
+                if t_codes.is_empty() && own_party_after(words, t + tlen, np_stop) {
+                    t_codes = opposers.clone();
+                }
                 if !opposers.is_empty() {
                     out.push(self.draft(
                         opposers,
@@ -743,6 +792,11 @@ impl SanctionsExtractor {
                             }
                         }
                     }
+                }
+                // "The White House said Russia could face more sanctions": the warning is the
+                // speaker's threat.
+                if action == SanctionAction::Threaten && imp.is_empty() && !targets.is_empty() {
+                    imp.extend(speaker.map(|ai| actors[ai].code.to_string()));
                 }
                 imp.retain(|c| !targets.contains(c));
                 if action == SanctionAction::Impose && negated_out && refusal && !imp.is_empty() {
@@ -909,12 +963,14 @@ impl SanctionsExtractor {
         &self,
         words: &[&str],
         hits: &[(usize, usize, &Entry)],
+        actors: &[&Actor],
         cue: (usize, usize, Cue),
         t: usize,
         tlen: usize,
     ) -> (usize, usize, Cue) {
         let (p, _, c) = cue;
-        let premod = p < t && is(Proposal, words[p]) && self.only_premods(words, p, t);
+        // "vetoed a proposed EU sanctions package": the regime's owner may sit in between.
+        let premod = p < t && is(Proposal, words[p]) && self.premods_around(words, actors, p, t);
         let participle =
             p == t + tlen && c == Cue::Act(SanctionAction::Impose) && words[p].ends_with("ed");
         if !(premod || participle) {
@@ -935,6 +991,26 @@ impl SanctionsExtractor {
                 _ => cue,
             })
             .unwrap_or(cue)
+    }
+
+    /// As [`Self::only_premods`], with actor mentions allowed anywhere in the span ("a proposed
+    /// EU sanctions package", "the planned U.S. and British measures").
+    fn premods_around(&self, words: &[&str], actors: &[&Actor], from: usize, to: usize) -> bool {
+        let mut start = from;
+        let mut j = from;
+        while j < to {
+            match actors.iter().find(|a| a.first == j && a.last > j) {
+                Some(a) => {
+                    if !self.only_premods(words, start, j) {
+                        return false;
+                    }
+                    j = a.last;
+                    start = j;
+                }
+                None => j += 1,
+            }
+        }
+        start >= to || self.only_premods(words, start, to)
     }
 
     /// Only premodifier words (and possessive marks) between `from` and `to`.
@@ -1241,5 +1317,80 @@ fn relative_impose(
                         | "originally"
                 )
             })
+    })
+}
+
+/// "opposes lifting sanctions", "resisted pressure to impose", "rejected calls to ease them":
+/// an oppose verb that governs the act, directly or through a noun of pressure or request and
+/// "to", makes the clause an oppose of that act; the act itself does not happen.
+fn governing_oppose(
+    words: &[&str],
+    hits: &[(usize, usize, &Entry)],
+    cue: (usize, usize, Cue),
+) -> (usize, usize, Cue) {
+    let (p, _, c) = cue;
+    let act = matches!(
+        c,
+        Cue::Act(SanctionAction::Impose | SanctionAction::Lift | SanctionAction::Threaten)
+    );
+    if !act {
+        return cue;
+    }
+    let link = |w: &&str| {
+        matches!(*w, "to" | "for" | "any" | "further" | "new")
+            || is(Determiner, w)
+            || is(GovernedNoun, w)
+    };
+    hits.iter()
+        .filter(|&&(q, len, e)| {
+            *e == Entry::Action(Cue::Act(SanctionAction::Oppose))
+                && q + len <= p
+                && q + len + 4 >= p
+                && words[q + len..p].iter().all(link)
+        })
+        .max_by_key(|&&(q, _, _)| q)
+        .map(|&(q, len, _)| (q, len, Cue::Act(SanctionAction::Oppose)))
+        .unwrap_or(cue)
+}
+
+/// "has not ruled out sanctions", "refused to rule out penalties": a denied denial leaves the
+/// measure possible, so the clause is a threat, not a negated act. `before` bounds the
+/// search (the cue or the trigger).
+fn not_ruled_out(
+    words: &[&str],
+    hits: &[(usize, usize, &Entry)],
+    from: usize,
+    before: usize,
+) -> bool {
+    hits.iter().any(|&(r, _, e)| {
+        *e == Entry::Negation
+            && matches!(words[r], "ruled" | "rule" | "rules" | "ruling")
+            && r >= from
+            && r < before
+            && hits
+                .iter()
+                .any(|&(n, len, f)| *f == Entry::Negation && n < r && n + len + 2 >= r)
+    })
+}
+
+/// Whether a target preposition between `from` and `to` governs a party of a state already
+/// named: "on its potash industry", "on their banks", "on the country", "against his nation".
+fn own_party_after(words: &[&str], from: usize, to: usize) -> bool {
+    (from..to.min(words.len())).any(|j| {
+        let next = words.get(j + 1).copied().unwrap_or("");
+        let noun = words.get(j + 2).copied().unwrap_or("");
+        is(TargetPrep, words[j])
+            && (matches!(next, "its" | "their")
+                || matches!(next, "the" | "his" | "her") && matches!(noun, "country" | "nation"))
+    })
+}
+
+/// Whether a subject pronoun ("it", "he", "his country", "its government") stands between
+/// the speaker ending at `from` and the act at `anchor`: the act is the speaker's own.
+fn pronoun_subject(words: &[&str], from: usize, anchor: usize) -> bool {
+    (from..anchor).any(|j| {
+        let next = words.get(j + 1).copied().unwrap_or("");
+        let owner = matches!(words[j], "its" | "his" | "her" | "their") && is(StateNoun, next);
+        is(SubjectPronoun, words[j]) || owner
     })
 }

@@ -61,6 +61,15 @@ pub(crate) enum Class {
     /// Domestic bodies whose "sanctioned" is a penalty inside one country ("the Fair Trade
     /// Commission sanctioned 70 companies").
     DomesticBody,
+    /// Nouns through which an oppose verb governs an act ("resisted pressure to impose"): the
+    /// clause states the oppose, not the act.
+    GovernedNoun,
+    /// Pronouns that stand for a state named before them ("X said his country would ..."):
+    /// the speaker is the subject.
+    SubjectPronoun,
+    /// Nouns for a state as a whole after a possessive or "the" ("his country", "on the
+    /// country"): they refer to the state named before.
+    StateNoun,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -84,6 +93,9 @@ const CLASSES: &[(&str, Class)] = &[
     ("practice_noun", Class::PracticeNoun),
     ("register_noun", Class::RegisterNoun),
     ("domestic_body", Class::DomesticBody),
+    ("governed_noun", Class::GovernedNoun),
+    ("subject_pronoun", Class::SubjectPronoun),
+    ("state_noun", Class::StateNoun),
 ];
 
 /// The loaded word classes.
