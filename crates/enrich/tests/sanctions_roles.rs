@@ -530,3 +530,73 @@ fn entry_bans_countermeasures_and_entity_lists_are_measures() {
     // An entry ban with no state as its target is a border rule, not a sanction.
     assert!(events("Japan bars entry of foreign residents over the virus.").is_empty());
 }
+
+#[test]
+fn the_state_a_spokesman_speaks_for_is_the_subject() {
+    let got = events(
+        "Li Wen, a spokesman for the Chinese embassy in London, condemned the sanctions on \
+         Chinese shipping firms.",
+    );
+    assert_eq!(got, [ev("CN", "CN", Oppose)]);
+    let got = events(
+        "A spokeswoman for China's commerce ministry denounced the sanctions on Chinese drone \
+         makers.",
+    );
+    assert_eq!(got, [ev("CN", "CN", Oppose)]);
+}
+
+#[test]
+fn a_pronoun_after_told_is_the_speaker_not_the_one_addressed() {
+    let got = events(
+        "Slovak Prime Minister Jan Novak told the European Commission that his country would \
+         keep blocking the EU's new package of sanctions against Russia.",
+    );
+    assert_eq!(got, [ev("SK", "RU", Oppose), ev("EU", "RU", Threaten)]);
+}
+
+#[test]
+fn who_warns_that_a_state_would_face_sanctions_threatens_it() {
+    let got =
+        events("U.S. officials warned that Russia would face severe sanctions if it invaded.");
+    assert_eq!(got, [ev("US", "RU", Threaten)]);
+}
+
+#[test]
+fn coordinated_noun_phrases_each_with_a_state_are_all_targets() {
+    let got =
+        events("The European Union imposed sanctions on Myanmar generals and Cambodian officials.");
+    assert_eq!(got, [ev("EU", "KH,MM", Impose)]);
+    let got =
+        events("Washington sanctioned Russian banks, Belarusian traders and Chinese suppliers.");
+    assert_eq!(got, [ev("US", "BY,CN,RU", Impose)]);
+}
+
+#[test]
+fn sanctions_relief_from_a_state_is_its_lift() {
+    let got = events("Iran sought sanctions relief from the United States.");
+    assert_eq!(got, [ev("US", "IR", Lift)]);
+}
+
+#[test]
+fn a_general_licence_is_a_lift_and_its_end_an_imposition() {
+    let got = events(
+        "OFAC issued a general license authorising transactions with Venezuela's state oil \
+         company.",
+    );
+    assert_eq!(got, [ev("US", "VE", Lift)]);
+    let got = events(
+        "The Treasury published two general licences that suspend some sanctions on Venezuela.",
+    );
+    assert_eq!(got, [ev("US", "VE", Lift)]);
+    let got = events("Washington let its general license for Venezuelan oil expire.");
+    assert_eq!(got, [ev("US", "VE", Impose)]);
+}
+
+#[test]
+fn a_relative_clause_split_off_keeps_its_antecedent() {
+    let got = events(
+        "A new general licence issued by the U.S. Treasury lets Venezuela, which has been under \
+         sanctions since 2017, sell oil abroad.",
+    );
+    assert_eq!(got, [ev("US", "VE", Lift), ev("US", "VE", Impose)]);
+}

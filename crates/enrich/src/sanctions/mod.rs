@@ -312,6 +312,7 @@ impl SanctionsExtractor {
             ranges.extend(split_at_second_trigger(&all_hits, &words, c0, c1));
         }
         for (c0, c1) in ranges {
+            let c0 = relative_antecedent(&words, &actors, c0);
             let clause_actors: Vec<&Actor> = actors
                 .iter()
                 .filter(|a| a.first >= c0 && a.last <= c1)
@@ -608,6 +609,19 @@ pub(super) fn opens_reply(words: &[&str], c0: usize) -> bool {
         words.get(from),
         Some(&("reply" | "response" | "retaliation"))
     ) && (from == c0 + 1 || c0.checked_sub(1).and_then(|i| words.get(i)) == Some(&"in"))
+}
+
+/// A clause split off at ", which"/", who" starts at the actor the relative clause hangs on
+/// ("... authorises Venezuela, which has been under sanctions since 2019"), so that it keeps
+/// its subject.
+fn relative_antecedent(words: &[&str], actors: &[Actor], c0: usize) -> usize {
+    if c0 < 2 || !matches!(words.get(c0), Some(&("which" | "who"))) || words[c0 - 1] != "," {
+        return c0;
+    }
+    actors
+        .iter()
+        .find(|a| a.last + 1 == c0)
+        .map_or(c0, |a| a.first)
 }
 
 /// Whether an event of `action` takes the names of the sentence after it as its targets.

@@ -170,6 +170,14 @@ impl SanctionsExtractor {
         if cue.is_none() && tkind == TriggerKind::Verb {
             cue = Some((t, tlen, Cue::Act(SanctionAction::Impose)));
         }
+        // "sought sanctions relief", "won a sanctions waiver": a lift noun compounded with the
+        // trigger names the act; the verb before it only asks for or gets it.
+        let relief = hits.iter().find(|&&(p, _, e)| {
+            p == t + tlen && *e == Entry::Action(Cue::Act(SanctionAction::Lift))
+        });
+        if let Some(&(p, len, _)) = relief.filter(|_| tkind == TriggerKind::Core) {
+            cue = Some((p, len, Cue::Act(SanctionAction::Lift)));
+        }
         // "unfroze the assets": with no cue outside it, the trigger's own verb is the act.
         if cue.is_none() {
             cue = hits.iter().find_map(|&(p, len, e)| match e {
@@ -226,6 +234,19 @@ impl SanctionsExtractor {
             Some((_, _, Cue::Act(a))) => (a, negated),
             None => (SanctionAction::Impose, negated),
         };
+        // A general licence relieves sanctions; its end restores them.
+        if is_licence(words, t, tlen) {
+            (action, negated_out) = match (action, negated_out) {
+                // "the licence expires", "will not be renewed"; not "licences that suspend
+                // sanctions", where the licence is the lift.
+                (SanctionAction::Lift, false) if is(EndingVerb, words[cue_pos]) => {
+                    (SanctionAction::Impose, false)
+                }
+                (SanctionAction::Impose, true) => (SanctionAction::Impose, false),
+                (SanctionAction::Impose, false) => (SanctionAction::Lift, false),
+                other => other,
+            };
+        }
         // "the planned package of sanctions", "proposed sanctions": only a threat so far.
         let proposed = (c0..t)
             .rev()
@@ -302,8 +323,10 @@ impl SanctionsExtractor {
                 && hits.iter().any(|&(p, len, e)| {
                     *e == Entry::Action(Cue::Act(SanctionAction::Threaten)) && p + len == before
                 });
-            // sanctions from X
-            if threat_from || before_word == "from" && before == t + tlen {
+            // sanctions from X; sanctions relief from X
+            let after_trigger = before == t + tlen
+                || relief.is_some_and(|&(p, len, _)| p == t + tlen && before == p + len);
+            if threat_from || before_word == "from" && after_trigger {
                 push(&mut regime_imposers, a.code);
                 used[ai] = true;
                 continue;
@@ -429,6 +452,11 @@ impl SanctionsExtractor {
                     && !matches!(cue, Some((p, _, _)) if p > r && p <= t + tlen + 3)
             })
         };
+        // "X told the Commission that his country would keep blocking ...": a subject pronoun
+        // after a reporting verb is the speaker, not the one addressed.
+        if chosen.is_none() && !(in_phrase && cue.is_none()) {
+            chosen = self.pronoun_speaker(words, &hits, actors, &used, (c0, c1), anchor);
+        }
         // Who speaks, when the subject search stops at a speaker: a warning or a protest
         // reported from a state with no other actor is that state's.
         let mut speaker: Option<usize> = None;
@@ -438,8 +466,7 @@ impl SanctionsExtractor {
                     continue;
                 }
                 if self.subject_eligible_in(words, a, c0, c1, actors, 0) {
-                    // "X said his country would not support ...": the pronoun is the speaker.
-                    if !reported_after(a.last) || pronoun_subject(words, a.last, anchor) {
+                    if !reported_after(a.last) {
                         chosen = Some(ai);
                     } else {
                         speaker = Some(ai);
@@ -458,8 +485,11 @@ impl SanctionsExtractor {
                 .filter(|(ai, a)| a.last <= bound && !used[*ai])
                 .find(|(_, a)| self.subject_eligible(words, a, c0, c1))
                 .filter(|(_, a)| {
-                    hits.iter()
-                        .any(|&(r, _, e)| *e == Entry::Report && r >= a.last && r < bound)
+                    hits.iter().any(|&(r, _, e)| {
+                        let says = *e == Entry::Report
+                            || *e == Entry::Action(Cue::Act(SanctionAction::Threaten));
+                        says && r >= a.last && r < bound
+                    })
                 })
                 .map(|(ai, _)| ai);
         }
@@ -585,6 +615,7 @@ impl SanctionsExtractor {
                     push(&mut targets, a.code);
                 }
             }
+            parallel_modifiers(actors, words, &mut used, &mut targets);
             extend_coordination(actors, words, &mut used, &mut targets);
             // A subject beside a named regime becomes its target below ("Iran demanded the
             // lifting of U.S. sanctions").
@@ -1037,6 +1068,40 @@ impl SanctionsExtractor {
         a.last < c1 && !words[a.last].starts_with(|c: char| c.is_ascii_punctuation())
     }
 
+    /// The speaker a subject pronoun before `anchor` stands for: the pronoun ("it", "his
+    /// country") comes after a reporting verb with no actor between it and the act, and the
+    /// speaker is the nearest eligible actor before that verb.
+    fn pronoun_speaker(
+        &self,
+        words: &[&str],
+        hits: &[(usize, usize, &Entry)],
+        actors: &[&Actor],
+        used: &[bool],
+        (c0, c1): (usize, usize),
+        anchor: usize,
+    ) -> Option<usize> {
+        let from = actors
+            .iter()
+            .filter(|a| a.last <= anchor)
+            .map(|a| a.last)
+            .max()
+            .unwrap_or(c0);
+        let pronoun = (from..anchor).find(|&j| pronoun_subject(words, j, j + 1))?;
+        let report = hits
+            .iter()
+            .filter(|&&(r, _, e)| *e == Entry::Report && r < pronoun)
+            .map(|&(r, _, _)| r)
+            .max()?;
+        actors
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(ai, a)| {
+                a.last <= report && !used[*ai] && self.subject_eligible(words, a, c0, c1)
+            })
+            .map(|(ai, _)| ai)
+    }
+
     /// Can this actor be the subject of the clause's verb?
     fn subject_eligible(&self, words: &[&str], a: &Actor, c0: usize, c1: usize) -> bool {
         self.subject_eligible_in(words, a, c0, c1, &[], 0)
@@ -1063,7 +1128,11 @@ impl SanctionsExtractor {
             }
         }
         let phrasal = words[before] == "on" && before > c0 && is(PhrasalOn, words[before - 1]);
-        if before < a.first && is(Preposition, words[before]) && !phrasal {
+        // "a spokesman for the Chinese embassy condemned": the state a speaker serves acts.
+        let served = before > c0
+            && matches!(words[before], "for" | "of" | "at")
+            && is(SpeakerNoun, words[prev_word(words, before, c0)]);
+        if before < a.first && is(Preposition, words[before]) && !phrasal && !served {
             return false;
         }
         let next = {
@@ -1393,4 +1462,51 @@ fn pronoun_subject(words: &[&str], from: usize, anchor: usize) -> bool {
         let owner = matches!(words[j], "its" | "his" | "her" | "their") && is(StateNoun, next);
         is(SubjectPronoun, words[j]) || owner
     })
+}
+
+/// Whether the trigger at `t` is a general licence ("General License 44", "general licences"):
+/// a relief from sanctions, not a measure.
+fn is_licence(words: &[&str], t: usize, len: usize) -> bool {
+    len == 2
+        && words[t] == "general"
+        && matches!(
+            words[t + 1],
+            "licence" | "license" | "licences" | "licenses"
+        )
+}
+
+/// Extends the targets over coordinated noun phrases that each carry a state as modifier:
+/// "on Myanmar generals and Cambodian officials", "Russian banks, Iranian traders and Chinese
+/// firms". The phrase before the conjunction is a few words without a preposition.
+fn parallel_modifiers(
+    actors: &[&Actor],
+    words: &[&str],
+    used: &mut [bool],
+    targets: &mut Vec<String>,
+) {
+    let modifier = |a: &Actor| {
+        matches!(
+            a.kind,
+            ActorKind::Demonym | ActorKind::Abbreviation | ActorKind::Name
+        ) && !words
+            .get(a.last)
+            .is_none_or(|w| is(Preposition, w) || *w == "," || *w == ".")
+    };
+    for i in 1..actors.len() {
+        let (prev, next) = (actors[i - 1], actors[i]);
+        if used[i] || !used[i - 1] || !targets.iter().any(|c| c == prev.code) {
+            continue;
+        }
+        let gap = &words[prev.last..next.first];
+        let joined = gap.len() >= 2
+            && gap.len() <= 4
+            && matches!(gap[gap.len() - 1], "and" | "or" | ",")
+            && gap[..gap.len() - 1]
+                .iter()
+                .all(|w| !is(Preposition, w) && !matches!(*w, "," | "and" | "or" | "by"));
+        if joined && modifier(prev) && modifier(next) {
+            push(targets, next.code);
+            used[i] = true;
+        }
+    }
 }

@@ -70,6 +70,12 @@ pub(crate) enum Class {
     /// Nouns for a state as a whole after a possessive or "the" ("his country", "on the
     /// country"): they refer to the state named before.
     StateNoun,
+    /// Verbs for a term running out ("expires", "lapsed"): the end of a licence restores the
+    /// sanctions it relieved.
+    EndingVerb,
+    /// Nouns for who speaks for a state ("a spokesman for the Chinese embassy"): the state
+    /// after their "for"/"of" can be the subject.
+    SpeakerNoun,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -96,6 +102,8 @@ const CLASSES: &[(&str, Class)] = &[
     ("governed_noun", Class::GovernedNoun),
     ("subject_pronoun", Class::SubjectPronoun),
     ("state_noun", Class::StateNoun),
+    ("ending_verb", Class::EndingVerb),
+    ("speaker_noun", Class::SpeakerNoun),
 ];
 
 /// The loaded word classes.
