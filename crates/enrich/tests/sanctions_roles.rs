@@ -600,3 +600,31 @@ fn a_relative_clause_split_off_keeps_its_antecedent() {
     );
     assert_eq!(got, [ev("US", "VE", Lift), ev("US", "VE", Impose)]);
 }
+
+#[test]
+fn an_act_in_a_conditional_clause_after_the_trigger_is_not_the_act() {
+    let got = events(
+        "ECOWAS threatened Niger's junta with further sanctions if it did not restore civilian \
+         rule.",
+    );
+    assert_eq!(got, [ev("ECOWAS", "NE", Threaten)]);
+}
+
+#[test]
+fn criticising_threats_of_sanctions_opposes_a_threat() {
+    let got = events("South Africa criticised U.S. threats of sanctions.");
+    assert_eq!(got, [ev("ZA", "", Oppose), ev("US", "", Threaten)]);
+}
+
+#[test]
+fn an_oppose_verb_governs_the_act_through_a_noun_and_its_relative_clause() {
+    let got = events(
+        "Russia and China vetoed a resolution that would have imposed new sanctions on North \
+         Korea.",
+    );
+    assert_eq!(got, [ev("CN,RU", "KP", Oppose)]);
+    let got = events("Norway rejected a bill that would lift sanctions on Russian fishing firms.");
+    assert_eq!(got, [ev("NO", "RU", Oppose)]);
+    let got = events("Tehran condemned Washington's decision to impose new sanctions.");
+    assert_eq!(got, [ev("IR", "", Oppose)]);
+}

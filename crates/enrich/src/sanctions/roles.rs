@@ -147,12 +147,16 @@ impl SanctionsExtractor {
             t > c0 && matches!(words[t - 1], "the" | "these" | "those" | "such" | "similar");
         anaphoric |= definite && previous.is_some();
 
-        // 2. Action cue nearest the trigger.
+        // 2. Action cue nearest the trigger, not inside a subordinate clause after it
+        // ("threatened X with sanctions if it did not restore civilian rule").
+        let barrier = (t + tlen..c1)
+            .find(|&j| is(Subordinator, words[j]))
+            .unwrap_or(c1);
         let mut cue: Option<(usize, usize, Cue)> = None;
         let mut best = usize::MAX;
         for &(p, len, entry) in &hits {
             let Entry::Action(c) = entry else { continue };
-            if p >= t && p < t + tlen {
+            if p >= t && p < t + tlen || p >= barrier {
                 continue;
             }
             let dist = if p < t {
@@ -187,7 +191,7 @@ impl SanctionsExtractor {
         }
         if let Some(found) = cue {
             let found = self.act_over_description(words, &hits, actors, found, t, tlen);
-            cue = Some(governing_oppose(words, &hits, found));
+            cue = Some(governing_oppose(words, &hits, actors, found));
         }
         let anchor = match cue {
             Some((p, _, _)) if p < t => p,
@@ -746,7 +750,8 @@ impl SanctionsExtractor {
                     ));
                 }
                 // What is vetoed or blocked, or only proposed, is not in force yet.
-                let vetoed = cue.is_some_and(|(p, _, _)| is(Veto, words[p]));
+                let vetoed = cue.is_some_and(|(p, _, _)| is(Veto, words[p]))
+                    || (t >= c0 + 2 && words[t - 1] == "of" && is(ThreatNoun, words[t - 2]));
                 let regime_action = if proposed || vetoed {
                     SanctionAction::Threaten
                 } else {
@@ -1002,9 +1007,14 @@ impl SanctionsExtractor {
         let (p, _, c) = cue;
         // "vetoed a proposed EU sanctions package": the regime's owner may sit in between.
         let premod = p < t && is(Proposal, words[p]) && self.premods_around(words, actors, p, t);
+        // "criticised U.S. threats of sanctions": the threat noun describes the sanctions.
+        let threat_noun = p + 1 < t
+            && c == Cue::Act(SanctionAction::Threaten)
+            && words[t - 1] == "of"
+            && matches!(words[p], "threat" | "threats" | "prospect");
         let participle =
             p == t + tlen && c == Cue::Act(SanctionAction::Impose) && words[p].ends_with("ed");
-        if !(premod || participle) {
+        if !(premod || participle || threat_noun) {
             return cue;
         }
         let start = p.min(t);
@@ -1058,8 +1068,8 @@ impl SanctionsExtractor {
             matches!(*w, "'s" | "s" | "anti" | "-")
                 || is(Proposal, w)
                 || ordinal(w)
-                || (is(PackageNoun, w) && next == Some("of"))
-                || (*w == "of" && prev.is_some_and(|p| is(PackageNoun, p)))
+                || ((is(PackageNoun, w) || is(ThreatNoun, w)) && next == Some("of"))
+                || (*w == "of" && prev.is_some_and(|p| is(PackageNoun, p) || is(ThreatNoun, p)))
                 || self.phrases.single_is(w, |e| *e == Entry::Premod)
         })
     }
@@ -1395,6 +1405,7 @@ fn relative_impose(
 fn governing_oppose(
     words: &[&str],
     hits: &[(usize, usize, &Entry)],
+    actors: &[&Actor],
     cue: (usize, usize, Cue),
 ) -> (usize, usize, Cue) {
     let (p, _, c) = cue;
@@ -1405,17 +1416,33 @@ fn governing_oppose(
     if !act {
         return cue;
     }
+    // "rejected a bill that would have imposed ...": the noun's relative clause.
     let link = |w: &&str| {
-        matches!(*w, "to" | "for" | "any" | "further" | "new")
-            || is(Determiner, w)
+        matches!(
+            *w,
+            "to" | "for"
+                | "any"
+                | "further"
+                | "new"
+                | "that"
+                | "which"
+                | "would"
+                | "could"
+                | "have"
+        ) || is(Determiner, w)
             || is(GovernedNoun, w)
     };
     hits.iter()
         .filter(|&&(q, len, e)| {
             *e == Entry::Action(Cue::Act(SanctionAction::Oppose))
                 && q + len <= p
-                && q + len + 4 >= p
-                && words[q + len..p].iter().all(link)
+                && q + len + 6 >= p
+                // "condemned Washington's decision to impose": the owner of the noun.
+                && (q + len..p).all(|j| {
+                    link(&words[j])
+                        || words[j] == "'s"
+                        || actors.iter().any(|a| a.first <= j && j < a.last)
+                })
         })
         .max_by_key(|&&(q, _, _)| q)
         .map(|&(q, len, _)| (q, len, Cue::Act(SanctionAction::Oppose)))

@@ -76,6 +76,12 @@ pub(crate) enum Class {
     /// Nouns for who speaks for a state ("a spokesman for the Chinese embassy"): the state
     /// after their "for"/"of" can be the subject.
     SpeakerNoun,
+    /// Words that open a subordinate clause ("if", "unless", "after"): an act cue after one
+    /// is not the act of the trigger's clause.
+    Subordinator,
+    /// Nouns for a threat before "of" ("U.S. threats of sanctions"): the sanctions are only
+    /// threatened, and the owner of the noun threatens them.
+    ThreatNoun,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -104,6 +110,8 @@ const CLASSES: &[(&str, Class)] = &[
     ("state_noun", Class::StateNoun),
     ("ending_verb", Class::EndingVerb),
     ("speaker_noun", Class::SpeakerNoun),
+    ("subordinator", Class::Subordinator),
+    ("threat_noun", Class::ThreatNoun),
 ];
 
 /// The loaded word classes.
