@@ -628,3 +628,17 @@ fn an_oppose_verb_governs_the_act_through_a_noun_and_its_relative_clause() {
     let got = events("Tehran condemned Washington's decision to impose new sanctions.");
     assert_eq!(got, [ev("IR", "", Oppose)]);
 }
+
+#[test]
+fn a_state_opposing_a_named_regime_with_no_target_protests_its_own() {
+    let got = events("Mali's junta denounced the ECOWAS sanctions as illegal and inhumane.");
+    assert_eq!(got, [ev("ML", "ML", Oppose), ev("ECOWAS", "ML", Impose)]);
+    // A target named before wins; a bloc or a member vetoing a plan is not the target.
+    let got =
+        events("The European Union imposed sanctions on Iran. China condemned the EU sanctions.");
+    assert_eq!(got, [ev("EU", "IR", Impose), ev("CN", "IR", Oppose)]);
+    let got = events("The UN General Assembly condemned the U.S. embargo.");
+    assert_eq!(got, [ev("UN", "", Oppose), ev("US", "", Impose)]);
+    let got = events("Hungary vetoed the EU's planned sanctions package.");
+    assert_eq!(got, [ev("HU", "", Oppose), ev("EU", "", Threaten)]);
+}

@@ -48,6 +48,40 @@ impl Memory {
         }
     }
 
+    /// "Mali's junta denounced the ECOWAS sanctions": when a state opposes a regime in force
+    /// whose owner the sentence names but whose target neither it nor the article before it
+    /// names, it protests sanctions on itself -- it is the target of both. Run after
+    /// [`Self::fill`], so that a target named before wins.
+    /// Returns whether a target was given.
+    pub(super) fn self_targeted(found: &mut [Draft]) -> bool {
+        let mut given = false;
+        // A regime in force: a member vetoing a bloc's planned package is not its target.
+        let regime = |d: &Draft| {
+            d.action == SanctionAction::Impose && d.targets.is_empty() && !d.imposers.is_empty()
+        };
+        // Blocs are not sanctioned states: "the General Assembly condemned the US embargo".
+        let bloc = |c: &String| c.len() != 2 || c == "EU" || c == "UN";
+        for i in 0..found.len() {
+            let opposers = found[i].imposers.clone();
+            if found[i].action != SanctionAction::Oppose
+                || !found[i].targets.is_empty()
+                || opposers.is_empty()
+                || opposers.iter().any(bloc)
+            {
+                continue;
+            }
+            let Some(j) = (0..found.len()).find(|&j| {
+                regime(&found[j]) && found[j].imposers.iter().all(|c| !opposers.contains(c))
+            }) else {
+                continue;
+            };
+            found[i].targets = opposers.clone();
+            found[j].targets = opposers;
+            given = true;
+        }
+        given
+    }
+
     /// Remembers the sides `d` names.
     pub(super) fn remember(&mut self, d: &Draft) {
         if d.action == SanctionAction::Evade || d.action == SanctionAction::Oppose {
@@ -116,6 +150,21 @@ mod tests {
         ];
         Memory::forward_oppose_targets(&mut d);
         assert_eq!(d[0].targets, vec!["CN"]);
+    }
+
+    #[test]
+    fn an_opposer_of_a_regime_with_no_target_is_its_target() {
+        let mut d = vec![
+            draft(&["ML"], &[], SanctionAction::Oppose),
+            draft(&["ECOWAS"], &[], SanctionAction::Impose),
+        ];
+        assert!(Memory::self_targeted(&mut d));
+        assert_eq!(d[0].targets, vec!["ML"]);
+        assert_eq!(d[1].targets, vec!["ML"]);
+        // Without a regime in the sentence the target stays unnamed.
+        let mut e = vec![draft(&["VE"], &[], SanctionAction::Oppose)];
+        assert!(!Memory::self_targeted(&mut e));
+        assert!(e[0].targets.is_empty());
     }
 
     #[test]

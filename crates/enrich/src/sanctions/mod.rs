@@ -252,6 +252,10 @@ impl SanctionsExtractor {
                     memory.fill(d);
                     memory.remember(d);
                 }
+                // Targets given by the opposer are remembered too (in order, as above).
+                if discourse::Memory::self_targeted(&mut found) {
+                    found.iter().for_each(|d| memory.remember(d));
+                }
                 if !found.is_empty() {
                     last = Some((sentence_no, drafts.len() + found.len() - 1));
                 }
