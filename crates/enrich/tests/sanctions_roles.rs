@@ -642,3 +642,51 @@ fn a_state_opposing_a_named_regime_with_no_target_protests_its_own() {
     let got = events("Hungary vetoed the EU's planned sanctions package.");
     assert_eq!(got, [ev("HU", "", Oppose), ev("EU", "", Threaten)]);
 }
+
+#[test]
+fn a_reason_given_by_a_gerund_names_no_target() {
+    let got = events(
+        "China placed three American defence companies on its blacklist for selling weapons to \
+         Taiwan.",
+    );
+    assert_eq!(got, [ev("CN", "US", Impose)]);
+}
+
+#[test]
+fn the_owner_of_a_government_list_is_who_lifts() {
+    let got =
+        events("Two Iranian businessmen were removed from a U.S. government blacklist on Friday.");
+    assert_eq!(got, [ev("US", "IR", Lift)]);
+}
+
+#[test]
+fn measures_aimed_at_a_state_are_a_regime() {
+    let got = events(
+        "The EU imposed new sanctions on Belarus. Serbia said it would not align with the \
+         anti-Belarusian measures.",
+    );
+    assert_eq!(got, [ev("EU", "BY", Impose), ev("RS", "BY", Oppose)]);
+}
+
+#[test]
+fn being_against_sanctions_is_an_oppose() {
+    let got = events("China is against the sanctions on Iran.");
+    assert_eq!(got, [ev("CN", "IR", Oppose)]);
+}
+
+#[test]
+fn the_country_a_few_words_into_the_object_is_the_state_named_before() {
+    let got = events(
+        "Tehran condemned the U.S. sanctions on firms linked to the country's oil industry.",
+    );
+    assert_eq!(got, [ev("IR", "IR", Oppose), ev("US", "IR", Impose)]);
+}
+
+#[test]
+fn an_oppose_verb_governs_the_act_through_a_decision_by_its_agent() {
+    let got = events(
+        "North Korea's foreign ministry denounced a decision by EU foreign ministers to impose \
+         further sanctions.",
+    );
+    assert_eq!(got, [ev("KP", "", Oppose)]);
+}

@@ -115,6 +115,13 @@ impl SanctionsExtractor {
                                 && a.last + 3 >= t
                                 && self.only_premods(words, a.last, t)
                         })
+                        // "the anti-Russian measures": aimed at a state, so a regime.
+                        || actors.iter().any(|a| {
+                            a.first > c0
+                                && words[a.first - 1] == "anti"
+                                && a.last <= t
+                                && self.only_premods(words, a.last, t)
+                        })
                 }
             };
             if ok {
@@ -594,7 +601,9 @@ impl SanctionsExtractor {
             .map(|&(p, _, _)| p)
             .min()
             .unwrap_or(c1);
-        let np_stop = obj_stop.min(clause_turn(words, cue_pos.max(t) + 1, c1));
+        let np_stop = obj_stop
+            .min(clause_turn(words, cue_pos.max(t) + 1, c1))
+            .min(reason_clause(words, cue_pos.max(t) + 1, c1));
         if matches!(
             action,
             SanctionAction::Impose | SanctionAction::Threaten | SanctionAction::Lift
@@ -1429,14 +1438,17 @@ fn governing_oppose(
                 | "would"
                 | "could"
                 | "have"
+                // "a decision by EU foreign ministers to put ...": the noun's agent.
+                | "by"
         ) || is(Determiner, w)
+            || is(Agentive, w)
             || is(GovernedNoun, w)
     };
     hits.iter()
         .filter(|&&(q, len, e)| {
             *e == Entry::Action(Cue::Act(SanctionAction::Oppose))
                 && q + len <= p
-                && q + len + 6 >= p
+                && q + len + 8 >= p
                 // "condemned Washington's decision to impose": the owner of the noun.
                 && (q + len..p).all(|j| {
                     link(&words[j])
@@ -1471,13 +1483,20 @@ fn not_ruled_out(
 
 /// Whether a target preposition between `from` and `to` governs a party of a state already
 /// named: "on its potash industry", "on their banks", "on the country", "against his nation".
+/// The pronoun may sit a few words into the phrase ("on people and companies connected to the
+/// country's energy industry"), not past a comma or a reason.
 fn own_party_after(words: &[&str], from: usize, to: usize) -> bool {
-    (from..to.min(words.len())).any(|j| {
-        let next = words.get(j + 1).copied().unwrap_or("");
-        let noun = words.get(j + 2).copied().unwrap_or("");
+    let to = to.min(words.len());
+    let owner = |k: usize| {
+        let noun = words.get(k + 1).copied().unwrap_or("");
+        matches!(words[k], "its" | "their")
+            || matches!(words[k], "the" | "his" | "her") && matches!(noun, "country" | "nation")
+    };
+    (from..to).any(|j| {
         is(TargetPrep, words[j])
-            && (matches!(next, "its" | "their")
-                || matches!(next, "the" | "his" | "her") && matches!(noun, "country" | "nation"))
+            && (j + 1..(j + 8).min(to))
+                .take_while(|&k| words[k] != "," && words[k] != "for" && !is(ReasonPrep, words[k]))
+                .any(owner)
     })
 }
 
@@ -1536,4 +1555,18 @@ fn parallel_modifiers(
             used[i] = true;
         }
     }
+}
+
+/// Where a reason given by a gerund starts after `from` ("for selling weapons to Taiwan",
+/// "over supplying drones to Russia"): the states named in it are not the targets; `c1` when
+/// there is none.
+fn reason_clause(words: &[&str], from: usize, c1: usize) -> usize {
+    (from..c1)
+        .find(|&j| {
+            let gerund = words
+                .get(j + 1)
+                .is_some_and(|w| w.len() > 4 && w.ends_with("ing") && *w != "including");
+            (words[j] == "for" || is(ReasonPrep, words[j])) && gerund
+        })
+        .unwrap_or(c1)
 }
