@@ -690,3 +690,20 @@ fn an_oppose_verb_governs_the_act_through_a_decision_by_its_agent() {
     );
     assert_eq!(got, [ev("KP", "", Oppose)]);
 }
+
+#[test]
+fn a_report_inside_the_object_phrase_does_not_end_it() {
+    let got = events(
+        "Britain sanctioned nine men, four of whom it said raise money for the Yemeni rebel group.",
+    );
+    assert_eq!(got, [ev("GB", "YE", Impose)]);
+}
+
+#[test]
+fn a_speaker_after_a_comma_is_not_a_listed_target() {
+    let got = events(
+        "EU governments are discussing possible sanctions on radical Israeli settlers, Germany's \
+         deputy foreign minister said.",
+    );
+    assert_eq!(got, [ev("EU", "IL", Threaten)]);
+}

@@ -595,9 +595,16 @@ impl SanctionsExtractor {
         // The region where the relation's objects are written: from the trigger or its verb
         // to the clause's end, or to a reporting verb ("..., the ministry said").
         let obj_from = anchor.min(cue_pos).min(t);
+        // "six of whom it said belong to ...", "a network it says helps Iran": a report inside
+        // the object phrase does not end it.
+        let parenthetical = |r: usize| {
+            r >= obj_from + 2
+                && is(SubjectPronoun, words[r - 1])
+                && !matches!(words[r - 2], "," | "." | "and" | "but")
+        };
         let obj_stop = hits
             .iter()
-            .filter(|&&(p, _, e)| *e == Entry::Report && p > obj_from)
+            .filter(|&&(p, _, e)| *e == Entry::Report && p > obj_from && !parenthetical(p))
             .map(|&(p, _, _)| p)
             .min()
             .unwrap_or(c1);
@@ -1550,7 +1557,13 @@ fn parallel_modifiers(
             && gap[..gap.len() - 1]
                 .iter()
                 .all(|w| !is(Preposition, w) && !matches!(*w, "," | "and" | "or" | "by"));
-        if joined && modifier(prev) && modifier(next) {
+        // A comma joins a list only if it goes on to "and"/"or" ("Russian banks, Belarusian
+        // traders and ..."), not "settlers, Germany's deputy minister said".
+        let listed = gap[gap.len() - 1] != ","
+            || words[next.last..(next.last + 6).min(words.len())]
+                .iter()
+                .any(|w| matches!(*w, "and" | "or"));
+        if joined && listed && modifier(prev) && modifier(next) {
             push(targets, next.code);
             used[i] = true;
         }
