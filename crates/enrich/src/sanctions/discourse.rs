@@ -62,14 +62,15 @@ impl Memory {
         // Blocs are not sanctioned states: "the General Assembly condemned the US embargo".
         let bloc = |c: &String| c.len() != 2 || c == "EU" || c == "UN";
         for i in 0..found.len() {
-            let opposers = found[i].imposers.clone();
-            if found[i].action != SanctionAction::Oppose
-                || !found[i].targets.is_empty()
-                || opposers.is_empty()
-                || opposers.iter().any(bloc)
+            let d = &found[i];
+            if d.action != SanctionAction::Oppose
+                || !d.targets.is_empty()
+                || d.imposers.is_empty()
+                || d.imposers.iter().any(bloc)
             {
                 continue;
             }
+            let opposers = d.imposers.clone();
             let Some(j) = (0..found.len()).find(|&j| {
                 regime(&found[j]) && found[j].imposers.iter().all(|c| !opposers.contains(c))
             }) else {
