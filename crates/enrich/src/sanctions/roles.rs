@@ -1557,19 +1557,21 @@ fn parallel_modifiers(
         if used[i] || !used[i - 1] || !targets.iter().any(|c| c == prev.code) {
             continue;
         }
-        let gap = &words[prev.last..next.first];
-        let joined = gap.len() >= 2
-            && gap.len() <= 4
-            && matches!(gap[gap.len() - 1], "and" | "or" | ",")
-            && gap[..gap.len() - 1]
+        let gap = words.get(prev.last..next.first).unwrap_or(&[]);
+        let Some((&sep, head)) = gap.split_last() else {
+            continue;
+        };
+        let joined = (1..=3).contains(&head.len())
+            && matches!(sep, "and" | "or" | ",")
+            && head
                 .iter()
                 .all(|w| !is(Preposition, w) && !matches!(*w, "," | "and" | "or" | "by"));
         // A comma joins a list only if it goes on to "and"/"or" ("Russian banks, Belarusian
         // traders and ..."), not "settlers, Germany's deputy minister said".
-        let listed = gap[gap.len() - 1] != ","
-            || words[next.last..(next.last + 6).min(words.len())]
-                .iter()
-                .any(|w| matches!(*w, "and" | "or"));
+        let after = words
+            .get(next.last..(next.last + 6).min(words.len()))
+            .unwrap_or(&[]);
+        let listed = sep != "," || after.iter().any(|w| matches!(*w, "and" | "or"));
         if joined && listed && modifier(prev) && modifier(next) {
             push(targets, next.code);
             used[i] = true;
