@@ -707,3 +707,24 @@ fn a_speaker_after_a_comma_is_not_a_listed_target() {
     );
     assert_eq!(got, [ev("EU", "IL", Threaten)]);
 }
+
+#[test]
+fn the_bloc_is_the_bloc_last_named() {
+    let got = events(
+        "The United States sanctioned Iranian oil firms on Monday. EU foreign ministers met in \
+         Brussels. The bloc then imposed sanctions on Belarus.",
+    );
+    assert_eq!(got, [ev("US", "IR", Impose), ev("EU", "BY", Impose)]);
+    let got = events("ECOWAS leaders met in Abuja. The bloc lifted sanctions on Guinea.");
+    assert_eq!(got, [ev("ECOWAS", "GN", Lift)]);
+}
+
+#[test]
+fn a_word_of_another_trigger_is_not_the_clauses_verb() {
+    // "freezes" in "asset freezes" is a noun; the act is "should be considered".
+    let got = events(
+        "Britain imposed sanctions on Iran. Travel bans and asset freezes on Libyan officials \
+         should be considered, the minister said.",
+    );
+    assert_eq!(got, [ev("GB", "IR", Impose), ev("GB", "LY", Threaten)]);
+}

@@ -519,6 +519,7 @@ impl SanctionsExtractor {
             }
         }
         spans.sort_by_key(|x| (x.0, x.1));
+        bloc_references(text, &mut spans);
         spans
     }
 
@@ -677,6 +678,31 @@ fn actors_in<'a>(
         });
     }
     out
+}
+
+/// "The bloc imposed ...", "the 27-nation bloc's package": the word "bloc" refers to the bloc
+/// last named before it in the field (the EU, ECOWAS, ...), as a reader resolves it. Adds those
+/// references to the sorted `spans`, which stay sorted.
+fn bloc_references<'a>(text: &str, spans: &mut Vec<ActorSpan<'a>>) {
+    let mut found: Vec<ActorSpan<'a>> = Vec::new();
+    for (at, _) in text.match_indices("bloc") {
+        let end = at + "bloc".len();
+        if !crate::text::on_word_boundaries(text, at, end) {
+            continue;
+        }
+        let covered = spans.iter().any(|&(s, e, _, _)| s < end && at < e);
+        let last = spans
+            .iter()
+            .rev()
+            .find(|&&(s, _, c, k)| s < at && k == ActorKind::Bloc && c != "WEST");
+        if let (false, Some(&(_, _, code, _))) = (covered, last) {
+            found.push((at, end, code, ActorKind::Bloc));
+        }
+    }
+    if !found.is_empty() {
+        spans.extend(found);
+        spans.sort_by_key(|x| (x.0, x.1));
+    }
 }
 
 /// "Western" and "the West" are the bloc unless a place name follows ("Western Sahara", "the

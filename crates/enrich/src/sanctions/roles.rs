@@ -171,6 +171,14 @@ impl SanctionsExtractor {
             if p >= t && p < t + tlen || p >= barrier {
                 continue;
             }
+            // "travel bans and asset freezes": a word of another trigger phrase is a noun,
+            // not the clause's verb.
+            let in_trigger = hits.iter().any(|&(q, qlen, f)| {
+                matches!(f, Entry::Trigger(TriggerKind::Core)) && q <= p && p < q + qlen && qlen > 1
+            });
+            if in_trigger {
+                continue;
+            }
             let dist = if p < t {
                 t - (p + len - 1)
             } else {
