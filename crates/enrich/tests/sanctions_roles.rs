@@ -728,3 +728,37 @@ fn a_word_of_another_trigger_is_not_the_clauses_verb() {
     );
     assert_eq!(got, [ev("GB", "IR", Impose), ev("GB", "LY", Threaten)]);
 }
+
+#[test]
+fn possible_sanctions_with_their_owner_inside_are_a_threat() {
+    let got = events("Iran faces possible EU sanctions over its drone exports.");
+    assert_eq!(got, [ev("EU", "IR", Threaten)]);
+}
+
+#[test]
+fn an_act_in_the_complement_of_a_warning_is_a_threat() {
+    let got = events("The United States warned Venezuela it would reimpose sanctions.");
+    assert_eq!(got, [ev("US", "VE", Threaten)]);
+    let got = events(
+        "Brussels has threatened to suspend visa-free travel for Georgians and impose sanctions \
+         on Georgian officials.",
+    );
+    assert_eq!(got, [ev("EU", "GE", Threaten)]);
+}
+
+#[test]
+fn who_calls_for_sanctions_does_not_impose_them() {
+    let got = events("Ukraine called for new sanctions against Russia.");
+    assert_eq!(got, [ev("", "RU", Threaten)]);
+    // The one urged is who would impose.
+    let got = events("Poland urged the EU to impose new sanctions on Russia.");
+    assert_eq!(got, [ev("EU", "RU", Threaten)]);
+}
+
+#[test]
+fn drawing_up_or_readying_sanctions_is_a_threat() {
+    let got = events("Britain is drawing up sanctions against Russian oligarchs.");
+    assert_eq!(got, [ev("GB", "RU", Threaten)]);
+    let got = events("Washington is readying new sanctions against Russia.");
+    assert_eq!(got, [ev("US", "RU", Threaten)]);
+}

@@ -237,9 +237,15 @@ impl SanctionsExtractor {
                 && (words[p] != "would" || conditional)
         });
         // "threatened to impose", "plans to impose": an infinitive impose governed by a threat.
+        // Also its complement clause: "warned Venezuela it would reimpose", "threatened to
+        // suspend visa-free travel and impose sanctions".
+        // The act governs the trigger ("... impose sanctions"), not a participle after it.
         let governed_threat = matches!(cue, Some((p, _, Cue::Act(SanctionAction::Impose)))
-        if p > c0 && words[p - 1] == "to" && hits.iter().any(|&(q, len, e)| {
-            *e == Entry::Action(Cue::Act(SanctionAction::Threaten)) && q + len <= p && q + 12 >= p
+        if p > c0 && p < t && hits.iter().any(|&(q, len, e)| {
+            *e == Entry::Action(Cue::Act(SanctionAction::Threaten))
+                && q + len <= p
+                && q + 12 >= p
+                && (words[p - 1] == "to" || complement(words, q + len, p))
         }));
 
         // "resisted pressure to align with", "blocked moves to join": an oppose cue before the
@@ -272,10 +278,11 @@ impl SanctionsExtractor {
             };
         }
         // "the planned package of sanctions", "proposed sanctions": only a threat so far.
+        // The regime's owner may sit in between: "possible EU sanctions".
         let proposed = (c0..t)
             .rev()
             .take(7)
-            .any(|j| is(Proposal, words[j]) && self.only_premods(words, j, t));
+            .any(|j| is(Proposal, words[j]) && self.premods_around(words, actors, j, t));
         if action == SanctionAction::Impose
             && !negated_out
             && proposed
@@ -833,7 +840,9 @@ impl SanctionsExtractor {
                         evidence,
                     ));
                     imp = subject;
-                } else {
+                } else if !calls_for(words, cue) {
+                    // "Ukraine called for new sanctions against Russia": who calls for them is
+                    // not who would impose them.
                     for c in subject {
                         push(&mut imp, &c);
                     }
@@ -1600,4 +1609,20 @@ fn reason_clause(words: &[&str], from: usize, c1: usize) -> usize {
             gerund && (words[j] == "for" || is(ReasonPrep, words[j]))
         })
         .unwrap_or(c1)
+}
+
+/// Whether the words between a threat verb ending at `from` and an act at `to` open its
+/// complement: an infinitive or a future or conditional ("to", "would", "will", "could"),
+/// with no clause break (";", "but") between.
+fn complement(words: &[&str], from: usize, to: usize) -> bool {
+    let span = &words[from..to];
+    span.iter()
+        .any(|w| matches!(*w, "to" | "would" | "will" | "could" | "might" | "may"))
+        && !span.iter().any(|w| matches!(*w, ";" | "but" | "."))
+}
+
+/// Whether the clause's cue is a call for the measure ("called for", "urged", "pushed for"):
+/// its subject asks for the sanctions and does not impose them.
+fn calls_for(words: &[&str], cue: Option<(usize, usize, Cue)>) -> bool {
+    matches!(cue, Some((p, _, Cue::Act(SanctionAction::Threaten))) if is(CallVerb, words[p]))
 }

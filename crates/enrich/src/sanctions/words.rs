@@ -82,6 +82,9 @@ pub(crate) enum Class {
     /// Nouns for a threat before "of" ("U.S. threats of sanctions"): the sanctions are only
     /// threatened, and the owner of the noun threatens them.
     ThreatNoun,
+    /// Verbs that call for a measure ("called for", "urged"): their subject asks, and does
+    /// not impose.
+    CallVerb,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -112,6 +115,7 @@ const CLASSES: &[(&str, Class)] = &[
     ("speaker_noun", Class::SpeakerNoun),
     ("subordinator", Class::Subordinator),
     ("threat_noun", Class::ThreatNoun),
+    ("call_verb", Class::CallVerb),
 ];
 
 /// The loaded word classes.
