@@ -762,3 +762,16 @@ fn drawing_up_or_readying_sanctions_is_a_threat() {
     let got = events("Washington is readying new sanctions against Russia.");
     assert_eq!(got, [ev("US", "RU", Threaten)]);
 }
+
+#[test]
+fn voting_against_dismissing_and_warning_against_are_opposes() {
+    let got = events("China warned against sanctions on Iran.");
+    assert_eq!(got, [ev("CN", "IR", Oppose)]);
+    let got = events("Russia voted against the resolution that imposed sanctions on Mali.");
+    assert_eq!(got, [ev("RU", "ML", Oppose)]);
+    let got = events("Minsk dismissed the new EU sanctions as pointless.");
+    assert_eq!(got, [ev("BY", "BY", Oppose), ev("EU", "BY", Impose)]);
+    // What a warning against an attempt opposes is still only a threat.
+    let got = events("Beijing warned against any attempt by Canada to sanction Chinese officials.");
+    assert_eq!(got, [ev("CN", "CN", Oppose), ev("CA", "CN", Threaten)]);
+}

@@ -209,9 +209,14 @@ impl SanctionsExtractor {
                 _ => None,
             });
         }
+        // An opposed threat ("warned against any attempt by Canada to sanction") stays a
+        // threat: the regime is not in force.
+        let mut opposed_threat = false;
         if let Some(found) = cue {
             let found = self.act_over_description(words, &hits, actors, found, t, tlen);
-            cue = Some(governing_oppose(words, &hits, actors, found));
+            let governed = governing_oppose(words, &hits, actors, found);
+            opposed_threat = governed.2 != found.2 && found.2 == Cue::Act(SanctionAction::Threaten);
+            cue = Some(governed);
         }
         let anchor = match cue {
             Some((p, _, _)) if p < t => p,
@@ -788,7 +793,7 @@ impl SanctionsExtractor {
                 // What is vetoed or blocked, or only proposed, is not in force yet.
                 let vetoed = cue.is_some_and(|(p, _, _)| is(Veto, words[p]))
                     || (t >= c0 + 2 && words[t - 1] == "of" && is(ThreatNoun, words[t - 2]));
-                let regime_action = if proposed || vetoed {
+                let regime_action = if proposed || vetoed || opposed_threat {
                     SanctionAction::Threaten
                 } else {
                     SanctionAction::Impose
