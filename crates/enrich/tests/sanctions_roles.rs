@@ -775,3 +775,18 @@ fn voting_against_dismissing_and_warning_against_are_opposes() {
     let got = events("Beijing warned against any attempt by Canada to sanction Chinese officials.");
     assert_eq!(got, [ev("CN", "CN", Oppose), ev("CA", "CN", Threaten)]);
 }
+
+#[test]
+fn who_demands_a_lift_with_no_target_named_is_relieved() {
+    let got = events("Cuba demanded that the United States lift its embargo.");
+    assert_eq!(got, [ev("US", "CU", Lift)]);
+    // A target named wins.
+    let got = events("Zimbabwe called on the United States to lift sanctions on Belarus.");
+    assert_eq!(got, [ev("US", "BY", Lift)]);
+}
+
+#[test]
+fn an_actor_in_a_relative_clause_on_the_subject_is_not_the_subject() {
+    let got = events("Chinese banks that help Russia might be sanctioned by the United States.");
+    assert_eq!(got, [ev("US", "CN", Threaten)]);
+}

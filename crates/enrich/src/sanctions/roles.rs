@@ -501,6 +501,26 @@ impl SanctionsExtractor {
                 if a.last > anchor || used[ai] || (in_phrase && cue.is_none()) {
                     continue;
                 }
+                // "Chinese banks that help Russia might be sanctioned": an actor inside a
+                // relative clause on an earlier one is not the clause's subject.
+                // Not the "that" after a verb ("demanded that the United States lift").
+                let lo = actors[..ai].last().map_or(c0, |b| b.last);
+                let after_verb = |j: usize| {
+                    words[j - 1].ends_with("ed")
+                        || is(CallVerb, words[j - 1])
+                        || hits.iter().any(|&(q, len, e)| {
+                            matches!(e, Entry::Action(_) | Entry::Report) && q < j && j <= q + len
+                        })
+                };
+                // Nor "told Sullivan that Washington is ...": there the actor opens the clause.
+                let opens = |j: usize| (j + 1..a.first).all(|k| is(Determiner, words[k]));
+                let relative = ai > 0
+                    && (lo.max(c0 + 1)..a.first).any(|j| {
+                        matches!(words[j], "that" | "which" | "who") && !after_verb(j) && !opens(j)
+                    });
+                if relative {
+                    continue;
+                }
                 if self.subject_eligible_in(words, a, c0, c1, actors, 0) {
                     if !reported_after(a.last) {
                         chosen = Some(ai);
@@ -811,6 +831,13 @@ impl SanctionsExtractor {
                 }
             }
             _ => {
+                // "Cuba demanded that the United States lift its embargo": who asks for the
+                // relief is relieved.
+                if action == SanctionAction::Lift && targets.is_empty() {
+                    if let Some(caller) = self.caller_before(words, actors, chosen) {
+                        push(&mut targets, caller);
+                    }
+                }
                 let mut imp = regime_imposers.clone();
                 let subject_distinct =
                     !subject.is_empty() && subject.iter().all(|c| !regime_imposers.contains(c));
@@ -1153,6 +1180,22 @@ impl SanctionsExtractor {
                 a.last <= report && !used[*ai] && self.subject_eligible(words, a, c0, c1)
             })
             .map(|(ai, _)| ai)
+    }
+
+    /// The state that calls on the subject `chosen` to act: an actor before it with a call
+    /// verb ("demanded", "urged") between them.
+    fn caller_before<'a>(
+        &self,
+        words: &[&str],
+        actors: &[&'a Actor],
+        chosen: Option<usize>,
+    ) -> Option<&'a str> {
+        let subject = actors[chosen?];
+        actors
+            .iter()
+            .filter(|a| a.last <= subject.first && a.code != subject.code)
+            .find(|a| (a.last..subject.first).any(|j| is(CallVerb, words[j])))
+            .map(|a| a.code)
     }
 
     /// Can this actor be the subject of the clause's verb?
