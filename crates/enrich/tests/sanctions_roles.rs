@@ -790,3 +790,14 @@ fn an_actor_in_a_relative_clause_on_the_subject_is_not_the_subject() {
     let got = events("Chinese banks that help Russia might be sanctioned by the United States.");
     assert_eq!(got, [ev("US", "CN", Threaten)]);
 }
+
+#[test]
+fn staying_out_of_a_regime_is_an_oppose_by_an_outsider() {
+    let got = events("Turkey has stayed outside the Western sanctions regime on Russia.");
+    assert_eq!(got, [ev("TR", "RU", Oppose)]);
+    let got = events("New Delhi has not backed the West's sanctions package against Russia.");
+    assert_eq!(got, [ev("IN", "RU", Oppose), ev("WEST", "RU", Impose)]);
+    // An outsider is never taken for the target of the regime it stays out of.
+    let got = events("India has not backed the sanctions package.");
+    assert_eq!(got, [ev("IN", "", Oppose)]);
+}

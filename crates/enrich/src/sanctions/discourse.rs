@@ -64,6 +64,7 @@ impl Memory {
         for i in 0..found.len() {
             let d = &found[i];
             if d.action != SanctionAction::Oppose
+                || d.outsider
                 || !d.targets.is_empty()
                 || d.imposers.is_empty()
                 || d.imposers.iter().any(bloc)
@@ -118,6 +119,7 @@ mod tests {
             region: (0, 0),
             evidence,
             target_entities: Vec::new(),
+            outsider: false,
         }
     }
 
@@ -162,6 +164,13 @@ mod tests {
         assert!(Memory::self_targeted(&mut d));
         assert_eq!(d[0].targets, vec!["ML"]);
         assert_eq!(d[1].targets, vec!["ML"]);
+        // Nor for a state that stays out of the regime.
+        let mut o = vec![
+            draft(&["IN"], &[], SanctionAction::Oppose),
+            draft(&["WEST"], &[], SanctionAction::Impose),
+        ];
+        o[0].outsider = true;
+        assert!(!Memory::self_targeted(&mut o));
         // Without a regime in the sentence the target stays unnamed.
         let mut e = vec![draft(&["VE"], &[], SanctionAction::Oppose)];
         assert!(!Memory::self_targeted(&mut e));

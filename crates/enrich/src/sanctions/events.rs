@@ -20,6 +20,9 @@ pub(super) struct Draft {
     /// its verb, whichever comes first, to the end of the clause.
     pub(super) region: (usize, usize),
     pub(super) target_entities: Vec<TargetEntity>,
+    /// An oppose by a state that stays out of the regime (did not join, refused to impose):
+    /// it is never the regime's target.
+    pub(super) outsider: bool,
 }
 
 /// Appends `s` unless present.

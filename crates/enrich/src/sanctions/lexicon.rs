@@ -46,11 +46,13 @@ pub(crate) enum TriggerKind {
     Anaphor,
 }
 
-/// An action cue; `Join` becomes impose, or oppose when negated.
+/// An action cue; `Join` becomes impose, or oppose when negated; `Outside` ("stayed out of",
+/// "has not backed") is an oppose by a state outside the regime, never its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Cue {
     Act(SanctionAction),
     Join,
+    Outside,
 }
 
 /// Everything a lexicon phrase can be.
@@ -152,6 +154,7 @@ pub(crate) fn parse(lexicon: &str, sectors: &str) -> Result<PhraseTable, DataErr
             ("action", "evade") => Entry::Action(Cue::Act(SanctionAction::Evade)),
             ("action", "oppose") => Entry::Action(Cue::Act(SanctionAction::Oppose)),
             ("action", "join") => Entry::Action(Cue::Join),
+            ("action", "outside") => Entry::Action(Cue::Outside),
             ("trigger" | "action", v) => {
                 return Err(bad(
                     LEX,

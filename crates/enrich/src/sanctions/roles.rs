@@ -267,8 +267,11 @@ impl SanctionsExtractor {
                 }
             }
             Some((_, _, Cue::Act(a))) => (a, negated),
+            Some((_, _, Cue::Outside)) => (SanctionAction::Oppose, false),
             None => (SanctionAction::Impose, negated),
         };
+        // Who does not join or stays out of a regime is not among its targets.
+        let outsider = matches!(cue, Some((_, _, Cue::Join | Cue::Outside)));
         // A general licence relieves sanctions; its end restores them.
         if is_licence(words, t, tlen) {
             (action, negated_out) = match (action, negated_out) {
@@ -800,7 +803,7 @@ impl SanctionsExtractor {
                     t_codes = opposers.clone();
                 }
                 if !opposers.is_empty() {
-                    out.push(self.draft(
+                    let mut d = self.draft(
                         opposers,
                         t_codes.clone(),
                         SanctionAction::Oppose,
@@ -808,7 +811,9 @@ impl SanctionsExtractor {
                         sectors.clone(),
                         program_names.clone(),
                         evidence,
-                    ));
+                    );
+                    d.outsider = outsider;
+                    out.push(d);
                 }
                 // What is vetoed or blocked, or only proposed, is not in force yet.
                 let vetoed = cue.is_some_and(|(p, _, _)| is(Veto, words[p]))
@@ -906,7 +911,8 @@ impl SanctionsExtractor {
                 }
                 imp.retain(|c| !targets.contains(c));
                 if action == SanctionAction::Impose && negated_out && refusal && !imp.is_empty() {
-                    out.push(self.draft(
+                    // Who refuses to impose stays out of the regime.
+                    let mut d = self.draft(
                         imp.clone(),
                         targets.clone(),
                         SanctionAction::Oppose,
@@ -914,7 +920,9 @@ impl SanctionsExtractor {
                         Vec::new(),
                         Vec::new(),
                         evidence,
-                    ));
+                    );
+                    d.outsider = true;
+                    out.push(d);
                 }
                 // "ended the trade ban it had imposed in 2006": the lift and the imposition.
                 if action == SanctionAction::Lift && relative_impose(words, &hits, t + tlen, c1) {
@@ -976,6 +984,7 @@ impl SanctionsExtractor {
             evidence: evidence.clone(),
             region: (evidence.start, evidence.end),
             target_entities: Vec::new(),
+            outsider: false,
         }
     }
 
