@@ -801,3 +801,14 @@ fn staying_out_of_a_regime_is_an_oppose_by_an_outsider() {
     let got = events("India has not backed the sanctions package.");
     assert_eq!(got, [ev("IN", "", Oppose)]);
 }
+
+#[test]
+fn a_gerund_act_denied_after_its_object_is_negated() {
+    let got = events(
+        "Washington has made it plain that lifting sanctions on Russia is not on the agenda.",
+    );
+    assert_eq!(got, [("US".into(), "RU".into(), Lift, true)]);
+    // Not denied: a plain gerund subject.
+    let got = events("The EU said lifting sanctions on Belarus would help its farmers.");
+    assert_eq!(got, [ev("EU", "BY", Lift)]);
+}

@@ -228,7 +228,7 @@ impl SanctionsExtractor {
         let negated = hits.iter().any(|&(p, _, e)| {
             *e == Entry::Negation
                 && ((p >= window_start && p < cue_pos) || (p < t && p + 3 >= t && words[p] == "no"))
-        });
+        }) || gerund_denied(words, cue_pos, t + tlen, c1);
         // "refused to impose", "declined to impose", "its refusal to impose": the negated act
         // is also an opposition by the one who refuses.
         let refusal = hits.iter().any(|&(p, _, e)| {
@@ -1682,4 +1682,19 @@ fn complement(words: &[&str], from: usize, to: usize) -> bool {
 /// its subject asks for the sanctions and does not impose them.
 fn calls_for(words: &[&str], cue: Option<(usize, usize, Cue)>) -> bool {
     matches!(cue, Some((p, _, Cue::Act(SanctionAction::Threaten))) if is(CallVerb, words[p]))
+}
+
+/// "(that) lifting sanctions on Russia is not on the agenda", "easing the measures is out of the
+/// question": a gerund act opening its clause, denied by the verb after its object.
+fn gerund_denied(words: &[&str], cue: usize, after: usize, c1: usize) -> bool {
+    let opens = cue == 0 || matches!(words[cue - 1], "that" | "," | "but" | "and" | "\"");
+    if !(words[cue].ends_with("ing") && opens && cue < after) {
+        return false;
+    }
+    let end = (after + 8).min(c1);
+    (after..end).take_while(|&j| words[j] != ",").any(|j| {
+        let next = words.get(j + 1).copied().unwrap_or("");
+        matches!(words[j], "is" | "are" | "was" | "were" | "remains")
+            && matches!(next, "not" | "n't" | "out" | "off" | "never")
+    })
 }
