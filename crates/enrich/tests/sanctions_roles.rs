@@ -812,3 +812,17 @@ fn a_gerund_act_denied_after_its_object_is_negated() {
     let got = events("The EU said lifting sanctions on Belarus would help its farmers.");
     assert_eq!(got, [ev("EU", "BY", Lift)]);
 }
+
+#[test]
+fn a_conditional_future_is_a_threat_and_a_plain_one_an_act() {
+    let got = events("The EU will impose sanctions on Belarus if it does not free the prisoners.");
+    assert_eq!(got, [ev("EU", "BY", Threaten)]);
+    let got = events("Japan will impose further sanctions on Russia.");
+    assert_eq!(got, [ev("JP", "RU", Impose)]);
+}
+
+#[test]
+fn opening_the_way_to_sanctions_is_a_threat() {
+    let got = events("Washington's decision opens the way to new sanctions on Russia.");
+    assert_eq!(got, [ev("US", "RU", Threaten)]);
+}

@@ -239,7 +239,8 @@ impl SanctionsExtractor {
             *e == Entry::Modal
                 && p + 3 >= cue_pos
                 && p < cue_pos
-                && (words[p] != "would" || conditional)
+                // "will/would impose ... if": only a conditional future is a threat.
+                && (!matches!(words[p], "would" | "will") || conditional)
         });
         // "threatened to impose", "plans to impose": an infinitive impose governed by a threat.
         // Also its complement clause: "warned Venezuela it would reimpose", "threatened to
