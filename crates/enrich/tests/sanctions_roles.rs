@@ -826,3 +826,32 @@ fn opening_the_way_to_sanctions_is_a_threat() {
     let got = events("Washington's decision opens the way to new sanctions on Russia.");
     assert_eq!(got, [ev("US", "RU", Threaten)]);
 }
+
+#[test]
+fn a_state_in_a_reason_after_over_is_not_a_target() {
+    let got = events("China announced sanctions on Lockheed Martin over arms sales to Taiwan.");
+    assert_eq!(got, [ev("CN", "US", Impose)]);
+    // "over" before a number is a quantity, not a reason.
+    let got = events("The United States imposed sanctions on over 20 Iranian firms.");
+    assert_eq!(got, [ev("US", "IR", Impose)]);
+}
+
+#[test]
+fn the_object_of_an_earlier_act_verb_is_not_the_next_verbs_subject() {
+    let got = events("The African Union suspended Guinea and imposed sanctions on its junta.");
+    assert!(got.iter().all(|e| e.0 != "GN"), "{got:?}");
+}
+
+#[test]
+fn a_quantity_of_nationals_stays_in_the_list() {
+    let got = events("Moscow banned entry to 500 Americans and dozens of Britons.");
+    assert_eq!(got, [ev("RU", "GB,US", Impose)]);
+}
+
+#[test]
+fn freezing_assets_in_any_tense_is_a_measure() {
+    let got = events(
+        "China's foreign ministry said it would freeze the assets of three American drone makers.",
+    );
+    assert_eq!(got, [ev("CN", "US", Impose)]);
+}

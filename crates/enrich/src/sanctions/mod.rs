@@ -745,10 +745,14 @@ fn extend_coordination(
         if used[i] || !used[i - 1] || !side.iter().any(|c| c == actors[i - 1].code) {
             continue;
         }
-        let gap: Vec<&str> = words[actors[i - 1].last..actors[i].first]
-            .iter()
-            .copied()
-            .filter(|w| *w == "," || (!skippable(w) && *w != "'s"))
+        // "500 Americans and dozens of Britons": "of" after a quantity is part of it.
+        let span = &words[actors[i - 1].last..actors[i].first];
+        let quantity_of = |k: usize| span[k] == "of" && k > 0 && is(Quantity, span[k - 1]);
+        let gap: Vec<&str> = (0..span.len())
+            .filter(|&k| {
+                span[k] == "," || (!skippable(span[k]) && span[k] != "'s" && !quantity_of(k))
+            })
+            .map(|k| span[k])
             .collect();
         if !gap.is_empty() && gap.iter().all(|w| matches!(*w, "and" | "," | "or")) {
             push(side, actors[i].code);

@@ -522,7 +522,22 @@ impl SanctionsExtractor {
                     && (lo.max(c0 + 1)..a.first).any(|j| {
                         matches!(words[j], "that" | "which" | "who") && !after_verb(j) && !opens(j)
                     });
-                if relative {
+                // "suspended Guinea and imposed sanctions": the object of an earlier act verb
+                // is not the subject of the next.
+                let object_of_act = prev_word(words, a.first, c0) < a.first
+                    && hits.iter().any(|&(q, len, e)| {
+                        let act = matches!(
+                            e,
+                            Entry::Action(Cue::Act(
+                                SanctionAction::Impose
+                                    | SanctionAction::Lift
+                                    | SanctionAction::Oppose
+                                    | SanctionAction::Evade
+                            )) | Entry::Object
+                        );
+                        act && q + len == prev_word(words, a.first, c0) + 1 && q + len < anchor
+                    });
+                if relative || object_of_act {
                     continue;
                 }
                 if self.subject_eligible_in(words, a, c0, c1, actors, 0) {
@@ -657,9 +672,10 @@ impl SanctionsExtractor {
             .map(|&(p, _, _)| p)
             .min()
             .unwrap_or(c1);
+        let reason_at = reason_clause(words, cue_pos.max(t) + 1, c1);
         let np_stop = obj_stop
             .min(clause_turn(words, cue_pos.max(t) + 1, c1))
-            .min(reason_clause(words, cue_pos.max(t) + 1, c1));
+            .min(reason_at);
         if matches!(
             action,
             SanctionAction::Impose | SanctionAction::Threaten | SanctionAction::Lift
@@ -703,7 +719,7 @@ impl SanctionsExtractor {
                     &mut used,
                     &mut targets,
                     &known,
-                    (c0, obj_from, obj_stop),
+                    (c0, obj_from, obj_stop.min(reason_at)),
                 );
             }
         }
@@ -1654,9 +1670,9 @@ fn parallel_modifiers(
     }
 }
 
-/// Where a reason given by a gerund starts after `from` ("for selling weapons to Taiwan",
-/// "over supplying drones to Russia"): the states named in it are not the targets; `c1` when
-/// there is none.
+/// Where a reason starts after `from` ("over arms sales to Taiwan", "for selling weapons to
+/// Taiwan": "for" only with a gerund, as it also gives destinations): the states named in it
+/// are not the targets; `c1` when there is none.
 fn reason_clause(words: &[&str], from: usize, c1: usize) -> usize {
     // The gerund is tested first: a string test is cheaper than a class lookup.
     (from..c1)
@@ -1664,7 +1680,11 @@ fn reason_clause(words: &[&str], from: usize, c1: usize) -> usize {
             let gerund = words
                 .get(j + 1)
                 .is_some_and(|w| w.len() > 4 && w.ends_with("ing") && *w != "including");
-            gerund && (words[j] == "for" || is(ReasonPrep, words[j]))
+            // "over arms sales to Taiwan" is a reason; "over 20 firms" a quantity.
+            let number = words
+                .get(j + 1)
+                .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()) || is(Quantity, w));
+            (gerund && words[j] == "for") || (is(ReasonPrep, words[j]) && !number)
         })
         .unwrap_or(c1)
 }
