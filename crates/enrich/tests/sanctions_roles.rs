@@ -855,3 +855,19 @@ fn freezing_assets_in_any_tense_is_a_measure() {
     );
     assert_eq!(got, [ev("CN", "US", Impose)]);
 }
+
+#[test]
+fn sanctions_said_to_be_still_to_come_are_a_threat() {
+    let got = events("The EU said sanctions against Georgian officials were possible.");
+    assert_eq!(got, [ev("EU", "GE", Threaten)]);
+    let got = events("Washington said more sanctions on Iran would follow.");
+    assert_eq!(got, [ev("US", "IR", Threaten)]);
+    let got = events("Diplomats expect the EU's next package of sanctions on Russia in June.");
+    assert_eq!(got, [ev("EU", "RU", Threaten)]);
+}
+
+#[test]
+fn not_hesitating_to_impose_is_a_threat_not_a_negation() {
+    let got = events("The Treasury said it would not hesitate to reimpose sanctions on Venezuela.");
+    assert_eq!(got, [ev("US", "VE", Threaten)]);
+}

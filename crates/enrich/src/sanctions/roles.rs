@@ -225,8 +225,15 @@ impl SanctionsExtractor {
         let cue_pos = cue.map(|(p, _, _)| p).unwrap_or(t);
         let window_start = cue_pos.saturating_sub(4).max(c0);
         // Negation shortly before the cue, or right before the trigger ("no new sanctions").
+        // A negation inside a cue phrase ("would not hesitate to") is the cue's, not the act's.
+        let in_cue = |p: usize| {
+            hits.iter().any(|&(q, len, e)| {
+                matches!(e, Entry::Action(_)) && len > 1 && q <= p && p < q + len
+            })
+        };
         let negated = hits.iter().any(|&(p, _, e)| {
             *e == Entry::Negation
+                && !in_cue(p)
                 && ((p >= window_start && p < cue_pos) || (p < t && p + 3 >= t && words[p] == "no"))
         }) || gerund_denied(words, cue_pos, t + tlen, c1);
         // "refused to impose", "declined to impose", "its refusal to impose": the negated act
@@ -259,7 +266,10 @@ impl SanctionsExtractor {
         let refused = matches!(cue, Some((p, _, Cue::Join)) if hits.iter().any(|&(q, _, e)| {
             *e == Entry::Action(Cue::Act(SanctionAction::Oppose)) && q < p && q + 8 >= p
         }));
+        // "more sanctions would follow": the sanctions are the subject of "follow", not joined.
+        let to_come = still_to_come(words, t + tlen, c1);
         let (mut action, mut negated_out) = match cue {
+            Some((p, _, Cue::Join)) if to_come && p > t => (SanctionAction::Threaten, false),
             Some((_, _, Cue::Join)) => {
                 if negated || refused {
                     (SanctionAction::Oppose, false)
@@ -291,7 +301,8 @@ impl SanctionsExtractor {
         let proposed = (c0..t)
             .rev()
             .take(7)
-            .any(|j| is(Proposal, words[j]) && self.premods_around(words, actors, j, t));
+            .any(|j| is(Proposal, words[j]) && self.premods_around(words, actors, j, t))
+            || to_come;
         if action == SanctionAction::Impose
             && !negated_out
             && proposed
@@ -1717,5 +1728,21 @@ fn gerund_denied(words: &[&str], cue: usize, after: usize, c1: usize) -> bool {
         let next = words.get(j + 1).copied().unwrap_or("");
         matches!(words[j], "is" | "are" | "was" | "were" | "remains")
             && matches!(next, "not" | "n't" | "out" | "off" | "never")
+    })
+}
+
+/// "sanctions against Georgian officials were possible", "more sanctions would follow": the
+/// sanctions after `after` are said to be still to come, a threat. Looks a few words on, not
+/// past a comma.
+fn still_to_come(words: &[&str], after: usize, c1: usize) -> bool {
+    let end = (after + 8).min(c1);
+    (after..end).take_while(|&j| words[j] != ",").any(|j| {
+        let next = words.get(j + 1).copied().unwrap_or("");
+        let be = matches!(
+            words[j],
+            "is" | "are" | "was" | "were" | "remain" | "remained"
+        );
+        let modal = matches!(words[j], "would" | "will" | "could" | "may" | "might");
+        (be && is(Proposal, next)) || (modal && matches!(next, "follow" | "come"))
     })
 }
