@@ -101,8 +101,9 @@ impl StartMatcher {
         self.first[usize::from(byte)]
     }
 
-    /// False when no pattern can begin at `bytes[i..]`.
-    #[inline]
+    /// False when no pattern can begin at `bytes[i..]`. Always inlined: called once or twice
+    /// per word, out of line it cost more than the test itself.
+    #[inline(always)]
     fn may_start(&self, bytes: &[u8], i: usize) -> bool {
         if !bytes.get(i).is_some_and(|&b| self.may_begin(b)) {
             return false;

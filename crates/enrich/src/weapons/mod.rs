@@ -132,6 +132,8 @@ pub struct WeaponMatcher {
     classes: Vec<String>,
     class_forms: Vec<ClassForm>,
     class_automaton: StartMatcher,
+    /// Bytes a name or a class phrase can begin with.
+    first_bytes: [bool; 256],
     cues: AhoCorasick,
     /// Per system: index of its family's system, when it has one.
     family_of: Vec<Option<usize>>,
@@ -242,6 +244,10 @@ impl WeaponMatcher {
                 systems.iter().position(|o| o.name == f)
             })
             .collect();
+        let first_bytes = std::array::from_fn(|b| {
+            let b = b as u8;
+            automaton.may_begin(b) || class_automaton.may_begin(b)
+        });
         WeaponMatcher {
             family_of,
             systems,
@@ -250,6 +256,7 @@ impl WeaponMatcher {
             classes,
             class_forms,
             class_automaton,
+            first_bytes,
             cues,
             cue_lowercase,
             contexts: vetoes::Contexts::new(),
@@ -448,17 +455,18 @@ impl WeaponMatcher {
     ) {
         let bytes = text.as_bytes();
         let (mut next_name, mut next_class) = (0, 0);
-        for start in 0..bytes.len() {
-            let prev = start.checked_sub(1).map(|p| bytes[p]);
+        // The byte loop is the weapons stage's largest cost: one table look-up per byte for
+        // "inside a word", one for "some pattern begins with this byte".
+        let mut after_alnum = false;
+        for (start, &b) in bytes.iter().enumerate() {
             // Inside a word: neither starts here.
-            if prev.is_some_and(|p| p.is_ascii_alphanumeric()) {
-                continue;
-            }
+            let inside = after_alnum;
+            after_alnum = ASCII_ALNUM[usize::from(b)];
             // Neither kind of pattern begins with this byte (a space, most punctuation).
-            let b = bytes[start];
-            if !self.automaton.may_begin(b) && !self.class_automaton.may_begin(b) {
+            if inside || !self.first_bytes[usize::from(b)] {
                 continue;
             }
+            let prev = start.checked_sub(1).map(|p| bytes[p]);
             let name_start = prev.is_none_or(|p| !(is_word_byte(p) || p == b'-'));
             if start >= next_name && name_start {
                 if let Some((pattern, end)) = self.automaton.longest_at(bytes, start) {
@@ -607,6 +615,17 @@ impl WeaponMatcher {
             || prev.is_some_and(|w| self.veto_prev.iter().any(|v| v == w))
     }
 }
+
+/// ASCII letters and digits, by byte.
+const ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
 
 /// True when a word can start at byte `pos`: it is a character boundary with no word character
 /// right before it.
