@@ -455,17 +455,9 @@ impl WeaponMatcher {
     ) {
         let bytes = text.as_bytes();
         let (mut next_name, mut next_class) = (0, 0);
-        // The byte loop is the weapons stage's largest cost: one table look-up per byte for
-        // "inside a word", one for "some pattern begins with this byte".
-        let mut after_alnum = false;
-        for (start, &b) in bytes.iter().enumerate() {
-            // Inside a word: neither starts here.
-            let inside = after_alnum;
-            after_alnum = ASCII_ALNUM[usize::from(b)];
-            // Neither kind of pattern begins with this byte (a space, most punctuation).
-            if inside || !self.first_bytes[usize::from(b)] {
-                continue;
-            }
+        // Only where some name or class phrase begins with the byte (not a space, most
+        // punctuation).
+        word_starts(bytes, &self.first_bytes, |start| {
             let prev = start.checked_sub(1).map(|p| bytes[p]);
             let name_start = prev.is_none_or(|p| !(is_word_byte(p) || p == b'-'));
             if start >= next_name && name_start {
@@ -478,7 +470,7 @@ impl WeaponMatcher {
                 if let Some((pattern, end)) = self.class_automaton.longest_at(bytes, start) {
                     next_class = end;
                     let Some(cf) = self.class_forms.get(pattern) else {
-                        continue;
+                        return;
                     };
                     let ends_word = !char_at(text, end).is_some_and(is_word_char);
                     // Titles are often capitalised throughout: the proper-name rule is for
@@ -489,7 +481,7 @@ impl WeaponMatcher {
                     }
                 }
             }
-        }
+        });
     }
 
     /// Keeps the name `pattern` matched at `text[start..end]` if its suffix ends on a word
@@ -616,16 +608,41 @@ impl WeaponMatcher {
     }
 }
 
-/// ASCII letters and digits, by byte.
-const ASCII_ALNUM: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
+/// Calls `f` with every position of `bytes`, in order, whose previous byte is not an ASCII
+/// letter or digit (a word can start only there) and whose byte is marked in `first`, eight
+/// bytes at a time: the byte loop was the weapons stage's largest cost. Inlined, so that `f` is
+/// too.
+#[inline(always)]
+fn word_starts(bytes: &[u8], first: &[bool; 256], mut f: impl FnMut(usize)) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // High bit of each byte of `t` (each below 0x80) in `lo..=hi`.
+    let within = |t: u64, lo: u8, hi: u8| {
+        t.wrapping_add(ONES * u64::from(0x80 - lo)) & !t.wrapping_add(ONES * u64::from(0x7f - hi))
+    };
+    let mut prev_alnum = 0u64;
+    let mut i = 0usize;
+    while let Some(rest) = bytes.get(i..).filter(|r| !r.is_empty()) {
+        // The last, short chunk is padded with zero bytes, which are masked out below.
+        let n = rest.len().min(8);
+        let mut chunk = [0u8; 8];
+        chunk[..n].copy_from_slice(&rest[..n]);
+        let x = u64::from_le_bytes(chunk);
+        let t = x & !HIGH;
+        let alnum = (within(t | (ONES * 0x20), b'a', b'z') | within(t, b'0', b'9')) & !x & HIGH;
+        let present = u64::MAX >> (64 - 8 * n);
+        let mut starts = !((alnum << 8) | prev_alnum) & HIGH & present;
+        prev_alnum = alnum >> 56;
+        while starts != 0 {
+            let k = i + (starts.trailing_zeros() / 8) as usize;
+            starts &= starts - 1;
+            if bytes.get(k).is_some_and(|&b| first[usize::from(b)]) {
+                f(k);
+            }
+        }
+        i += 8;
     }
-    t
-};
+}
 
 /// True when a word can start at byte `pos`: it is a character boundary with no word character
 /// right before it.
@@ -843,6 +860,40 @@ fn pluralise(phrase: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_start_positions_agree_with_a_byte_scan() {
+        let texts = [
+            "The S-400s, F-35A and Su-35S jets; 12 drones at 09:30.",
+            "abcdefgh ijklmnop qrstuvwx yz0123 456789@[`{ AZaz09",
+            "\u{00e9}t\u{00e9} \u{201c}Patriot\u{201d} \u{2014}tanks\u{2014} x",
+            "",
+            "a",
+            " ",
+            "        ",
+        ];
+        for t in texts {
+            let b = t.as_bytes();
+            let want: Vec<usize> = (0..b.len())
+                .filter(|&i| i == 0 || !b[i - 1].is_ascii_alphanumeric())
+                .collect();
+            let mut got = Vec::new();
+            word_starts(b, &[true; 256], |i| got.push(i));
+            assert_eq!(got, want, "{t:?}");
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        let want: Vec<usize> = (0..all.len())
+            .filter(|&i| i == 0 || !all[i - 1].is_ascii_alphanumeric())
+            .collect();
+        let mut got = Vec::new();
+        word_starts(&all, &[true; 256], |i| got.push(i));
+        assert_eq!(got, want);
+        let mut letters = [false; 256];
+        letters[usize::from(b'S')] = true;
+        let mut got = Vec::new();
+        word_starts(b"S-400 Su-35 and S", &letters, |i| got.push(i));
+        assert_eq!(got, [0, 6, 16]);
+    }
 
     #[test]
     fn plurals() {
