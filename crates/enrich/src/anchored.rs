@@ -7,12 +7,13 @@
 //! two unless a pattern really starts there.
 
 use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
 use aho_corasick::nfa::contiguous::NFA;
-use aho_corasick::{Anchored, MatchKind};
+use aho_corasick::{Anchored, MatchKind, StartKind};
 
 /// Patterns matched from chosen start positions, longest first.
 pub(crate) struct StartMatcher {
-    nfa: NFA,
+    automaton: Walker,
     /// Byte length of every pattern, by pattern id.
     lens: Vec<usize>,
     /// Bit per (folded, hashed) first three bytes of a pattern.
@@ -36,13 +37,25 @@ impl StartMatcher {
     /// When the automaton cannot be built (more patterns than the NFA can address): the
     /// patterns are the crate's own gazetteers, so this is caught by every test.
     pub(crate) fn new<P: AsRef<[u8]>>(patterns: &[P], fold_case: bool) -> StartMatcher {
-        let nfa = NFA::builder()
-            .ascii_case_insensitive(fold_case)
-            .match_kind(MatchKind::Standard)
-            .build(patterns)
-            .expect("gazetteer patterns build an automaton");
+        let automaton = if fold_case {
+            Walker::Dfa(
+                DFA::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .start_kind(StartKind::Anchored)
+                    .build(patterns)
+                    .expect("gazetteer patterns build an automaton"),
+            )
+        } else {
+            Walker::Nfa(
+                NFA::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(patterns)
+                    .expect("gazetteer patterns build an automaton"),
+            )
+        };
         let mut m = StartMatcher {
-            nfa,
+            automaton,
             lens: patterns.iter().map(|p| p.as_ref().len()).collect(),
             first_three: vec![0; THREE_BITS / 64],
             two_byte: vec![0; (1 << 16) / 64],
@@ -101,8 +114,9 @@ impl StartMatcher {
         self.first[usize::from(byte)]
     }
 
-    /// False when no pattern can begin at `bytes[i..]`.
-    #[inline]
+    /// False when no pattern can begin at `bytes[i..]`. Always inlined: called once or twice
+    /// per word, out of line it cost more than the test itself.
+    #[inline(always)]
     fn may_start(&self, bytes: &[u8], i: usize) -> bool {
         if !bytes.get(i).is_some_and(|&b| self.may_begin(b)) {
             return false;
@@ -130,36 +144,61 @@ impl StartMatcher {
     }
 
     fn walk(&self, bytes: &[u8], i: usize) -> Option<(usize, usize)> {
-        let mut sid = self.nfa.start_state(Anchored::Yes).ok()?;
-        let mut best = None;
-        for (j, &byte) in bytes.get(i..)?.iter().enumerate() {
-            sid = self.nfa.next_state(Anchored::Yes, sid, byte);
-            if self.nfa.is_dead(sid) {
-                break;
-            }
-            if !self.nfa.is_match(sid) {
-                continue;
-            }
-            // A match state also lists the patterns that are suffixes of this prefix: keep the
-            // one that spans it all.
-            for k in 0..self.nfa.match_len(sid) {
-                let id = self.nfa.match_pattern(sid, k).as_usize();
-                if self.lens.get(id) == Some(&(j + 1)) {
-                    best = Some((id, i + j + 1));
-                }
-            }
+        match &self.automaton {
+            Walker::Nfa(nfa) => longest_walk(nfa, &self.lens, bytes, i),
+            Walker::Dfa(dfa) => longest_walk(dfa, &self.lens, bytes, i),
         }
-        best
     }
 
     /// Heap bytes held.
     pub(crate) fn memory_usage(&self) -> usize {
-        self.nfa.memory_usage()
-            + (self.lens.len() + self.first_three.len() + self.two_byte.len()) * 8
+        let automaton = match &self.automaton {
+            Walker::Nfa(nfa) => nfa.memory_usage(),
+            Walker::Dfa(dfa) => dfa.memory_usage(),
+        };
+        automaton + (self.lens.len() + self.first_three.len() + self.two_byte.len()) * 8
     }
 }
 
 const THREE_BITS: usize = 1 << 15;
+
+/// The automaton walked from a start. Folded patterns (the weapon classes, a few hundred
+/// phrases) get an anchored-only DFA, one table look-up per byte; the names, thousands of
+/// them, stay a compact NFA, whose DFA would be megabytes.
+enum Walker {
+    Nfa(NFA),
+    Dfa(DFA),
+}
+
+/// The longest pattern that an anchored walk of `automaton` from `i` matches in full.
+#[inline]
+fn longest_walk<A: Automaton>(
+    automaton: &A,
+    lens: &[usize],
+    bytes: &[u8],
+    i: usize,
+) -> Option<(usize, usize)> {
+    let mut sid = automaton.start_state(Anchored::Yes).ok()?;
+    let mut best = None;
+    for (j, &byte) in bytes.get(i..)?.iter().enumerate() {
+        sid = automaton.next_state(Anchored::Yes, sid, byte);
+        if automaton.is_dead(sid) {
+            break;
+        }
+        if !automaton.is_match(sid) {
+            continue;
+        }
+        // A match state also lists the patterns that are suffixes of this prefix: keep the
+        // one that spans it all.
+        for k in 0..automaton.match_len(sid) {
+            let id = automaton.match_pattern(sid, k).as_usize();
+            if lens.get(id) == Some(&(j + 1)) {
+                best = Some((id, i + j + 1));
+            }
+        }
+    }
+    best
+}
 
 fn set(bits: &mut [u64], i: usize) {
     if let Some(w) = bits.get_mut(i / 64) {
@@ -174,7 +213,42 @@ fn get(bits: &[u64], i: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::StartMatcher;
+    use super::{longest_walk, StartMatcher};
+    use aho_corasick::nfa::contiguous::NFA;
+    use aho_corasick::MatchKind;
+
+    #[test]
+    fn the_folded_dfa_walk_agrees_with_the_nfa_at_every_offset() {
+        let patterns = [
+            "drone",
+            "drones",
+            "Drone",
+            "IED",
+            "x",
+            "xy",
+            "air defence system",
+            "air defence",
+            "\u{00e9}clair",
+            "tank",
+            "tanks",
+            "think tank",
+            "",
+        ];
+        let text = "Drones and DRONES, an air defence system; air defences xyz IED ieds \
+                    \u{00e9}clair \u{00c9}CLAIR think tank TANKS X";
+        let m = StartMatcher::new(&patterns, true);
+        let nfa = NFA::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(patterns)
+            .unwrap();
+        let lens: Vec<usize> = patterns.iter().map(|p| p.len()).collect();
+        let bytes = text.as_bytes();
+        for i in 0..=bytes.len() + 1 {
+            let want = longest_walk(&nfa, &lens, bytes, i);
+            assert_eq!(m.walk(bytes, i), want, "offset {i}");
+        }
+    }
 
     #[test]
     fn longest_pattern_at_a_start() {

@@ -132,6 +132,8 @@ pub struct WeaponMatcher {
     classes: Vec<String>,
     class_forms: Vec<ClassForm>,
     class_automaton: StartMatcher,
+    /// Bytes a name or a class phrase can begin with.
+    first_bytes: [bool; 256],
     cues: AhoCorasick,
     /// Per system: index of its family's system, when it has one.
     family_of: Vec<Option<usize>>,
@@ -242,6 +244,10 @@ impl WeaponMatcher {
                 systems.iter().position(|o| o.name == f)
             })
             .collect();
+        let first_bytes = std::array::from_fn(|b| {
+            let b = b as u8;
+            automaton.may_begin(b) || class_automaton.may_begin(b)
+        });
         WeaponMatcher {
             family_of,
             systems,
@@ -250,6 +256,7 @@ impl WeaponMatcher {
             classes,
             class_forms,
             class_automaton,
+            first_bytes,
             cues,
             cue_lowercase,
             contexts: vetoes::Contexts::new(),
@@ -448,17 +455,10 @@ impl WeaponMatcher {
     ) {
         let bytes = text.as_bytes();
         let (mut next_name, mut next_class) = (0, 0);
-        for start in 0..bytes.len() {
+        // Only where some name or class phrase begins with the byte (not a space, most
+        // punctuation).
+        word_starts(bytes, &self.first_bytes, |start| {
             let prev = start.checked_sub(1).map(|p| bytes[p]);
-            // Inside a word: neither starts here.
-            if prev.is_some_and(|p| p.is_ascii_alphanumeric()) {
-                continue;
-            }
-            // Neither kind of pattern begins with this byte (a space, most punctuation).
-            let b = bytes[start];
-            if !self.automaton.may_begin(b) && !self.class_automaton.may_begin(b) {
-                continue;
-            }
             let name_start = prev.is_none_or(|p| !(is_word_byte(p) || p == b'-'));
             if start >= next_name && name_start {
                 if let Some((pattern, end)) = self.automaton.longest_at(bytes, start) {
@@ -470,7 +470,7 @@ impl WeaponMatcher {
                 if let Some((pattern, end)) = self.class_automaton.longest_at(bytes, start) {
                     next_class = end;
                     let Some(cf) = self.class_forms.get(pattern) else {
-                        continue;
+                        return;
                     };
                     let ends_word = !char_at(text, end).is_some_and(is_word_char);
                     // Titles are often capitalised throughout: the proper-name rule is for
@@ -481,7 +481,7 @@ impl WeaponMatcher {
                     }
                 }
             }
-        }
+        });
     }
 
     /// Keeps the name `pattern` matched at `text[start..end]` if its suffix ends on a word
@@ -605,6 +605,42 @@ impl WeaponMatcher {
         let prev = previous_word(text, start);
         next.is_some_and(|w| self.veto_next.iter().any(|v| v == w))
             || prev.is_some_and(|w| self.veto_prev.iter().any(|v| v == w))
+    }
+}
+
+/// Calls `f` with every position of `bytes`, in order, whose previous byte is not an ASCII
+/// letter or digit (a word can start only there) and whose byte is marked in `first`, eight
+/// bytes at a time: the byte loop was the weapons stage's largest cost. Inlined, so that `f` is
+/// too.
+#[inline(always)]
+fn word_starts(bytes: &[u8], first: &[bool; 256], mut f: impl FnMut(usize)) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // High bit of each byte of `t` (each below 0x80) in `lo..=hi`.
+    let within = |t: u64, lo: u8, hi: u8| {
+        t.wrapping_add(ONES * u64::from(0x80 - lo)) & !t.wrapping_add(ONES * u64::from(0x7f - hi))
+    };
+    let mut prev_alnum = 0u64;
+    let mut i = 0usize;
+    while let Some(rest) = bytes.get(i..).filter(|r| !r.is_empty()) {
+        // The last, short chunk is padded with zero bytes, which are masked out below.
+        let n = rest.len().min(8);
+        let mut chunk = [0u8; 8];
+        chunk[..n].copy_from_slice(&rest[..n]);
+        let x = u64::from_le_bytes(chunk);
+        let t = x & !HIGH;
+        let alnum = (within(t | (ONES * 0x20), b'a', b'z') | within(t, b'0', b'9')) & !x & HIGH;
+        let present = u64::MAX >> (64 - 8 * n);
+        let mut starts = !((alnum << 8) | prev_alnum) & HIGH & present;
+        prev_alnum = alnum >> 56;
+        while starts != 0 {
+            let k = i + (starts.trailing_zeros() / 8) as usize;
+            starts &= starts - 1;
+            if bytes.get(k).is_some_and(|&b| first[usize::from(b)]) {
+                f(k);
+            }
+        }
+        i += 8;
     }
 }
 
@@ -824,6 +860,40 @@ fn pluralise(phrase: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_start_positions_agree_with_a_byte_scan() {
+        let texts = [
+            "The S-400s, F-35A and Su-35S jets; 12 drones at 09:30.",
+            "abcdefgh ijklmnop qrstuvwx yz0123 456789@[`{ AZaz09",
+            "\u{00e9}t\u{00e9} \u{201c}Patriot\u{201d} \u{2014}tanks\u{2014} x",
+            "",
+            "a",
+            " ",
+            "        ",
+        ];
+        for t in texts {
+            let b = t.as_bytes();
+            let want: Vec<usize> = (0..b.len())
+                .filter(|&i| i == 0 || !b[i - 1].is_ascii_alphanumeric())
+                .collect();
+            let mut got = Vec::new();
+            word_starts(b, &[true; 256], |i| got.push(i));
+            assert_eq!(got, want, "{t:?}");
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        let want: Vec<usize> = (0..all.len())
+            .filter(|&i| i == 0 || !all[i - 1].is_ascii_alphanumeric())
+            .collect();
+        let mut got = Vec::new();
+        word_starts(&all, &[true; 256], |i| got.push(i));
+        assert_eq!(got, want);
+        let mut letters = [false; 256];
+        letters[usize::from(b'S')] = true;
+        let mut got = Vec::new();
+        word_starts(b"S-400 Su-35 and S", &letters, |i| got.push(i));
+        assert_eq!(got, [0, 6, 16]);
+    }
 
     #[test]
     fn plurals() {
