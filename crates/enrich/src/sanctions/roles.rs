@@ -683,7 +683,9 @@ impl SanctionsExtractor {
             .map(|&(p, _, _)| p)
             .min()
             .unwrap_or(c1);
-        let reason_at = reason_clause(words, cue_pos.max(t) + 1, c1);
+        // Only up to the last actor: a reason after it cuts nothing (speed).
+        let last_actor = actors.iter().map(|a| a.first).max().unwrap_or(c0).min(c1);
+        let reason_at = reason_clause(words, cue_pos.max(t) + 1, last_actor).unwrap_or(c1);
         let np_stop = obj_stop
             .min(clause_turn(words, cue_pos.max(t) + 1, c1))
             .min(reason_at);
@@ -1683,21 +1685,19 @@ fn parallel_modifiers(
 
 /// Where a reason starts after `from` ("over arms sales to Taiwan", "for selling weapons to
 /// Taiwan": "for" only with a gerund, as it also gives destinations): the states named in it
-/// are not the targets; `c1` when there is none.
-fn reason_clause(words: &[&str], from: usize, c1: usize) -> usize {
+/// are not the targets; looked for before `to`.
+fn reason_clause(words: &[&str], from: usize, to: usize) -> Option<usize> {
     // The gerund is tested first: a string test is cheaper than a class lookup.
-    (from..c1)
-        .find(|&j| {
-            let gerund = words
-                .get(j + 1)
-                .is_some_and(|w| w.len() > 4 && w.ends_with("ing") && *w != "including");
-            // "over arms sales to Taiwan" is a reason; "over 20 firms" a quantity.
-            let number = words
-                .get(j + 1)
-                .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()) || is(Quantity, w));
-            (gerund && words[j] == "for") || (is(ReasonPrep, words[j]) && !number)
-        })
-        .unwrap_or(c1)
+    (from..to).find(|&j| {
+        let gerund = words
+            .get(j + 1)
+            .is_some_and(|w| w.len() > 4 && w.ends_with("ing") && *w != "including");
+        // "over arms sales to Taiwan" is a reason; "over 20 firms" a quantity.
+        let number = words
+            .get(j + 1)
+            .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()) || is(Quantity, w));
+        (gerund && words[j] == "for") || (is(ReasonPrep, words[j]) && !number)
+    })
 }
 
 /// Whether the words between a threat verb ending at `from` and an act at `to` open its
