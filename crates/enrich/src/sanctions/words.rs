@@ -122,22 +122,36 @@ const CLASSES: &[(&str, Class)] = &[
 ///
 /// One FNV-hashed map from word to the bit set of its classes: the rules ask several classes
 /// of the same words per clause, and one lookup without SipHash answers all of them.
+///
+/// Each class also keeps the set of its word lengths: most words asked about have a length no
+/// word of the class has, and are answered without hashing (the FNV chain is serial, one
+/// multiply per byte, so it costs more time than its instruction count says).
 #[derive(Debug)]
 pub(crate) struct Words {
     classes: HashMap<String, u32, BuildHasherDefault<Fnv>>,
+    /// Per class (by its position in [`CLASSES`]), bit `n` set if a word of length `n` (63 and
+    /// over share bit 63) is in the class.
+    lengths: Vec<u64>,
     prefilter: Vec<String>,
 }
 
+/// The bit of a word length in a class's length set.
+fn length_bit(word: &str) -> u64 {
+    1 << word.len().min(63)
+}
+
 /// The bit of `class` in a word's class set: its position in [`CLASSES`].
+/// The variants are declared in the order of [`CLASSES`] (a test checks it), so the index is
+/// the discriminant: no search per look-up.
 fn bit(class: Class) -> u32 {
-    let i = CLASSES.iter().position(|(_, c)| *c == class).unwrap_or(0);
-    1 << i
+    1 << (class as u32)
 }
 
 impl Words {
     /// Reads a file in the format of `words.tsv`; a bad row is refused with its line and column.
     pub(crate) fn parse(file: &'static str, text: &str) -> Result<Words, DataError> {
         let mut classes: HashMap<String, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut lengths = vec![0u64; CLASSES.len()];
         let mut prefilter = Vec::new();
         for (line, cells) in rows(file, text, 2, 2)? {
             let Some(i) = CLASSES.iter().position(|(n, _)| *n == cells[0]) else {
@@ -152,18 +166,27 @@ impl Words {
                 return Err(bad(file, line, 2, format!("{word:?} listed twice")));
             }
             *set |= 1 << i;
+            lengths[i] |= length_bit(word);
             if CLASSES[i].1 == Class::Prefilter {
                 prefilter.push(word.to_string());
             }
         }
-        Ok(Words { classes, prefilter })
+        Ok(Words {
+            classes,
+            lengths,
+            prefilter,
+        })
     }
 
     /// Whether `word` (lower-case) is in `class`.
     pub(crate) fn is(&self, class: Class, word: &str) -> bool {
-        self.classes
-            .get(word)
-            .is_some_and(|set| set & bit(class) != 0)
+        self.lengths
+            .get(class as usize)
+            .is_some_and(|l| l & length_bit(word) != 0)
+            && self
+                .classes
+                .get(word)
+                .is_some_and(|set| set & bit(class) != 0)
     }
 
     /// The prefilter stems, in file order.
@@ -196,6 +219,14 @@ mod tests {
         // One word, two classes.
         assert!(w.is(Class::Preposition, "against") && w.is(Class::TargetPrep, "against"));
         assert!(w.prefilter().iter().any(|p| p == "sanction"));
+    }
+
+    #[test]
+    fn classes_are_declared_in_file_order_and_fit_a_bit_set() {
+        assert!(CLASSES.len() <= 32);
+        for (i, (_, c)) in CLASSES.iter().enumerate() {
+            assert_eq!(*c as usize, i, "{c:?}");
+        }
     }
 
     #[test]
