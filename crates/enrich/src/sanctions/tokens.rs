@@ -76,7 +76,7 @@ const ASCII_ALNUM: [bool; 256] = {
 
 /// The length of the run of ASCII letters and digits that `bytes` starts with.
 #[inline]
-fn ascii_alnum_run(bytes: &[u8]) -> usize {
+pub(crate) fn ascii_alnum_run(bytes: &[u8]) -> usize {
     bytes
         .iter()
         .position(|&b| !ASCII_ALNUM[usize::from(b)])
