@@ -82,6 +82,37 @@ impl Hasher for Fnv {
 
 type WordMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
 
+/// A bit per (first byte, last byte, length) class of the keys of a word table: most words of a
+/// sentence are in no table, and one bit test is cheaper than hashing them. No false negatives.
+#[derive(Debug)]
+struct Prefilter([u64; 64]);
+
+impl Prefilter {
+    fn of<V>(map: &WordMap<V>) -> Self {
+        let mut bits = [0u64; 64];
+        for k in map.keys() {
+            let b = Self::bit(k);
+            bits[b / 64] |= 1 << (b % 64);
+        }
+        Prefilter(bits)
+    }
+
+    fn bit(w: &str) -> usize {
+        let b = w.as_bytes();
+        let (first, last) = (b.first().copied(), b.last().copied());
+        let (first, last) = (
+            usize::from(first.unwrap_or(0)),
+            usize::from(last.unwrap_or(0)),
+        );
+        (first * 251 + last * 31 + b.len()) % 4096
+    }
+
+    fn may_hold(&self, w: &str) -> bool {
+        let b = Self::bit(w);
+        self.0[b / 64] & (1 << (b % 64)) != 0
+    }
+}
+
 /// A row of a data file the loader refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError {
@@ -136,6 +167,8 @@ pub struct EntityRecognizer {
     cues: WordMap<Cue>,
     /// Gazetteer names by first token, longest first.
     known: WordMap<Vec<Known>>,
+    cue_filter: Prefilter,
+    known_filter: Prefilter,
 }
 
 impl Default for EntityRecognizer {
@@ -291,7 +324,12 @@ impl EntityRecognizer {
     pub fn from_tsv(entities_tsv: &str, cues_tsv: &str) -> Result<Self, LoadError> {
         let cues = load_cues("sanctions/entity_cues.tsv", cues_tsv)?;
         let known = load_known("sanctions/entities.tsv", entities_tsv, &cues)?;
-        Ok(EntityRecognizer { cues, known })
+        Ok(EntityRecognizer {
+            cue_filter: Prefilter::of(&cues),
+            known_filter: Prefilter::of(&known),
+            cues,
+            known,
+        })
     }
 }
 
@@ -449,6 +487,7 @@ impl<'a> Sentence<'a> {
         base: usize,
         countries: &[(Range<usize>, &'a str)],
         cues: &WordMap<Cue>,
+        filter: &Prefilter,
     ) -> Self {
         let toks = tokenize(text, cues);
         let country = toks
@@ -464,7 +503,11 @@ impl<'a> Sentence<'a> {
         let taken = vec![false; toks.len()];
         let token_cues = toks
             .iter()
-            .map(|t| cues.get(&text[t.start..t.end]).copied().unwrap_or_default())
+            .map(|t| {
+                let w = &text[t.start..t.end];
+                let cue = filter.may_hold(w).then(|| cues.get(w)).flatten();
+                cue.copied().unwrap_or_default()
+            })
             .collect();
         let mut s = Sentence {
             text,
@@ -562,7 +605,7 @@ impl EntityRecognizer {
         base: usize,
         countries: &[(Range<usize>, &str)],
     ) -> Vec<EntityMention> {
-        let mut s = Sentence::new(sentence, base, countries, &self.cues);
+        let mut s = Sentence::new(sentence, base, countries, &self.cues, &self.cue_filter);
         let mut cands = self.gazetteer_names(&mut s);
         cands.extend(self.chunks(&mut s));
         cands.sort_by_key(|c| c.first);
@@ -660,7 +703,8 @@ impl EntityRecognizer {
     }
 
     fn known_at(&self, s: &Sentence, i: usize) -> Option<&Known> {
-        let list = self.known.get(s.word(i))?;
+        let w = s.word(i);
+        let list = self.known_filter.may_hold(w).then(|| self.known.get(w))??;
         list.iter().find(|k| {
             i + k.tokens.len() <= s.toks.len()
                 && k.tokens
@@ -681,7 +725,7 @@ impl EntityRecognizer {
                 && !cue.stop
                 && !cue.suffix
                 && cue.head.is_none()
-                && !self.known.contains_key(s.word(i))
+                && !(self.known_filter.may_hold(s.word(i)) && self.known.contains_key(s.word(i)))
         };
         (first > 0 && name_word(first - 1) && !s.taken[first - 1]) || name_word(last + 1)
     }
