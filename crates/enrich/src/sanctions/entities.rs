@@ -1387,6 +1387,20 @@ mod tests {
     }
 
     #[test]
+    fn the_prefilter_lets_every_table_word_through() {
+        let r = EntityRecognizer::new();
+        assert!(r.cues.keys().all(|k| r.cue_filter.may_hold(k)));
+        assert!(r.known.keys().all(|k| r.known_filter.may_hold(k)));
+        // It does rule words out, or it would buy nothing.
+        let sentence = "the sanctions were announced on Tuesday , officials said";
+        let ruled_out = sentence
+            .split(' ')
+            .filter(|w| !r.cue_filter.may_hold(w))
+            .count();
+        assert!(ruled_out > 0);
+    }
+
+    #[test]
     fn a_bad_row_is_refused_with_file_line_and_field() {
         let good_cues = "suffix\tLtd\tcompany\n";
         let cases = [
