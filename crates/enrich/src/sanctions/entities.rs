@@ -370,6 +370,17 @@ fn tokenize(text: &str, cues: &WordMap<Cue>) -> Vec<Tok> {
             i += len;
             continue;
         }
+        let run = ascii_alnum_run(text.as_bytes().get(i..).unwrap_or(&[]));
+        if run > 0 && !at(text, i + run).is_some_and(|(d, _)| is_word_char(d)) {
+            // Plain ASCII letters and digits, most words: nothing to split off.
+            out.push(Tok {
+                start: i,
+                end: i + run,
+                word: true,
+            });
+            i += run;
+            continue;
+        }
         let end = word_end(text, i + len);
         push_word(text, i, end, cues, &mut out);
         i = end;
@@ -541,10 +552,21 @@ impl<'a> Sentence<'a> {
         }
         let w = self.word(i);
         // ASCII first letters without decoding: a capital is one, and no particle or
-        // "iFlytek" starts with anything but a lower-case letter.
-        match w.as_bytes().first() {
-            Some(a) if a.is_ascii_uppercase() => return true,
-            Some(a) if a.is_ascii() && !a.is_ascii_lowercase() => return false,
+        // "iFlytek" starts with anything but a lower-case letter; after a lower-case ASCII
+        // letter, only an upper-case second letter or a particle ("al-", "el-", "bin-") is.
+        let bytes = w.as_bytes();
+        match (bytes.first(), bytes.get(1)) {
+            (Some(a), _) if a.is_ascii_uppercase() => return true,
+            (Some(a), _) if a.is_ascii() && !a.is_ascii_lowercase() => return false,
+            (Some(a), None) if a.is_ascii() => return false,
+            (Some(a), Some(b))
+                if a.is_ascii()
+                    && b.is_ascii()
+                    && !b.is_ascii_uppercase()
+                    && !matches!(a, b'a' | b'e' | b'b') =>
+            {
+                return false
+            }
             _ => {}
         }
         let mut cs = w.chars();
