@@ -141,6 +141,16 @@ fn word(text: &str, start: usize, base: usize, hyphen: bool, out: &mut Vec<Tok>)
     let mut j = start;
     loop {
         j += ascii_alnum_run(text.as_bytes().get(j..).unwrap_or(&[]));
+        // The end, or an ASCII mark that neither joins ("U.S", "AT&T", "833/2014") nor starts
+        // a clitic: the word is done, most words end so.
+        let done = match text.as_bytes().get(j) {
+            None => true,
+            Some(&b) => b < 0x80 && !matches!(b, b'.' | b'&' | b'/' | b'\''),
+        };
+        if done {
+            out.push(word_tok(base + start, base + j, hyphen));
+            return j;
+        }
         let Some((cj, len)) = at(text, j) else {
             break;
         };
