@@ -33,6 +33,8 @@ use std::sync::OnceLock;
 
 use newswire_model::{CountryTag, EntityKind, Field};
 
+use super::tokens::{ascii_alnum_run, at};
+
 /// The gazetteer of named entities, compiled in.
 pub const ENTITIES_TSV: &str = include_str!("../../data/sanctions/entities.tsv");
 /// The recogniser's cue words, compiled in.
@@ -79,6 +81,37 @@ impl Hasher for Fnv {
 }
 
 type WordMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
+
+/// A bit per (first byte, last byte, length) class of the keys of a word table: most words of a
+/// sentence are in no table, and one bit test is cheaper than hashing them. No false negatives.
+#[derive(Debug)]
+struct Prefilter([u64; 64]);
+
+impl Prefilter {
+    fn of<V>(map: &WordMap<V>) -> Self {
+        let mut bits = [0u64; 64];
+        for k in map.keys() {
+            let b = Self::bit(k);
+            bits[b / 64] |= 1 << (b % 64);
+        }
+        Prefilter(bits)
+    }
+
+    fn bit(w: &str) -> usize {
+        let b = w.as_bytes();
+        let (first, last) = (b.first().copied(), b.last().copied());
+        let (first, last) = (
+            usize::from(first.unwrap_or(0)),
+            usize::from(last.unwrap_or(0)),
+        );
+        (first * 251 + last * 31 + b.len()) % 4096
+    }
+
+    fn may_hold(&self, w: &str) -> bool {
+        let b = Self::bit(w);
+        self.0[b / 64] & (1 << (b % 64)) != 0
+    }
+}
 
 /// A row of a data file the loader refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +167,8 @@ pub struct EntityRecognizer {
     cues: WordMap<Cue>,
     /// Gazetteer names by first token, longest first.
     known: WordMap<Vec<Known>>,
+    cue_filter: Prefilter,
+    known_filter: Prefilter,
 }
 
 impl Default for EntityRecognizer {
@@ -289,11 +324,12 @@ impl EntityRecognizer {
     pub fn from_tsv(entities_tsv: &str, cues_tsv: &str) -> Result<Self, LoadError> {
         let cues = load_cues("sanctions/entity_cues.tsv", cues_tsv)?;
         let known = load_known("sanctions/entities.tsv", entities_tsv, &cues)?;
-        Ok(EntityRecognizer { cues, known })
-    }
-
-    fn cue(&self, word: &str) -> Cue {
-        self.cues.get(word).copied().unwrap_or_default()
+        Ok(EntityRecognizer {
+            cue_filter: Prefilter::of(&cues),
+            known_filter: Prefilter::of(&known),
+            cues,
+            known,
+        })
     }
 }
 
@@ -316,37 +352,57 @@ fn is_word_char(c: char) -> bool {
 /// hyphenated lower-case tail after a capitalised word ("UAE-based") is split off with its
 /// hyphen, and a full stop stays on a word only when it abbreviates: a cue word ("Co.", "Mr."),
 /// an initial ("Bradley T. Smith") or a word with a full stop inside ("U.S.", "S.A.").
+/// Walks bytes, decoding only non-ASCII characters.
 fn tokenize(text: &str, cues: &WordMap<Cue>) -> Vec<Tok> {
-    let mut out = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut out = Vec::with_capacity(text.len() / 4 + 1);
+    let mut i = 0;
+    while let Some((c, len)) = at(text, i) {
         if c.is_whitespace() {
+            i += len;
             continue;
         }
         if !c.is_alphanumeric() && c != '&' {
             out.push(Tok {
                 start: i,
-                end: i + c.len_utf8(),
+                end: i + len,
                 word: false,
             });
+            i += len;
             continue;
         }
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = chars.peek() {
-            if !is_word_char(d) {
-                break;
-            }
-            end = j + d.len_utf8();
-            chars.next();
+        let run = ascii_alnum_run(text.as_bytes().get(i..).unwrap_or(&[]));
+        if run > 0 && !at(text, i + run).is_some_and(|(d, _)| is_word_char(d)) {
+            // Plain ASCII letters and digits, most words: nothing to split off.
+            out.push(Tok {
+                start: i,
+                end: i + run,
+                word: true,
+            });
+            i += run;
+            continue;
         }
+        let end = word_end(text, i + len);
         push_word(text, i, end, cues, &mut out);
+        i = end;
     }
     out
 }
 
+/// The end of the run of word characters from byte `from`.
+fn word_end(text: &str, mut end: usize) -> usize {
+    loop {
+        end += ascii_alnum_run(text.as_bytes().get(end..).unwrap_or(&[]));
+        match at(text, end) {
+            Some((d, len)) if is_word_char(d) => end += len,
+            _ => return end,
+        }
+    }
+}
+
 fn push_word(text: &str, start: usize, mut end: usize, cues: &WordMap<Cue>, out: &mut Vec<Tok>) {
-    let mut trailing = Vec::new();
-    // Trailing quote marks, hyphens and a full stop that ends the sentence are punctuation.
+    let full_end = end;
+    // Trailing quote marks, hyphens and a full stop that ends the sentence are punctuation,
+    // one token each after the word.
     loop {
         let w = &text[start..end];
         let last = w.chars().next_back().unwrap_or(' ');
@@ -354,13 +410,7 @@ fn push_word(text: &str, start: usize, mut end: usize, cues: &WordMap<Cue>, out:
         let abbreviation =
             last == '.' && (initial || w[..w.len() - 1].contains('.') || cues.contains_key(w));
         if matches!(last, '\'' | '\u{2019}' | '-') || (last == '.' && !abbreviation) {
-            let n = last.len_utf8();
-            trailing.push(Tok {
-                start: end - n,
-                end,
-                word: false,
-            });
-            end -= n;
+            end -= last.len_utf8();
             if end == start {
                 break;
             }
@@ -384,19 +434,28 @@ fn push_word(text: &str, start: usize, mut end: usize, cues: &WordMap<Cue>, out:
             });
         }
     }
-    out.extend(trailing.into_iter().rev());
+    let trailing = text.get(end..full_end).unwrap_or("");
+    out.extend(trailing.char_indices().map(|(k, c)| Tok {
+        start: end + k,
+        end: end + k + c.len_utf8(),
+        word: false,
+    }));
 }
 
 /// "UAE-based" -> "UAE", "-based"; "al-Assad" and "Alfa-Bank" stay whole.
 fn split_hyphen_tail(text: &str, start: usize, end: usize, out: &mut Vec<Tok>) {
     let w = &text[start..end];
     let starts_upper = w.chars().next().is_some_and(char::is_uppercase);
-    let cut = w
-        .char_indices()
-        .skip(1)
-        .find(|&(k, c)| c == '-' && w[k + 1..].chars().next().is_some_and(|d| d.is_lowercase()));
+    // Only a capitalised word is cut; the others are not searched.
+    let cut = starts_upper
+        .then(|| {
+            w.char_indices().skip(1).find(|&(k, c)| {
+                c == '-' && w[k + 1..].chars().next().is_some_and(|d| d.is_lowercase())
+            })
+        })
+        .flatten();
     match cut {
-        Some((k, _)) if starts_upper => {
+        Some((k, _)) => {
             out.push(Tok {
                 start,
                 end: start + k,
@@ -439,6 +498,7 @@ impl<'a> Sentence<'a> {
         base: usize,
         countries: &[(Range<usize>, &'a str)],
         cues: &WordMap<Cue>,
+        filter: &Prefilter,
     ) -> Self {
         let toks = tokenize(text, cues);
         let country = toks
@@ -454,7 +514,11 @@ impl<'a> Sentence<'a> {
         let taken = vec![false; toks.len()];
         let token_cues = toks
             .iter()
-            .map(|t| cues.get(&text[t.start..t.end]).copied().unwrap_or_default())
+            .map(|t| {
+                let w = &text[t.start..t.end];
+                let cue = filter.may_hold(w).then(|| cues.get(w)).flatten();
+                cue.copied().unwrap_or_default()
+            })
             .collect();
         let mut s = Sentence {
             text,
@@ -487,6 +551,24 @@ impl<'a> Sentence<'a> {
             return false;
         }
         let w = self.word(i);
+        // ASCII first letters without decoding: a capital is one, and no particle or
+        // "iFlytek" starts with anything but a lower-case letter; after a lower-case ASCII
+        // letter, only an upper-case second letter or a particle ("al-", "el-", "bin-") is.
+        let bytes = w.as_bytes();
+        match (bytes.first(), bytes.get(1)) {
+            (Some(a), _) if a.is_ascii_uppercase() => return true,
+            (Some(a), _) if a.is_ascii() && !a.is_ascii_lowercase() => return false,
+            (Some(a), None) if a.is_ascii() => return false,
+            (Some(a), Some(b))
+                if a.is_ascii()
+                    && b.is_ascii()
+                    && !b.is_ascii_uppercase()
+                    && !matches!(a, b'a' | b'e' | b'b') =>
+            {
+                return false
+            }
+            _ => {}
+        }
         let mut cs = w.chars();
         let (Some(a), b) = (cs.next(), cs.next()) else {
             return false;
@@ -506,12 +588,15 @@ impl<'a> Sentence<'a> {
         if self.text.trim_end().ends_with(['.', '"', '\u{201d}', ')']) {
             return false;
         }
-        let long: Vec<usize> = (0..self.toks.len())
-            .filter(|&i| self.is_word(i) && self.word(i).chars().count() >= 4)
-            .filter(|&i| self.word(i).starts_with(char::is_alphabetic))
-            .collect();
-        let caps = long.iter().filter(|&&i| self.is_cap(i)).count();
-        long.len() >= 4 && caps * 10 >= long.len() * 8
+        let (mut long, mut caps) = (0usize, 0usize);
+        for i in 0..self.toks.len() {
+            let w = self.word(i);
+            if self.is_word(i) && w.chars().count() >= 4 && w.starts_with(char::is_alphabetic) {
+                long += 1;
+                caps += usize::from(self.is_cap(i));
+            }
+        }
+        long >= 4 && caps * 10 >= long * 8
     }
 }
 
@@ -542,7 +627,7 @@ impl EntityRecognizer {
         base: usize,
         countries: &[(Range<usize>, &str)],
     ) -> Vec<EntityMention> {
-        let mut s = Sentence::new(sentence, base, countries, &self.cues);
+        let mut s = Sentence::new(sentence, base, countries, &self.cues, &self.cue_filter);
         let mut cands = self.gazetteer_names(&mut s);
         cands.extend(self.chunks(&mut s));
         cands.sort_by_key(|c| c.first);
@@ -640,7 +725,8 @@ impl EntityRecognizer {
     }
 
     fn known_at(&self, s: &Sentence, i: usize) -> Option<&Known> {
-        let list = self.known.get(s.word(i))?;
+        let w = s.word(i);
+        let list = self.known_filter.may_hold(w).then(|| self.known.get(w))??;
         list.iter().find(|k| {
             i + k.tokens.len() <= s.toks.len()
                 && k.tokens
@@ -661,7 +747,7 @@ impl EntityRecognizer {
                 && !cue.stop
                 && !cue.suffix
                 && cue.head.is_none()
-                && !self.known.contains_key(s.word(i))
+                && !(self.known_filter.may_hold(s.word(i)) && self.known.contains_key(s.word(i)))
         };
         (first > 0 && name_word(first - 1) && !s.taken[first - 1]) || name_word(last + 1)
     }
@@ -718,15 +804,16 @@ impl EntityRecognizer {
             if s.cue(last).suffix && !self.ends_in_suffixes(s, next) {
                 return last;
             }
+            let cue = s.cue(next);
             // A word between two parts of one name: "de", "&", "and" inside a name, the comma
             // of "Co., Ltd.".
-            let bridge = self.cue(w).particle
+            let bridge = cue.particle
                 || w == "&"
                 || (w == "and" && self.joins_and(s, first, last, after_of))
                 || (w == "," && s.cue(next + 1).suffix);
-            let mid_stop = self.cue(w).stop && w != "May";
+            let mid_stop = cue.stop && w != "May";
             // "the Netzah Yehuda battalion": a lower-case unit word ends the name.
-            if w.starts_with(char::is_lowercase) && self.cue(w).head.is_some() {
+            if w.starts_with(char::is_lowercase) && cue.head.is_some() {
                 return next;
             }
             if free_cap(next) && !mid_stop {
@@ -751,8 +838,7 @@ impl EntityRecognizer {
     /// After a legal form only more legal forms continue a name ("Co., Ltd.", "Holding AG"):
     /// whether the tokens from `i` are a comma or a legal form.
     fn ends_in_suffixes(&self, s: &Sentence, i: usize) -> bool {
-        let w = s.word(i);
-        self.cue(w).suffix || (w == "," && s.cue(i + 1).suffix)
+        s.cue(i).suffix || (s.word(i) == "," && s.cue(i + 1).suffix)
     }
 
     /// "of"/"for" (optionally "of the") joins after an organisation word or a title ("Secretary
@@ -871,10 +957,8 @@ impl EntityRecognizer {
         if let Some(k) = s.cue(last).head {
             return Some(k);
         }
-        let before_of = (first..last).find(|&i| {
-            let next = s.word(i + 1);
-            matches!(next, "of" | "for") || self.cue(next).particle
-        });
+        let before_of =
+            (first..last).find(|&i| matches!(s.word(i + 1), "of" | "for") || s.cue(i + 1).particle);
         if let Some(k) = before_of.and_then(|i| s.cue(i).head) {
             return Some(k);
         }
@@ -1045,11 +1129,10 @@ impl EntityRecognizer {
     }
 
     fn share(&self, s: &Sentence, list: &mut [Cand]) {
-        let known: Vec<EntityKind> = list.iter().filter_map(|c| c.kind).collect();
+        let mut known = list.iter().filter_map(|c| c.kind);
         let mut shared_kind = known
-            .first()
-            .copied()
-            .filter(|k| list.len() > 1 && known.iter().all(|x| x == k));
+            .next()
+            .filter(|k| list.len() > 1 && known.all(|x| x == *k));
         let mut shared_country = (list.len() > 1)
             .then(|| self.premodifier_country(s, list[0].first))
             .flatten();
@@ -1083,7 +1166,7 @@ impl EntityRecognizer {
                 w => {
                     let plural = comma && w.ends_with('s');
                     let introduces = marked || plural;
-                    return (introduces && self.cue(w).descriptor.is_some()).then_some(i);
+                    return (introduces && s.cue(i).descriptor.is_some()).then_some(i);
                 }
             }
         }
@@ -1117,7 +1200,7 @@ impl EntityRecognizer {
                 return ok.then(|| code.to_string());
             }
             let w = s.word(i);
-            let cue = self.cue(w);
+            let cue = s.cue(i);
             if cue.descriptor.is_some() {
                 descriptor = true;
                 marked = true;
@@ -1247,10 +1330,21 @@ fn is_function_word(w: &str) -> bool {
 /// Two names separated only by ",", "and", ", and", "&" or "as well as" (with an optional
 /// "the") belong to one list.
 fn listed_together(s: &Sentence, a: &Cand, b: &Cand) -> bool {
-    let between: Vec<&str> = (a.last + 1..b.first).map(|i| s.word(i)).collect();
-    let between: Vec<&str> = between.into_iter().filter(|w| *w != "the").collect();
+    // The longest list joint is four words: more words between are no joint.
+    let mut between = [""; 5];
+    let mut n = 0;
+    for w in (a.last + 1..b.first)
+        .map(|i| s.word(i))
+        .filter(|w| *w != "the")
+    {
+        let Some(slot) = between.get_mut(n) else {
+            return false;
+        };
+        *slot = w;
+        n += 1;
+    }
     matches!(
-        between.as_slice(),
+        &between[..n],
         [","] | ["and"] | [",", "and"] | ["&"] | ["as", "well", "as"] | [",", "as", "well", "as"]
     )
 }
@@ -1312,6 +1406,20 @@ mod tests {
         let r = EntityRecognizer::from_tsv(ENTITIES_TSV, CUES_TSV);
         assert!(r.is_ok(), "{:?}", r.err());
         assert!(EntityRecognizer::new().known.len() > 200);
+    }
+
+    #[test]
+    fn the_prefilter_lets_every_table_word_through() {
+        let r = EntityRecognizer::new();
+        assert!(r.cues.keys().all(|k| r.cue_filter.may_hold(k)));
+        assert!(r.known.keys().all(|k| r.known_filter.may_hold(k)));
+        // It does rule words out, or it would buy nothing.
+        let sentence = "the sanctions were announced on Tuesday , officials said";
+        let ruled_out = sentence
+            .split(' ')
+            .filter(|w| !r.cue_filter.may_hold(w))
+            .count();
+        assert!(ruled_out > 0);
     }
 
     #[test]

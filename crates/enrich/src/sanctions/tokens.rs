@@ -35,7 +35,7 @@ fn is_apostrophe(c: char) -> bool {
 
 /// The character starting at byte `i` and its length; ASCII without decoding.
 #[inline]
-fn at(text: &str, i: usize) -> Option<(char, usize)> {
+pub(crate) fn at(text: &str, i: usize) -> Option<(char, usize)> {
     match text.as_bytes().get(i) {
         Some(&b) if b < 0x80 => Some((char::from(b), 1)),
         Some(_) => {
@@ -63,13 +63,47 @@ fn after(text: &str, i: usize) -> Option<char> {
     at(text, i + len).map(|(c, _)| c)
 }
 
+/// The ASCII letters and digits, as a table: one load per byte in the word loop.
+const ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// The length of the run of ASCII letters and digits that `bytes` starts with.
+#[inline]
+pub(crate) fn ascii_alnum_run(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| !ASCII_ALNUM[usize::from(b)])
+        .unwrap_or(bytes.len())
+}
+
 /// Tokens of `text`, with offsets shifted by `base`. Walks bytes, decoding only non-ASCII
 /// characters.
 pub(crate) fn tokenize(text: &str, base: usize) -> Vec<Tok> {
     let mut out: Vec<Tok> = Vec::with_capacity(text.len() / 5 + 1);
     let mut i = 0usize;
     let mut hyphen = false;
-    while let Some((c, len)) = at(text, i) {
+    while let Some(&b) = text.as_bytes().get(i) {
+        // ASCII letters, digits and spaces, most of any text, without decoding.
+        if ASCII_ALNUM[usize::from(b)] {
+            i = word(text, i, base, hyphen, &mut out);
+            hyphen = false;
+            continue;
+        }
+        if b == b' ' {
+            hyphen = false;
+            i += 1;
+            continue;
+        }
+        let Some((c, len)) = at(text, i) else {
+            break;
+        };
         if c.is_alphanumeric() {
             i = word(text, i, base, hyphen, &mut out);
             hyphen = false;
@@ -105,7 +139,21 @@ pub(crate) fn tokenize(text: &str, base: usize) -> Vec<Tok> {
 /// where scanning goes on.
 fn word(text: &str, start: usize, base: usize, hyphen: bool, out: &mut Vec<Tok>) -> usize {
     let mut j = start;
-    while let Some((cj, len)) = at(text, j) {
+    loop {
+        j += ascii_alnum_run(text.as_bytes().get(j..).unwrap_or(&[]));
+        // The end, or an ASCII mark that neither joins ("U.S", "AT&T", "833/2014") nor starts
+        // a clitic: the word is done, most words end so.
+        let done = match text.as_bytes().get(j) {
+            None => true,
+            Some(&b) => b < 0x80 && !matches!(b, b'.' | b'&' | b'/' | b'\''),
+        };
+        if done {
+            out.push(word_tok(base + start, base + j, hyphen));
+            return j;
+        }
+        let Some((cj, len)) = at(text, j) else {
+            break;
+        };
         if cj.is_alphanumeric() {
             j += len;
         } else if (cj == '.' || cj == '&')
