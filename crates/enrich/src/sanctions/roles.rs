@@ -12,7 +12,7 @@
 //! `domestic_penalty` ("the Fair Trade Commission sanctioned"). Each pattern has a test of its
 //! own in `tests/sanctions_roles.rs`.
 
-#![allow(clippy::too_many_arguments)]
+mod trigger;
 
 use newswire_model::{Evidence, SanctionAction};
 
@@ -26,134 +26,55 @@ use super::{
     extend_coordination, opens_reply, prev_word, skippable, used_at, Actor, ActorKind,
     SanctionsExtractor,
 };
+use trigger::Trigger;
+
+/// The shared inputs of the clause stages: the sentence's tokens and words, the clause
+/// `c0..c1`, its lexicon hits, actors and programmes, and the event read just before it.
+pub(super) struct ClauseCtx<'a> {
+    pub(super) toks: &'a [Tok],
+    pub(super) words: &'a [&'a str],
+    /// Lexicon hits inside the clause: (token, length, entry).
+    pub(super) hits: Vec<(usize, usize, &'a Entry)>,
+    pub(super) c0: usize,
+    pub(super) c1: usize,
+    pub(super) actors: &'a [&'a Actor<'a>],
+    /// (programme, its imposer) named in the clause.
+    pub(super) programs: &'a [(String, String)],
+    /// Byte offset of the first programme named in the clause.
+    pub(super) program_start: Option<usize>,
+    pub(super) previous: Option<&'a Draft>,
+    pub(super) evidence: &'a Evidence,
+    pub(super) parse: &'a Parse<'a>,
+}
 
 impl SanctionsExtractor {
     /// The events of one clause `toks[c0..c1]`.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn clause(
-        &self,
-        toks: &[Tok],
-        words: &[&str],
-        all_hits: &[(usize, usize, &Entry)],
-        c0: usize,
-        c1: usize,
-        actors: &[&Actor],
-        programs: &[(String, String)],
-        program_start: Option<usize>,
-        previous: Option<&Draft>,
-        evidence: &Evidence,
-        parse: &Parse<'_>,
-    ) -> Vec<Draft> {
-        // Lexicon hits in the clause: (token, length, entry).
-        let hits: Vec<(usize, usize, &Entry)> = all_hits
-            .iter()
-            .copied()
-            .filter(|&(i, len, _)| i >= c0 && i + len <= c1)
-            .collect();
+    pub(super) fn clause(&self, cx: &ClauseCtx<'_>) -> Vec<Draft> {
+        let ClauseCtx {
+            toks,
+            words,
+            c0,
+            c1,
+            actors,
+            programs,
+            previous,
+            evidence,
+            parse,
+            ..
+        } = *cx;
+        let hits = &cx.hits[..];
 
         // 1. Triggers.
-        let mut trigger: Option<(usize, usize, TriggerKind)> = None;
-        let mut anaphoric = false;
-        for &(t, len, entry) in &hits {
-            let Entry::Trigger(kind) = entry else {
-                continue;
-            };
-            let ok = match kind {
-                TriggerKind::Core => !modifies_non_measure(words, &hits, t, len, c1),
-                TriggerKind::Verb => self.verb_trigger_counts(toks, words, t, c1, actors),
-                TriggerKind::Conditional => {
-                    // Not the trigger's own verb ("bars entry"): the framing is outside it.
-                    let punitive = hits.iter().any(|&(p, _, e)| {
-                        (p < t || p >= t + len)
-                            && matches!(
-                                e,
-                                Entry::Action(Cue::Act(
-                                    SanctionAction::Impose
-                                        | SanctionAction::Lift
-                                        | SanctionAction::Threaten
-                                        | SanctionAction::Evade
-                                ))
-                            )
-                    });
-                    let bloc_before = actors
-                        .iter()
-                        .any(|a| a.kind == ActorKind::Bloc && a.last == t);
-                    // "barred entry to nine British journalists": who is refused entry; not
-                    // "a travel ban to the EU", where the EU is the destination.
-                    let entry = words[t + len - 1] == "entry";
-                    let target_after = actors.iter().any(|a| {
-                        let before = words[prev_word(words, a.first, c0)];
-                        a.first >= t + len
-                            && a.first <= t + len + 3
-                            && (is(TargetPrep, before) || (entry && before == "to"))
-                    });
-                    // "in breach of UN Security Council resolutions": resolutions are
-                    // sanctions only when broken.
-                    let broken = hits.iter().any(|(_, _, e)| {
-                        matches!(e, Entry::Action(Cue::Act(SanctionAction::Evade)))
-                    });
-                    if words[t] == "resolutions" {
-                        broken
-                    } else {
-                        punitive || target_after || bloc_before
-                    }
-                }
-                // "the measures", or "measures it imposed": a measure the clause says was
-                // imposed needs no earlier event.
-                TriggerKind::Anaphor => {
-                    previous.is_some()
-                        && t > c0
-                        && matches!(words[t - 1], "the" | "these" | "those" | "such" | "similar")
-                        || relative_impose(words, &hits, t + len, c1)
-                        // "a seventh package of restrictions" is sanctions by itself.
-                        || (t >= c0 + 2 && words[t - 1] == "of" && is(PackageNoun, words[t - 2]))
-                        // "European Union restrictions", "Tokyo's measures": whose they are
-                        // makes them a regime.
-                        || actors.iter().any(|a| {
-                            a.kind != ActorKind::Demonym
-                                && a.last <= t
-                                && a.last + 3 >= t
-                                && self.only_premods(words, a.last, t)
-                        })
-                        // "the anti-Russian measures": aimed at a state, so a regime.
-                        || actors.iter().any(|a| {
-                            a.first > c0
-                                && words[a.first - 1] == "anti"
-                                && a.last <= t
-                                && self.only_premods(words, a.last, t)
-                        })
-                }
-            };
-            if ok {
-                if *kind == TriggerKind::Anaphor {
-                    if trigger.is_none() {
-                        trigger = Some((t, len, *kind));
-                        anaphoric = true;
-                    }
-                } else if trigger.is_none() || anaphoric {
-                    trigger = Some((t, len, *kind));
-                    anaphoric = false;
-                }
-            }
-        }
-        if trigger.is_none() && !programs.is_empty() {
-            // A programme named alone ("designated under CAATSA") is a trigger at the clause's
-            // first action cue or its start.
-            // At the programme's own position, so that "on X" right after it is a target.
-            let at = program_start
-                .map(|start| toks.partition_point(|t| t.end <= start))
-                .filter(|&i| i >= c0 && i < c1)
-                .unwrap_or(c0);
-            trigger = Some((at, 1, TriggerKind::Core));
-        }
-        let Some((t, tlen, tkind)) = trigger else {
+        let Some(Trigger {
+            t,
+            len: tlen,
+            kind: tkind,
+            anaphoric,
+        }) = self.choose_trigger(cx)
+        else {
             return Vec::new();
         };
-        // "the sanctions" right after an event refers back to it too.
-        let definite =
-            t > c0 && matches!(words[t - 1], "the" | "these" | "those" | "such" | "similar");
-        anaphoric |= definite && previous.is_some();
-
+        // 1. Triggers.
         // 2. Action cue nearest the trigger, not inside a subordinate clause after it
         // ("threatened X with sanctions if it did not restore civilian rule").
         // Only looked for when a cue follows the trigger (speed: most clauses have none).
@@ -166,7 +87,7 @@ impl SanctionsExtractor {
             .unwrap_or(c1);
         let mut cue: Option<(usize, usize, Cue)> = None;
         let mut best = usize::MAX;
-        for &(p, len, entry) in &hits {
+        for &(p, len, entry) in hits {
             let Entry::Action(c) = entry else { continue };
             if p >= t && p < t + tlen || p >= barrier {
                 continue;
@@ -213,8 +134,8 @@ impl SanctionsExtractor {
         // threat: the regime is not in force.
         let mut opposed_threat = false;
         if let Some(found) = cue {
-            let found = self.act_over_description(words, &hits, actors, found, t, tlen);
-            let governed = governing_oppose(words, &hits, actors, found);
+            let found = self.act_over_description(words, hits, actors, found, t, tlen);
+            let governed = governing_oppose(words, hits, actors, found);
             opposed_threat = governed.2 != found.2 && found.2 == Cue::Act(SanctionAction::Threaten);
             cue = Some(governed);
         }
@@ -328,7 +249,7 @@ impl SanctionsExtractor {
             negated_out = false;
         }
         if action == SanctionAction::Impose
-            && not_ruled_out(words, &hits, window_start.saturating_sub(3), cue_pos.max(t))
+            && not_ruled_out(words, hits, window_start.saturating_sub(3), cue_pos.max(t))
         {
             action = SanctionAction::Threaten;
             negated_out = false;
@@ -363,7 +284,7 @@ impl SanctionsExtractor {
             }
             // the sanctions (that) X (keeps) imposing: the subject of a relative clause on
             // the trigger imposes it.
-            if self.relative_subject(words, &hits, a, t + tlen, c1) {
+            if self.relative_subject(words, hits, a, t + tlen, c1) {
                 push(&mut regime_imposers, a.code);
                 used[ai] = true;
                 continue;
@@ -506,7 +427,7 @@ impl SanctionsExtractor {
         // "X told the Commission that his country would keep blocking ...": a subject pronoun
         // after a reporting verb is the speaker, not the one addressed.
         if chosen.is_none() && !(in_phrase && cue.is_none()) {
-            chosen = self.pronoun_speaker(words, &hits, actors, &used, (c0, c1), anchor);
+            chosen = self.pronoun_speaker(words, hits, actors, &used, (c0, c1), anchor);
         }
         // Who speaks, when the subject search stops at a speaker: a warning or a protest
         // reported from a state with no other actor is that state's.
@@ -738,7 +659,7 @@ impl SanctionsExtractor {
         }
 
         let program_names: Vec<String> = programs.iter().map(|(p, _)| p.clone()).collect();
-        for &(p, len, e) in &hits {
+        for &(p, len, e) in hits {
             if let Entry::Sector(sec) = e {
                 // "arms embargo", "oil price cap": a sector word right before the trigger.
                 let before_trigger = p + len == t;
@@ -955,7 +876,7 @@ impl SanctionsExtractor {
                     out.push(d);
                 }
                 // "ended the trade ban it had imposed in 2006": the lift and the imposition.
-                if action == SanctionAction::Lift && relative_impose(words, &hits, t + tlen, c1) {
+                if action == SanctionAction::Lift && relative_impose(words, hits, t + tlen, c1) {
                     out.push(self.draft(
                         imp.clone(),
                         targets.clone(),
