@@ -12,6 +12,7 @@
 //! `domestic_penalty` ("the Fair Trade Commission sanctioned"). Each pattern has a test of its
 //! own in `tests/sanctions_roles.rs`.
 
+mod action;
 mod trigger;
 
 use newswire_model::{Evidence, SanctionAction};
@@ -26,6 +27,7 @@ use super::{
     extend_coordination, opens_reply, prev_word, skippable, used_at, Actor, ActorKind,
     SanctionsExtractor,
 };
+use action::{Act, Cued};
 use trigger::Trigger;
 
 /// The shared inputs of the clause stages: the sentence's tokens and words, the clause
@@ -65,195 +67,34 @@ impl SanctionsExtractor {
         let hits = &cx.hits[..];
 
         // 1. Triggers.
-        let Some(Trigger {
+        let Some(trig) = self.choose_trigger(cx) else {
+            return Vec::new();
+        };
+        let Trigger {
             t,
             len: tlen,
             kind: tkind,
             anaphoric,
-        }) = self.choose_trigger(cx)
-        else {
-            return Vec::new();
-        };
+        } = trig;
         // 1. Triggers.
-        // 2. Action cue nearest the trigger, not inside a subordinate clause after it
-        // ("threatened X with sanctions if it did not restore civilian rule").
-        // Only looked for when a cue follows the trigger (speed: most clauses have none).
-        let cue_after = hits
-            .iter()
-            .any(|&(p, _, e)| p >= t + tlen && matches!(e, Entry::Action(_)));
-        let barrier = (t + tlen..c1)
-            .filter(|_| cue_after)
-            .find(|&j| is(Subordinator, words[j]))
-            .unwrap_or(c1);
-        let mut cue: Option<(usize, usize, Cue)> = None;
-        let mut best = usize::MAX;
-        for &(p, len, entry) in hits {
-            let Entry::Action(c) = entry else { continue };
-            if p >= t && p < t + tlen || p >= barrier {
-                continue;
-            }
-            // "travel bans and asset freezes": a word of another trigger phrase is a noun,
-            // not the clause's verb.
-            let in_trigger = hits.iter().any(|&(q, qlen, f)| {
-                matches!(f, Entry::Trigger(TriggerKind::Core)) && q <= p && p < q + qlen && qlen > 1
-            });
-            if in_trigger {
-                continue;
-            }
-            let dist = if p < t {
-                t - (p + len - 1)
-            } else {
-                p - (t + tlen - 1)
-            };
-            // Prefer cues before the trigger on ties.
-            let score = dist * 2 + usize::from(p > t);
-            if dist <= 12 && score < best {
-                best = score;
-                cue = Some((p, len, *c));
-            }
-        }
-        if cue.is_none() && tkind == TriggerKind::Verb {
-            cue = Some((t, tlen, Cue::Act(SanctionAction::Impose)));
-        }
-        // "sought sanctions relief", "won a sanctions waiver": a lift noun compounded with the
-        // trigger names the act; the verb before it only asks for or gets it.
-        let relief = hits.iter().find(|&&(p, _, e)| {
-            p == t + tlen && *e == Entry::Action(Cue::Act(SanctionAction::Lift))
-        });
-        if let Some(&(p, len, _)) = relief.filter(|_| tkind == TriggerKind::Core) {
-            cue = Some((p, len, Cue::Act(SanctionAction::Lift)));
-        }
-        // "unfroze the assets": with no cue outside it, the trigger's own verb is the act.
-        if cue.is_none() {
-            cue = hits.iter().find_map(|&(p, len, e)| match e {
-                Entry::Action(c) if p >= t && p + len <= t + tlen => Some((p, len, *c)),
-                _ => None,
-            });
-        }
-        // An opposed threat ("warned against any attempt by Canada to sanction") stays a
-        // threat: the regime is not in force.
-        let mut opposed_threat = false;
-        if let Some(found) = cue {
-            let found = self.act_over_description(words, hits, actors, found, t, tlen);
-            let governed = governing_oppose(words, hits, actors, found);
-            opposed_threat = governed.2 != found.2 && found.2 == Cue::Act(SanctionAction::Threaten);
-            cue = Some(governed);
-        }
-        let anchor = match cue {
-            Some((p, _, _)) if p < t => p,
-            _ => t,
-        };
-        let cue_pos = cue.map(|(p, _, _)| p).unwrap_or(t);
-        let window_start = cue_pos.saturating_sub(4).max(c0);
-        // Negation shortly before the cue, or right before the trigger ("no new sanctions").
-        // A negation inside a cue phrase ("would not hesitate to") is the cue's, not the act's.
-        let in_cue = |p: usize| {
-            hits.iter().any(|&(q, len, e)| {
-                matches!(e, Entry::Action(_)) && len > 1 && q <= p && p < q + len
-            })
-        };
-        let negated = hits.iter().any(|&(p, _, e)| {
-            *e == Entry::Negation
-                && !in_cue(p)
-                && ((p >= window_start && p < cue_pos) || (p < t && p + 3 >= t && words[p] == "no"))
-        }) || gerund_denied(words, cue_pos, t + tlen, c1);
-        // "refused to impose", "declined to impose", "its refusal to impose": the negated act
-        // is also an opposition by the one who refuses.
-        let refusal = hits.iter().any(|&(p, _, e)| {
-            *e == Entry::Negation && p >= window_start && p < cue_pos && is(Refusal, words[p])
-        });
-        let conditional = words[c0..c1].iter().any(|w| matches!(*w, "if" | "unless"));
-        let modal = hits.iter().any(|&(p, _, e)| {
-            *e == Entry::Modal
-                && p + 3 >= cue_pos
-                && p < cue_pos
-                // "will/would impose ... if": only a conditional future is a threat.
-                && (!matches!(words[p], "would" | "will") || conditional)
-        });
-        // "threatened to impose", "plans to impose": an infinitive impose governed by a threat.
-        // Also its complement clause: "warned Venezuela it would reimpose", "threatened to
-        // suspend visa-free travel and impose sanctions".
-        // The act governs the trigger ("... impose sanctions"), not a participle after it.
-        let governed_threat = matches!(cue, Some((p, _, Cue::Act(SanctionAction::Impose)))
-        if p > c0 && p < t && hits.iter().any(|&(q, len, e)| {
-            *e == Entry::Action(Cue::Act(SanctionAction::Threaten))
-                && q + len <= p
-                && q + 12 >= p
-                && (words[p - 1] == "to" || complement(words, q + len, p))
-        }));
-
-        // "resisted pressure to align with", "blocked moves to join": an oppose cue before the
-        // join cue makes it a refusal.
-        let refused = matches!(cue, Some((p, _, Cue::Join)) if hits.iter().any(|&(q, _, e)| {
-            *e == Entry::Action(Cue::Act(SanctionAction::Oppose)) && q < p && q + 8 >= p
-        }));
-        // "more sanctions would follow": the sanctions are the subject of "follow", not joined.
-        let to_come = still_to_come(words, t + tlen, c1);
-        let (mut action, mut negated_out) = match cue {
-            Some((p, _, Cue::Join)) if to_come && p > t => (SanctionAction::Threaten, false),
-            Some((_, _, Cue::Join)) => {
-                if negated || refused {
-                    (SanctionAction::Oppose, false)
-                } else {
-                    (SanctionAction::Impose, false)
-                }
-            }
-            Some((_, _, Cue::Act(a))) => (a, negated),
-            Some((_, _, Cue::Outside)) => (SanctionAction::Oppose, false),
-            None => (SanctionAction::Impose, negated),
-        };
-        // Who does not join or stays out of a regime is not among its targets.
-        let outsider = matches!(cue, Some((_, _, Cue::Join | Cue::Outside)));
-        // A general licence relieves sanctions; its end restores them.
-        if is_licence(words, t, tlen) {
-            (action, negated_out) = match (action, negated_out) {
-                // "the licence expires", "will not be renewed"; not "licences that suspend
-                // sanctions", where the licence is the lift.
-                (SanctionAction::Lift, false) if is(EndingVerb, words[cue_pos]) => {
-                    (SanctionAction::Impose, false)
-                }
-                (SanctionAction::Impose, true) => (SanctionAction::Impose, false),
-                (SanctionAction::Impose, false) => (SanctionAction::Lift, false),
-                other => other,
-            };
-        }
-        // "the planned package of sanctions", "proposed sanctions": only a threat so far.
-        // The regime's owner may sit in between: "possible EU sanctions".
-        let proposed = (c0..t)
-            .rev()
-            .take(7)
-            .any(|j| is(Proposal, words[j]) && self.premods_around(words, actors, j, t))
-            || to_come;
-        if action == SanctionAction::Impose
-            && !negated_out
-            && proposed
-            && !matches!(cue, Some((_, _, Cue::Join)))
-        {
-            action = SanctionAction::Threaten;
-        }
-        let is_join = matches!(cue, Some((_, _, Cue::Join)));
-        // "27 entities from China and Japan joined the Entity List": who joins a list is on it.
-        let joins_a_list = is_join
-            && !negated
-            && words[t..t + tlen]
-                .iter()
-                .any(|w| matches!(*w, "list" | "blacklist"));
-        if action == SanctionAction::Impose
-            && (modal || governed_threat)
-            && !negated_out
-            && !is_join
-        {
-            action = SanctionAction::Threaten;
-        }
-        if action == SanctionAction::Oppose && matches!(cue, Some((_, _, Cue::Join))) {
-            negated_out = false;
-        }
-        if action == SanctionAction::Impose
-            && not_ruled_out(words, hits, window_start.saturating_sub(3), cue_pos.max(t))
-        {
-            action = SanctionAction::Threaten;
-            negated_out = false;
-        }
+        // 2. Action cue, negation and modality.
+        let cued = self.find_cue(cx, trig);
+        let Act {
+            action,
+            negated: negated_out,
+            refusal,
+            outsider,
+            proposed,
+            is_join,
+            joins_a_list,
+        } = self.decide_action(cx, trig, cued);
+        let Cued {
+            cue,
+            relief,
+            opposed_threat,
+            anchor,
+            cue_pos,
+        } = cued;
 
         // 3. Roles.
         let mut regime_imposers: Vec<String> = Vec::new();
@@ -297,7 +138,7 @@ impl SanctionsExtractor {
                 });
             // sanctions from X; sanctions relief from X
             let after_trigger = before == t + tlen
-                || relief.is_some_and(|&(p, len, _)| p == t + tlen && before == p + len);
+                || relief.is_some_and(|(p, len)| p == t + tlen && before == p + len);
             if threat_from || before_word == "from" && after_trigger {
                 push(&mut regime_imposers, a.code);
                 used[ai] = true;
