@@ -13,6 +13,7 @@
 //! own in `tests/sanctions_roles.rs`.
 
 mod action;
+mod marked;
 mod trigger;
 
 use newswire_model::{Evidence, SanctionAction};
@@ -24,10 +25,10 @@ use super::tokens::Tok;
 use super::triggers::{clause_turn, trigger_sector};
 use super::words::{is, Class::*};
 use super::{
-    extend_coordination, opens_reply, prev_word, skippable, used_at, Actor, ActorKind,
-    SanctionsExtractor,
+    extend_coordination, opens_reply, prev_word, used_at, Actor, ActorKind, SanctionsExtractor,
 };
 use action::{Act, Cued};
+use marked::Roles;
 use trigger::Trigger;
 
 /// The shared inputs of the clause stages: the sentence's tokens and words, the clause
@@ -90,149 +91,23 @@ impl SanctionsExtractor {
         } = self.decide_action(cx, trig, cued);
         let Cued {
             cue,
-            relief,
             opposed_threat,
             anchor,
             cue_pos,
+            ..
         } = cued;
 
-        // 3. Roles.
-        let mut regime_imposers: Vec<String> = Vec::new();
-        let mut targets: Vec<String> = Vec::new();
-        let mut sectors: Vec<String> = Vec::new();
-        let mut used = vec![false; actors.len()];
+        // 3. Roles: imposers and targets marked by position, then the subject.
+        let Roles {
+            imposers: regime_imposers,
+            mut targets,
+            mut sectors,
+            mut used,
+        } = self.marked_roles(cx, trig, cued, action);
         let passive_between = |from: usize, to: usize| {
             hits.iter()
                 .any(|&(p, _, e)| *e == Entry::Passive && p >= from && p < to)
         };
-
-        for (ai, a) in actors.iter().enumerate() {
-            let before = prev_word(words, a.first, c0);
-            let before_word = if before < a.first { words[before] } else { "" };
-            // by X, right after the trigger or an action verb ("sanctions imposed by X", "was
-            // sanctioned by X"), not any "by" ("drones used by Russia").
-            let by_agent = before_word == "by"
-                && (before >= t && before <= t + tlen + 2
-                    || hits.iter().any(|&(p, len, e)| {
-                        matches!(e, Entry::Action(_) | Entry::Trigger(_) | Entry::Passive)
-                            && p + len <= before
-                            && p + len + 1 >= before
-                    }));
-            if by_agent {
-                push(&mut regime_imposers, a.code);
-                used[ai] = true;
-                continue;
-            }
-            // the sanctions (that) X (keeps) imposing: the subject of a relative clause on
-            // the trigger imposes it.
-            if self.relative_subject(words, hits, a, t + tlen, c1) {
-                push(&mut regime_imposers, a.code);
-                used[ai] = true;
-                continue;
-            }
-            // "warnings from London to impose ...": who a threat comes from.
-            let threat_from = before_word == "from"
-                && before > c0
-                && hits.iter().any(|&(p, len, e)| {
-                    *e == Entry::Action(Cue::Act(SanctionAction::Threaten)) && p + len == before
-                });
-            // sanctions from X; sanctions relief from X
-            let after_trigger = before == t + tlen
-                || relief.is_some_and(|(p, len)| p == t + tlen && before == p + len);
-            if threat_from || before_word == "from" && after_trigger {
-                push(&mut regime_imposers, a.code);
-                used[ai] = true;
-                continue;
-            }
-            // on / against X; "the assets of X", "a package of sanctions of"... right after the
-            // trigger
-            let of_after_trigger = before_word == "of" && before == t + tlen;
-            // "called on X to lift", "relied on X": a phrasal verb, not a target.
-            let phrasal = before_word == "on" && before > c0 && is(PhrasalOn, words[before - 1]);
-            // The preposition belongs to the sanctions phrase: near the trigger ("sanctions on
-            // Friday on eight Iranian companies") or right after an action verb ("imposed on
-            // X"), not "supplying drones for the war against Ukraine" further on.
-            let near_trigger = before + 1 >= t && before <= t + tlen + 6;
-            let after_cue = hits.iter().any(|&(p, len, e)| {
-                matches!(e, Entry::Action(_) | Entry::Object)
-                    && p + len <= before
-                    && p + len + 3 >= before
-            });
-            if (is(TargetPrep, before_word) || of_after_trigger)
-                && before < a.first
-                && !phrasal
-                && (near_trigger || after_cue || before < t)
-            {
-                push(&mut targets, a.code);
-                self.sector_after(words, a, c1, &mut sectors);
-                used[ai] = true;
-                continue;
-            }
-            // X sanctions (premodifier); a trigger that opens with a verb or a preposition
-            // ("froze the assets", "from entering") has none.
-            if tkind != TriggerKind::Verb
-                && !self.opens_with_verb_or_prep(words[t])
-                && a.last <= t
-                && self.only_premods(words, a.last, t)
-            {
-                // "Canada sanctions Russian officials": the trigger is a verb with an object,
-                // and the actor before it its subject.
-                let mut after = t + tlen;
-                while after < c1 && skippable(words[after]) {
-                    after += 1;
-                }
-                // "Britain sanctions its officials": an object phrase follows the verb.
-                let object_next = actors.iter().any(|b| b.first == after)
-                    || words.get(t + tlen).is_some_and(|w| {
-                        matches!(*w, "its" | "their" | "his" | "her") || is(Determiner, w)
-                    });
-                let verb_use = a.last == t && words[t] == "sanctions" && object_next;
-                if verb_use {
-                    continue;
-                }
-                // "anti-Russian sanctions" are on Russia, and so is "the Russian oil price cap":
-                // a demonym before a sector names whose sector it is.
-                let sector_of = a.kind == ActorKind::Demonym
-                    && (trigger_sector(words, t, tlen).is_some()
-                        || (a.last..t).any(|j| {
-                            self.phrases
-                                .at(words, j)
-                                .any(|(_, e)| matches!(e, Entry::Sector(_)))
-                        }));
-                let anti = a.first > c0 && words[a.first - 1] == "anti" || sector_of;
-                let target_like = anti || a.kind == ActorKind::Name && !a.possessive;
-                let has_prep_target = actors
-                    .iter()
-                    .any(|b| b.first > t && is(TargetPrep, words[prev_word(words, b.first, c0)]));
-                if anti || target_like && !has_prep_target {
-                    push(&mut targets, a.code);
-                } else {
-                    push(&mut regime_imposers, a.code);
-                }
-                used[ai] = true;
-                continue;
-            }
-            // "granted Serbia a sanctions exemption": who is given relief is relieved.
-            if action == SanctionAction::Lift && before < a.first && is(GiveVerb, before_word) {
-                push(&mut targets, a.code);
-                used[ai] = true;
-                continue;
-            }
-            // sanctioned X / blacklisted X / sanctions-hit X
-            if before < a.first
-                && hits
-                    .iter()
-                    .any(|&(p, len, e)| *e == Entry::Object && p + len == before + 1)
-                && (a.kind != ActorKind::Demonym || self.followed_by_noun(words, a, c1))
-            {
-                push(&mut targets, a.code);
-                self.sector_after(words, a, c1, &mut sectors);
-                used[ai] = true;
-                continue;
-            }
-        }
-        // Coordinated agents: "imposed by Canberra and Wellington".
-        extend_coordination(actors, words, &mut used, &mut regime_imposers);
         // "despite sanctions", "amid sanctions": without an action cue the clause's subject is
         // not the sanctions' actor.
         let in_phrase = {
