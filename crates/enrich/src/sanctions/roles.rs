@@ -14,21 +14,21 @@
 
 mod action;
 mod marked;
+mod subject;
 mod trigger;
 
 use newswire_model::{Evidence, SanctionAction};
 
 use super::events::{dedup, push, Draft};
-use super::lexicon::{Cue, Entry, TriggerKind};
+use super::lexicon::{Cue, Entry};
 use super::structure::Parse;
 use super::tokens::Tok;
 use super::triggers::{clause_turn, trigger_sector};
 use super::words::{is, Class::*};
-use super::{
-    extend_coordination, opens_reply, prev_word, used_at, Actor, ActorKind, SanctionsExtractor,
-};
+use super::{extend_coordination, opens_reply, prev_word, Actor, ActorKind, SanctionsExtractor};
 use action::{Act, Cued};
 use marked::Roles;
+use subject::Subject;
 use trigger::Trigger;
 
 /// The shared inputs of the clause stages: the sentence's tokens and words, the clause
@@ -74,8 +74,8 @@ impl SanctionsExtractor {
         let Trigger {
             t,
             len: tlen,
-            kind: tkind,
             anaphoric,
+            ..
         } = trig;
         // 1. Triggers.
         // 2. Action cue, negation and modality.
@@ -104,179 +104,14 @@ impl SanctionsExtractor {
             mut sectors,
             mut used,
         } = self.marked_roles(cx, trig, cued, action);
-        let passive_between = |from: usize, to: usize| {
-            hits.iter()
-                .any(|&(p, _, e)| *e == Entry::Passive && p >= from && p < to)
-        };
-        // "despite sanctions", "amid sanctions": without an action cue the clause's subject is
-        // not the sanctions' actor.
-        let in_phrase = {
-            let mut j = t;
-            while j > c0 && self.only_premods(words, j - 1, t) {
-                j -= 1;
-            }
-            j > c0 && matches!(words[j - 1], "despite" | "amid" | "because" | "to" | "for")
-        };
-        // Subject: nearest eligible actor before the anchor.
-        let mut subject: Vec<String> = Vec::new();
-        let mut subject_passive = false;
-        let mut chosen: Option<usize> = None;
-        // A relative clause: ", which imposed..." takes the actor right before the comma.
-        let relative = (c0 + 1..anchor)
-            .rev()
-            .find(|&j| matches!(words[j], "which" | "who") && words[j - 1] == ",");
-        if let Some(w) = relative {
-            chosen = actors
-                .iter()
-                .position(|a| a.last + 1 == w && !used_at(&used, actors, a));
-        }
-        // A reporting verb between a candidate and the anchor, with no action verb after it,
-        // makes the candidate the speaker ("the Kremlin said new U.S. sanctions...").
-        let reported_after = |from: usize| {
-            hits.iter().any(|&(r, _, e)| {
-                *e == Entry::Report
-                    && r >= from
-                    && r < anchor
-                    && !matches!(cue, Some((p, _, _)) if p > r && p <= t + tlen + 3)
-            })
-        };
-        // "X told the Commission that his country would keep blocking ...": a subject pronoun
-        // after a reporting verb is the speaker, not the one addressed.
-        if chosen.is_none() && !(in_phrase && cue.is_none()) {
-            chosen = self.pronoun_speaker(words, hits, actors, &used, (c0, c1), anchor);
-        }
-        // Who speaks, when the subject search stops at a speaker: a warning or a protest
-        // reported from a state with no other actor is that state's.
-        let mut speaker: Option<usize> = None;
-        if chosen.is_none() {
-            for (ai, a) in actors.iter().enumerate().rev() {
-                if a.last > anchor || used[ai] || (in_phrase && cue.is_none()) {
-                    continue;
-                }
-                // "Chinese banks that help Russia might be sanctioned": an actor inside a
-                // relative clause on an earlier one is not the clause's subject.
-                // Not the "that" after a verb ("demanded that the United States lift").
-                let lo = actors[..ai].last().map_or(c0, |b| b.last);
-                let after_verb = |j: usize| {
-                    words[j - 1].ends_with("ed")
-                        || is(CallVerb, words[j - 1])
-                        || hits.iter().any(|&(q, len, e)| {
-                            matches!(e, Entry::Action(_) | Entry::Report) && q < j && j <= q + len
-                        })
-                };
-                // Nor "told Sullivan that Washington is ...": there the actor opens the clause.
-                let opens = |j: usize| (j + 1..a.first).all(|k| is(Determiner, words[k]));
-                let relative = ai > 0
-                    && (lo.max(c0 + 1)..a.first).any(|j| {
-                        matches!(words[j], "that" | "which" | "who") && !after_verb(j) && !opens(j)
-                    });
-                // "suspended Guinea and imposed sanctions": the object of an earlier act verb
-                // is not the subject of the next.
-                let object_of_act = prev_word(words, a.first, c0) < a.first
-                    && hits.iter().any(|&(q, len, e)| {
-                        let act = matches!(
-                            e,
-                            Entry::Action(Cue::Act(
-                                SanctionAction::Impose
-                                    | SanctionAction::Lift
-                                    | SanctionAction::Oppose
-                                    | SanctionAction::Evade
-                            )) | Entry::Object
-                        );
-                        act && q + len == prev_word(words, a.first, c0) + 1 && q + len < anchor
-                    });
-                if relative || object_of_act {
-                    continue;
-                }
-                if self.subject_eligible_in(words, a, c0, c1, actors, 0) {
-                    if !reported_after(a.last) {
-                        chosen = Some(ai);
-                    } else {
-                        speaker = Some(ai);
-                    }
-                    break;
-                }
-            }
-        }
-        // "The White House said Russia could face ...": the speaker before a subject.
-        if speaker.is_none() {
-            let bound = chosen.map_or(anchor, |ai| actors[ai].first);
-            speaker = actors
-                .iter()
-                .enumerate()
-                .rev()
-                .filter(|(ai, a)| a.last <= bound && !used[*ai])
-                .find(|(_, a)| self.subject_eligible(words, a, c0, c1))
-                .filter(|(_, a)| {
-                    hits.iter().any(|&(r, _, e)| {
-                        let says = *e == Entry::Report
-                            || *e == Entry::Action(Cue::Act(SanctionAction::Threaten));
-                        says && r >= a.last && r < bound
-                    })
-                })
-                .map(|(ai, _)| ai);
-        }
-        if let Some(ai) = chosen {
-            let a = actors[ai];
-            subject.push(a.code.to_string());
-            // A passive marker after the subject, with no other actor in between ("Russia
-            // faces", "the Kremlin would face", not "Britain warned China it could face").
-            let next_actor = actors
-                .iter()
-                .map(|b| b.first)
-                .filter(|&f| f >= a.last)
-                .min()
-                .unwrap_or(usize::MAX);
-            // A passive verb group after the subject ("A Kyrgyz company was blacklisted").
-            let parsed_passive = [cue_pos, t]
-                .iter()
-                .any(|&p| p > a.last && p < next_actor && parse.passive_at(p));
-            subject_passive = parsed_passive
-                || joins_a_list
-                || passive_between(a.last, t.max(anchor).min(next_actor))
-                // Headline passive: "Russia sanctioned over grain deal".
-                || (tkind == TriggerKind::Verb
-                    && a.last == t
-                    && words[t] == "sanctioned"
-                    && matches!(words.get(t + 1), Some(&("for" | "over" | "by" | "after" | "in"))));
-            let mut k = a.first;
-            used[ai] = true;
-            // Coordinated subjects: "The US, the EU and Britain imposed". The whole chain must
-            // start where a subject can ("its borders with China and Pakistan, and Washington
-            // has not" is no chain).
-            let mut chain: Vec<usize> = Vec::new();
-            for (bi, b) in actors.iter().enumerate().rev() {
-                if b.last > k || used[bi] {
-                    continue;
-                }
-                let gap: Vec<&str> = words[b.last..k]
-                    .iter()
-                    .copied()
-                    .filter(|w| !is(Determiner, w) && *w != "'s")
-                    .collect();
-                if gap
-                    .iter()
-                    .all(|w| matches!(*w, "and" | "," | "or" | "as" | "well"))
-                    && !gap.is_empty()
-                {
-                    chain.push(bi);
-                    k = b.first;
-                } else {
-                    break;
-                }
-            }
-            let head_ok = chain
-                .last()
-                .is_none_or(|&h| self.subject_eligible(words, actors[h], c0, c1));
-            if head_ok {
-                for bi in chain {
-                    if !subject.iter().any(|c| c == actors[bi].code) {
-                        subject.push(actors[bi].code.to_string());
-                    }
-                    used[bi] = true;
-                }
-            }
-        }
+        let passive_between = |from: usize, to: usize| subject::passive_between(cx, from, to);
+        let Subject {
+            codes: subject,
+            passive: subject_passive,
+            chosen,
+            speaker,
+            in_phrase,
+        } = self.subject(cx, trig, cued, joins_a_list, &mut used);
         // A passive verb or a "face" cue with no eligible subject: the actor named first in
         // the subject phrase is the target ("A Kyrgyz company was recently blacklisted by
         // Washington", "Chinese banks that help Russia could face U.S. sanctions").
