@@ -14,7 +14,9 @@
 
 mod action;
 mod marked;
+mod sectors;
 mod subject;
+mod targets;
 mod trigger;
 
 use newswire_model::{Evidence, SanctionAction};
@@ -23,12 +25,12 @@ use super::events::{dedup, push, Draft};
 use super::lexicon::{Cue, Entry};
 use super::structure::Parse;
 use super::tokens::Tok;
-use super::triggers::{clause_turn, trigger_sector};
 use super::words::{is, Class::*};
 use super::{extend_coordination, opens_reply, prev_word, Actor, ActorKind, SanctionsExtractor};
 use action::{Act, Cued};
 use marked::Roles;
 use subject::Subject;
+use targets::Region;
 use trigger::Trigger;
 
 /// The shared inputs of the clause stages: the sentence's tokens and words, the clause
@@ -62,7 +64,6 @@ impl SanctionsExtractor {
             programs,
             previous,
             evidence,
-            parse,
             ..
         } = *cx;
         let hits = &cx.hits[..];
@@ -77,9 +78,9 @@ impl SanctionsExtractor {
             anaphoric,
             ..
         } = trig;
-        // 1. Triggers.
         // 2. Action cue, negation and modality.
         let cued = self.find_cue(cx, trig);
+        let act = self.decide_action(cx, trig, cued);
         let Act {
             action,
             negated: negated_out,
@@ -87,149 +88,43 @@ impl SanctionsExtractor {
             outsider,
             proposed,
             is_join,
-            joins_a_list,
-        } = self.decide_action(cx, trig, cued);
+            ..
+        } = act;
         let Cued {
             cue,
             opposed_threat,
-            anchor,
             cue_pos,
             ..
         } = cued;
 
         // 3. Roles: imposers and targets marked by position, then the subject.
+        let mut roles = self.marked_roles(cx, trig, cued, act.action);
+        let subject = self.subject(cx, trig, cued, act.joins_a_list, &mut roles.used);
+        // 4. Targets, and the region where the relation's objects are written.
+        let region = self.clause_targets(cx, trig, cued, act, &subject, &mut roles);
+        // 5. Sectors and programmes.
+        sectors::clause_sectors(cx, trig, region, &mut roles.sectors);
+        let program_names: Vec<String> = programs.iter().map(|(p, _)| p.clone()).collect();
+
         let Roles {
             imposers: regime_imposers,
             mut targets,
             mut sectors,
-            mut used,
-        } = self.marked_roles(cx, trig, cued, action);
-        let passive_between = |from: usize, to: usize| subject::passive_between(cx, from, to);
+            ..
+        } = roles;
         let Subject {
             codes: subject,
             passive: subject_passive,
             chosen,
             speaker,
-            in_phrase,
-        } = self.subject(cx, trig, cued, joins_a_list, &mut used);
-        // A passive verb or a "face" cue with no eligible subject: the actor named first in
-        // the subject phrase is the target ("A Kyrgyz company was recently blacklisted by
-        // Washington", "Chinese banks that help Russia could face U.S. sanctions").
-        let verb_at = cue_pos.min(t);
-        let undergoes = parse.passive_at(verb_at) || passive_between(c0, verb_at + 1);
-        if chosen.is_none() && undergoes && !in_phrase {
-            let subj = actors.iter().enumerate().find(|(ai, a)| {
-                let before = prev_word(words, a.first, c0);
-                !used[*ai]
-                    && a.last <= verb_at
-                    && (before == a.first || !is(Preposition, words[before]))
-            });
-            if let Some((ai, a)) = subj {
-                push(&mut targets, a.code);
-                used[ai] = true;
-            }
-        }
-        if joins_a_list {
-            for (ai, a) in actors.iter().enumerate() {
-                if a.last <= anchor && !used[ai] {
-                    push(&mut targets, a.code);
-                    used[ai] = true;
-                }
-            }
-        }
-        // Coordinated targets after the first: "on Russia and Belarus".
-        extend_coordination(actors, words, &mut used, &mut targets);
-        // The region where the relation's objects are written: from the trigger or its verb
-        // to the clause's end, or to a reporting verb ("..., the ministry said").
-        let obj_from = anchor.min(cue_pos).min(t);
-        // "six of whom it said belong to ...", "a network it says helps Iran": a report inside
-        // the object phrase does not end it.
-        let parenthetical = |r: usize| {
-            r >= obj_from + 2
-                && is(SubjectPronoun, words[r - 1])
-                && !matches!(words[r - 2], "," | "." | "and" | "but")
-        };
-        let obj_stop = hits
-            .iter()
-            .filter(|&&(p, _, e)| *e == Entry::Report && p > obj_from && !parenthetical(p))
-            .map(|&(p, _, _)| p)
-            .min()
-            .unwrap_or(c1);
-        // Only up to the last actor: a reason after it cuts nothing (speed).
-        let last_actor = actors.iter().map(|a| a.first).max().unwrap_or(c0).min(c1);
-        let reason_at = reason_clause(words, cue_pos.max(t) + 1, last_actor).unwrap_or(c1);
-        let np_stop = obj_stop
-            .min(clause_turn(words, cue_pos.max(t) + 1, c1))
-            .min(reason_at);
-        if matches!(
-            action,
-            SanctionAction::Impose | SanctionAction::Threaten | SanctionAction::Lift
-        ) {
-            let known: Vec<String> = subject.iter().chain(&regime_imposers).cloned().collect();
-            self.np_targets(
-                words,
-                actors,
-                &mut used,
-                &mut targets,
-                &known,
-                (c0, obj_from, np_stop),
-            );
-            // "lift sanctions on its potash industry": the possessive pronoun is the state the
-            // clause began with ("Belarus has freed prisoners after the US agreed to ...").
-            let pronoun = own_party_after(words, obj_from, np_stop.min(c1));
-            if targets.is_empty() && pronoun {
-                if let Some(a) = actors
-                    .iter()
-                    .find(|a| a.last <= obj_from && !known.iter().any(|c| c == a.code))
-                {
-                    push(&mut targets, a.code);
-                }
-            }
-            parallel_modifiers(actors, words, &mut used, &mut targets);
-            extend_coordination(actors, words, &mut used, &mut targets);
-            // A subject beside a named regime becomes its target below ("Iran demanded the
-            // lifting of U.S. sanctions").
-            let subject_is_target = !subject.is_empty()
-                && !regime_imposers.is_empty()
-                && subject.iter().all(|c| !regime_imposers.contains(c));
-            if targets.is_empty()
-                && !subject_passive
-                && !subject_is_target
-                && !anaphoric
-                && !known.is_empty()
-            {
-                self.fallback_targets(
-                    words,
-                    actors,
-                    &mut used,
-                    &mut targets,
-                    &known,
-                    (c0, obj_from, obj_stop.min(reason_at)),
-                );
-            }
-        }
-
-        let program_names: Vec<String> = programs.iter().map(|(p, _)| p.clone()).collect();
-        for &(p, len, e) in hits {
-            if let Entry::Sector(sec) = e {
-                // "arms embargo", "oil price cap": a sector word right before the trigger.
-                let before_trigger = p + len == t;
-                // "sanctions on the oil sector": after a target preposition.
-                let after_prep =
-                    (p > c0 && is(TargetPrep, words[prev_word(words, p, c0)])) && p > t;
-                // "asset freezes on 22 oil tankers", "a ban on steel imports", "froze the
-                // assets of two banks and their shipping arm": after the trigger or its verb
-                // in the clause, before a reporting verb.
-                let in_object = p >= obj_from && p + len <= obj_stop;
-                if before_trigger || after_prep || in_object {
-                    push(&mut sectors, sec);
-                }
-            }
-        }
-        if let Some(sec) = trigger_sector(words, t, tlen) {
-            push(&mut sectors, sec);
-        }
-
+            ..
+        } = subject;
+        let Region {
+            from: obj_from,
+            stop: obj_stop,
+            np_stop,
+            ..
+        } = region;
         let mut out = Vec::new();
         match action {
             SanctionAction::Evade => {
