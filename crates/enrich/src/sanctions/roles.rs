@@ -13,6 +13,7 @@
 //! own in `tests/sanctions_roles.rs`.
 
 mod action;
+mod drafts;
 mod marked;
 mod sectors;
 mod subject;
@@ -26,12 +27,8 @@ use super::lexicon::{Cue, Entry};
 use super::structure::Parse;
 use super::tokens::Tok;
 use super::words::{is, Class::*};
-use super::{extend_coordination, opens_reply, prev_word, Actor, ActorKind, SanctionsExtractor};
-use action::{Act, Cued};
-use marked::Roles;
-use subject::Subject;
-use targets::Region;
-use trigger::Trigger;
+use super::{extend_coordination, prev_word, Actor, ActorKind, SanctionsExtractor};
+use drafts::Reading;
 
 /// The shared inputs of the clause stages: the sentence's tokens and words, the clause
 /// `c0..c1`, its lexicon hits, actors and programmes, and the event read just before it.
@@ -53,309 +50,35 @@ pub(super) struct ClauseCtx<'a> {
 }
 
 impl SanctionsExtractor {
-    /// The events of one clause `toks[c0..c1]`.
+    /// The events of one clause `toks[c0..c1]`, read in stages: each stage's result feeds
+    /// the next.
     pub(super) fn clause(&self, cx: &ClauseCtx<'_>) -> Vec<Draft> {
-        let ClauseCtx {
-            toks,
-            words,
-            c0,
-            c1,
-            actors,
-            programs,
-            previous,
-            evidence,
-            ..
-        } = *cx;
-        let hits = &cx.hits[..];
-
-        // 1. Triggers.
-        let Some(trig) = self.choose_trigger(cx) else {
+        // 1. The trigger.
+        let Some(tr) = self.choose_trigger(cx) else {
             return Vec::new();
         };
-        let Trigger {
-            t,
-            len: tlen,
-            anaphoric,
-            ..
-        } = trig;
         // 2. Action cue, negation and modality.
-        let cued = self.find_cue(cx, trig);
-        let act = self.decide_action(cx, trig, cued);
-        let Act {
-            action,
-            negated: negated_out,
-            refusal,
-            outsider,
-            proposed,
-            is_join,
-            ..
-        } = act;
-        let Cued {
-            cue,
-            opposed_threat,
-            cue_pos,
-            ..
-        } = cued;
-
+        let cued = self.find_cue(cx, tr);
+        let act = self.decide_action(cx, tr, cued);
         // 3. Roles: imposers and targets marked by position, then the subject.
-        let mut roles = self.marked_roles(cx, trig, cued, act.action);
-        let subject = self.subject(cx, trig, cued, act.joins_a_list, &mut roles.used);
+        let mut roles = self.marked_roles(cx, tr, cued, act.action);
+        let subject = self.subject(cx, tr, cued, act.joins_a_list, &mut roles.used);
         // 4. Targets, and the region where the relation's objects are written.
-        let region = self.clause_targets(cx, trig, cued, act, &subject, &mut roles);
+        let region = self.clause_targets(cx, tr, cued, act, &subject, &mut roles);
         // 5. Sectors and programmes.
-        sectors::clause_sectors(cx, trig, region, &mut roles.sectors);
-        let program_names: Vec<String> = programs.iter().map(|(p, _)| p.clone()).collect();
-
-        let Roles {
-            imposers: regime_imposers,
-            mut targets,
-            mut sectors,
-            ..
-        } = roles;
-        let Subject {
-            codes: subject,
-            passive: subject_passive,
-            chosen,
-            speaker,
-            ..
-        } = subject;
-        let Region {
-            from: obj_from,
-            stop: obj_stop,
-            np_stop,
-            ..
-        } = region;
-        let mut out = Vec::new();
-        match action {
-            SanctionAction::Evade => {
-                // Whose sanctions: the regime named with the trigger, a programme's owner, or
-                // the regime of the event just read ("to get around the cap").
-                let mut whose = regime_imposers.clone();
-                if whose.is_empty() {
-                    whose = programs.iter().map(|(_, imp)| imp.clone()).collect();
-                    dedup(&mut whose);
-                }
-                let mut subject = subject;
-                if whose.is_empty() {
-                    whose = evade_regime(actors, &mut subject, &mut targets);
-                }
-                if whose.is_empty() {
-                    if let Some(p) = previous {
-                        whose = p.imposers.clone();
-                    }
-                }
-                let mut evaders = subject;
-                evaders.extend(targets.iter().cloned());
-                evaders.retain(|c| !whose.contains(c));
-                dedup(&mut evaders);
-                // "A North Korean tanker ... in breach of UN sanctions": with no subject, the
-                // parties named before the breach are who evades; a place after a preposition
-                // ("intermediaries in the UAE") is not.
-                if evaders.is_empty() {
-                    let mut placed = false;
-                    for a in actors.iter().filter(|a| a.last <= cue_pos && a.first >= c0) {
-                        let before = prev_word(words, a.first, c0);
-                        let listed =
-                            before < a.first && matches!(words[before], "and" | "or" | ",");
-                        placed = (before < a.first && is(Preposition, words[before]))
-                            || (listed && placed);
-                        if !placed && !whose.iter().any(|c| c == a.code) {
-                            push(&mut evaders, a.code);
-                        }
-                    }
-                }
-                // Who evades, unnamed: the parties the last event hit ("the network ... had
-                // blended oil to skirt sanctions").
-                if evaders.is_empty() {
-                    if let Some(p) = previous {
-                        evaders = p.targets.clone();
-                        evaders.retain(|c| !whose.contains(c));
-                    }
-                }
-                let _ = subject_passive;
-                out.push(self.draft(
-                    whose,
-                    evaders,
-                    action,
-                    negated_out,
-                    sectors,
-                    program_names,
-                    evidence,
-                ));
-            }
-            SanctionAction::Oppose => {
-                let mut t_codes = targets.clone();
-                if t_codes.is_empty() && anaphoric {
-                    if let Some(p) = previous {
-                        t_codes = p.targets.clone();
-                    }
-                }
-                let mut opposers = subject.clone();
-                if opposers.is_empty() {
-                    opposers.extend(speaker.map(|ai| actors[ai].code.to_string()));
-                }
-                opposers.retain(|c| !regime_imposers.contains(c));
-                // "China rejected the sanctions on its chipmakers": the opposer is hit.
-                if t_codes.is_empty() && own_party_after(words, t + tlen, np_stop) {
-                    t_codes = opposers.clone();
-                }
-                if !opposers.is_empty() {
-                    let mut d = self.draft(
-                        opposers,
-                        t_codes.clone(),
-                        SanctionAction::Oppose,
-                        negated_out,
-                        sectors.clone(),
-                        program_names.clone(),
-                        evidence,
-                    );
-                    d.outsider = outsider;
-                    out.push(d);
-                }
-                // What is vetoed or blocked, or only proposed, is not in force yet.
-                let vetoed = cue.is_some_and(|(p, _, _)| is(Veto, words[p]))
-                    || (t >= c0 + 2 && words[t - 1] == "of" && is(ThreatNoun, words[t - 2]));
-                let regime_action = if proposed || vetoed || opposed_threat {
-                    SanctionAction::Threaten
-                } else {
-                    SanctionAction::Impose
-                };
-                if !regime_imposers.is_empty() {
-                    out.push(self.draft(
-                        regime_imposers,
-                        t_codes,
-                        regime_action,
-                        false,
-                        sectors,
-                        program_names,
-                        evidence,
-                    ));
-                }
-            }
-            _ => {
-                // "Cuba demanded that the United States lift its embargo": who asks for the
-                // relief is relieved.
-                if action == SanctionAction::Lift && targets.is_empty() {
-                    if let Some(caller) = self.caller_before(words, actors, chosen) {
-                        push(&mut targets, caller);
-                    }
-                }
-                let mut imp = regime_imposers.clone();
-                let subject_distinct =
-                    !subject.is_empty() && subject.iter().all(|c| !regime_imposers.contains(c));
-                if subject_passive
-                    || (subject_distinct && !imp.is_empty() && targets.is_empty() && !is_join)
-                {
-                    // "Russia faces new sanctions"; "Iran demanded the lifting of U.S.
-                    // sanctions": the subject is who the sanctions are on.
-                    for c in subject {
-                        push(&mut targets, &c);
-                    }
-                } else if subject_distinct && !imp.is_empty() && action == SanctionAction::Threaten
-                {
-                    // "Greece called for EU sanctions against Turkey": the sanctions are the
-                    // regime's, and only threatened.
-                } else if subject_distinct && !imp.is_empty() {
-                    // "Turkey will not enforce Western sanctions on Russia": the regime stands;
-                    // the subject's own act is a separate event. "Russia bars 227 Americans in
-                    // reply to US sanctions": the sanctions answered are on the subject.
-                    let answered = self.answers_regime(words, c0, t);
-                    out.push(self.draft(
-                        imp.clone(),
-                        if answered {
-                            subject.clone()
-                        } else {
-                            targets.clone()
-                        },
-                        SanctionAction::Impose,
-                        false,
-                        sectors.clone(),
-                        program_names.clone(),
-                        evidence,
-                    ));
-                    imp = subject;
-                } else if !calls_for(words, cue) {
-                    // "Ukraine called for new sanctions against Russia": who calls for them is
-                    // not who would impose them.
-                    for c in subject {
-                        push(&mut imp, &c);
-                    }
-                }
-                if imp.is_empty() {
-                    for (_, i) in programs {
-                        push(&mut imp, i);
-                    }
-                }
-                // "in retaliation for the penalties Washington imposed": not the event before;
-                // its target is the retaliator (filled by the sentence stage).
-                if anaphoric && !opens_reply(words, c0) {
-                    if let Some(p) = previous {
-                        if imp.is_empty() {
-                            imp = p.imposers.clone();
-                        }
-                        if targets.is_empty() {
-                            targets = p.targets.clone();
-                            for s in &p.sectors {
-                                push(&mut sectors, s);
-                            }
-                        }
-                    }
-                }
-                // "The White House said Russia could face more sanctions": the warning is the
-                // speaker's threat.
-                if action == SanctionAction::Threaten && imp.is_empty() && !targets.is_empty() {
-                    imp.extend(speaker.map(|ai| actors[ai].code.to_string()));
-                }
-                imp.retain(|c| !targets.contains(c));
-                if action == SanctionAction::Impose && negated_out && refusal && !imp.is_empty() {
-                    // Who refuses to impose stays out of the regime.
-                    let mut d = self.draft(
-                        imp.clone(),
-                        targets.clone(),
-                        SanctionAction::Oppose,
-                        false,
-                        Vec::new(),
-                        Vec::new(),
-                        evidence,
-                    );
-                    d.outsider = true;
-                    out.push(d);
-                }
-                // "ended the trade ban it had imposed in 2006": the lift and the imposition.
-                if action == SanctionAction::Lift && relative_impose(words, hits, t + tlen, c1) {
-                    out.push(self.draft(
-                        imp.clone(),
-                        targets.clone(),
-                        SanctionAction::Impose,
-                        false,
-                        sectors.clone(),
-                        program_names.clone(),
-                        evidence,
-                    ));
-                }
-                out.push(self.draft(
-                    imp,
-                    targets,
-                    action,
-                    negated_out,
-                    sectors,
-                    program_names,
-                    evidence,
-                ));
-            }
-        }
-        out.retain(|d| !d.imposers.is_empty() || !d.targets.is_empty());
-        let from = toks[obj_from].start;
-        let to = toks[obj_stop.max(obj_from + 1) - 1].end;
-        // Evidence is the clause that states the relation, not the whole sentence.
-        let last = (c0..c1).rev().find(|&j| !toks[j].punct).unwrap_or(c1 - 1);
-        let (cs, ce) = (toks[c0].start, toks[last].end);
-        for d in &mut out {
-            d.region = (from, to);
-            d.evidence.start = cs.max(d.evidence.start);
-            d.evidence.end = ce.min(d.evidence.end).max(d.evidence.start);
-        }
-        out
+        sectors::clause_sectors(cx, tr, region, &mut roles.sectors);
+        let programs = cx.programs.iter().map(|(p, _)| p.clone()).collect();
+        // 6. Drafts.
+        let reading = Reading {
+            tr,
+            cued,
+            act,
+            roles,
+            subject,
+            region,
+            programs,
+        };
+        self.clause_drafts(cx, reading)
     }
 
     #[allow(clippy::too_many_arguments)]
