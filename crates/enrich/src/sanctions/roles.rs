@@ -1,12 +1,20 @@
-//! Action and role stages over one clause: the action cue nearest the trigger, its modality
-//! and negation scope, then imposers, targets and sectors from the clause's structure -- agent
-//! phrases ("by X"), premodifiers and possessors ("U.S. sanctions", "the EU's package"), the
-//! subject (passive voice from newswire-nlp makes it the target), the object phrase of
-//! on/against/targeting with the lists and demonyms inside it ("on 12 Chinese companies",
-//! "entities in China and Turkey"), and the special roles of evade and oppose. Small rule
-//! functions below the clause reader: `relative_subject` ("the sanctions that X imposed"),
-//! `fallback_targets` (a known imposer with no target named), `evade_regime` (whose sanctions
-//! are evaded), `relative_impose` ("the ban it had imposed": lift and impose),
+//! The clause reader: the events of one clause, read in six stages, each in a module of its
+//! own beside this one and each taking the clause's shared inputs (`ClauseCtx`) and the
+//! results of the stages before it:
+//! 1. `trigger` -- which lexicon trigger names the sanctions, and whether it refers back;
+//! 2. `action` -- the action cue nearest the trigger, its negation and modality, the action;
+//! 3. `marked` and `subject` -- roles marked by position (agent phrases "by X",
+//!    premodifiers and possessors "U.S. sanctions", "the EU's package", the object phrase of
+//!    on/against/targeting), then the subject (passive voice from newswire-nlp makes it the
+//!    target) and the speaker;
+//! 4. `targets` -- the remaining targets and the object region, with the lists and demonyms
+//!    inside it ("on 12 Chinese companies", "entities in China and Turkey");
+//! 5. `sectors` -- the sectors the sanctions cover;
+//! 6. `drafts` -- the drafts, with the special roles of evade and oppose.
+//!
+//! Small rule functions below the clause reader: `relative_subject` ("the sanctions that X
+//! imposed"), `fallback_targets` (a known imposer with no target named), `evade_regime` (whose
+//! sanctions are evaded), `relative_impose` ("the ban it had imposed": lift and impose),
 //! `act_over_description` ("blocked the proposed sanctions": the oppose is the act),
 //! `modifies_non_measure` ("sanctions compliance", "the sanctions committee" without an act) and
 //! `domestic_penalty` ("the Fair Trade Commission sanctioned"). Each pattern has a test of its

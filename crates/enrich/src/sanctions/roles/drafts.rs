@@ -81,11 +81,10 @@ impl SanctionsExtractor {
                 evaders.retain(|c| !whose.contains(c));
             }
         }
-        let action = act.action;
         self.draft(
             whose,
             evaders,
-            action,
+            act.action,
             act.negated,
             roles.sectors,
             programs,
@@ -122,15 +121,13 @@ impl SanctionsExtractor {
             t_codes = opposers.clone();
         }
         if !opposers.is_empty() {
-            let (sectors, progs) = (roles.sectors.clone(), programs.clone());
-            let oppose = SanctionAction::Oppose;
             let mut d = self.draft(
                 opposers,
                 t_codes.clone(),
-                oppose,
+                SanctionAction::Oppose,
                 act.negated,
-                sectors,
-                progs,
+                roles.sectors.clone(),
+                programs.clone(),
                 cx.evidence,
             );
             d.outsider = act.outsider;
@@ -145,9 +142,8 @@ impl SanctionsExtractor {
             SanctionAction::Impose
         };
         if !roles.imposers.is_empty() {
-            let imposers = roles.imposers;
             out.push(self.draft(
-                imposers,
+                roles.imposers,
                 t_codes,
                 regime_action,
                 false,
@@ -180,11 +176,10 @@ impl SanctionsExtractor {
         let (targets, sectors) = (roles.targets, roles.sectors);
         if action == SanctionAction::Impose && act.negated && act.refusal && !imp.is_empty() {
             // Who refuses to impose stays out of the regime.
-            let oppose = SanctionAction::Oppose;
             let mut d = self.draft(
                 imp.clone(),
                 targets.clone(),
-                oppose,
+                SanctionAction::Oppose,
                 false,
                 Vec::new(),
                 Vec::new(),
@@ -196,14 +191,13 @@ impl SanctionsExtractor {
         // "ended the trade ban it had imposed in 2006": the lift and the imposition.
         if action == SanctionAction::Lift && relative_impose(words, &cx.hits, tr.t + tr.len, cx.c1)
         {
-            let (imposed, progs) = (SanctionAction::Impose, programs.clone());
             out.push(self.draft(
                 imp.clone(),
                 targets.clone(),
-                imposed,
+                SanctionAction::Impose,
                 false,
                 sectors.clone(),
-                progs,
+                programs.clone(),
                 cx.evidence,
             ));
         }
@@ -255,9 +249,15 @@ impl SanctionsExtractor {
             } else {
                 roles.targets.clone()
             };
-            let (sectors, progs) = (roles.sectors.clone(), rd.programs.clone());
-            let imposed = SanctionAction::Impose;
-            out.push(self.draft(imp.clone(), on, imposed, false, sectors, progs, cx.evidence));
+            out.push(self.draft(
+                imp.clone(),
+                on,
+                SanctionAction::Impose,
+                false,
+                roles.sectors.clone(),
+                rd.programs.clone(),
+                cx.evidence,
+            ));
             imp = subject;
         } else if !calls_for(words, rd.cued.cue) {
             // "Ukraine called for new sanctions against Russia": who calls for them is not who
