@@ -26,6 +26,8 @@ mod marked;
 mod sectors;
 mod subject;
 mod targets;
+#[cfg(test)]
+mod tests;
 mod trigger;
 
 use newswire_model::{Evidence, SanctionAction};
