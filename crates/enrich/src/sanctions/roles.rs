@@ -91,33 +91,6 @@ impl SanctionsExtractor {
         self.clause_drafts(cx, reading)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn draft(
-        &self,
-        imposers: Vec<String>,
-        targets: Vec<String>,
-        action: SanctionAction,
-        negated: bool,
-        sectors: Vec<String>,
-        programs: Vec<String>,
-        evidence: &Evidence,
-    ) -> Draft {
-        let mut programs = programs;
-        dedup(&mut programs);
-        Draft {
-            imposers,
-            targets,
-            action,
-            negated,
-            sectors,
-            programs,
-            evidence: evidence.clone(),
-            region: (evidence.start, evidence.end),
-            target_entities: Vec::new(),
-            outsider: false,
-        }
-    }
-
     /// A verb-form trigger ("sanctioned", "sanction") counts unless it has the approval
     /// reading: a hyphen compound whose first part is not a state ("FIFA-sanctioned"), or an
     /// object like "the merger".
@@ -845,4 +818,30 @@ fn still_to_come(words: &[&str], after: usize, c1: usize) -> bool {
         let modal = matches!(words[j], "would" | "will" | "could" | "may" | "might");
         (be && is(Proposal, next)) || (modal && matches!(next, "follow" | "come"))
     })
+}
+
+/// A draft of one event, placed at first on the whole sentence (`evidence`).
+fn draft(
+    imposers: Vec<String>,
+    targets: Vec<String>,
+    action: SanctionAction,
+    negated: bool,
+    sectors: Vec<String>,
+    programs: Vec<String>,
+    evidence: &Evidence,
+) -> Draft {
+    let mut programs = programs;
+    dedup(&mut programs);
+    Draft {
+        imposers,
+        targets,
+        action,
+        negated,
+        sectors,
+        programs,
+        evidence: evidence.clone(),
+        region: (evidence.start, evidence.end),
+        target_entities: Vec::new(),
+        outsider: false,
+    }
 }

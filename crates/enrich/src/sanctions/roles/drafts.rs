@@ -13,7 +13,7 @@ use super::marked::Roles;
 use super::subject::Subject;
 use super::targets::Region;
 use super::trigger::Trigger;
-use super::{calls_for, evade_regime, own_party_after, relative_impose, ClauseCtx};
+use super::{calls_for, draft, evade_regime, own_party_after, relative_impose, ClauseCtx};
 
 /// What stages 1-5 read in the clause.
 pub(super) struct Reading {
@@ -81,7 +81,7 @@ impl SanctionsExtractor {
                 evaders.retain(|c| !whose.contains(c));
             }
         }
-        self.draft(
+        draft(
             whose,
             evaders,
             act.action,
@@ -121,7 +121,7 @@ impl SanctionsExtractor {
             t_codes = opposers.clone();
         }
         if !opposers.is_empty() {
-            let mut d = self.draft(
+            let mut d = draft(
                 opposers,
                 t_codes.clone(),
                 SanctionAction::Oppose,
@@ -142,7 +142,7 @@ impl SanctionsExtractor {
             SanctionAction::Impose
         };
         if !roles.imposers.is_empty() {
-            out.push(self.draft(
+            out.push(draft(
                 roles.imposers,
                 t_codes,
                 regime_action,
@@ -176,7 +176,7 @@ impl SanctionsExtractor {
         let (targets, sectors) = (roles.targets, roles.sectors);
         if action == SanctionAction::Impose && act.negated && act.refusal && !imp.is_empty() {
             // Who refuses to impose stays out of the regime.
-            let mut d = self.draft(
+            let mut d = draft(
                 imp.clone(),
                 targets.clone(),
                 SanctionAction::Oppose,
@@ -191,7 +191,7 @@ impl SanctionsExtractor {
         // "ended the trade ban it had imposed in 2006": the lift and the imposition.
         if action == SanctionAction::Lift && relative_impose(words, &cx.hits, tr.t + tr.len, cx.c1)
         {
-            out.push(self.draft(
+            out.push(draft(
                 imp.clone(),
                 targets.clone(),
                 SanctionAction::Impose,
@@ -201,7 +201,7 @@ impl SanctionsExtractor {
                 cx.evidence,
             ));
         }
-        out.push(self.draft(
+        out.push(draft(
             imp,
             targets,
             action,
@@ -249,7 +249,7 @@ impl SanctionsExtractor {
             } else {
                 roles.targets.clone()
             };
-            out.push(self.draft(
+            out.push(draft(
                 imp.clone(),
                 on,
                 SanctionAction::Impose,
