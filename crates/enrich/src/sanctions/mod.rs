@@ -273,7 +273,6 @@ impl SanctionsExtractor {
     }
 
     /// The events of one sentence `text[s..e]`.
-    #[allow(clippy::too_many_arguments)]
     fn sentence(
         &self,
         text: &str,
