@@ -12,6 +12,12 @@
 //! 5. `sectors` -- the sectors the sanctions cover;
 //! 6. `drafts` -- the drafts, with the special roles of evade and oppose.
 //!
+//! Where the order is not clean: imposers and targets are not separate stages, because one
+//! pass over the actors decides per actor which of the two its position marks (`marked`), and
+//! the subject's role is settled only when drafting (`subject_in_regime`: the target of a
+//! named regime, a separate event's imposer, or the imposer), since it depends on the
+//! regime's imposers and on the targets found in stage 4.
+//!
 //! Small rule functions below the clause reader: `relative_subject` ("the sanctions that X
 //! imposed"), `fallback_targets` (a known imposer with no target named), `evade_regime` (whose
 //! sanctions are evaded), `relative_impose` ("the ban it had imposed": lift and impose),
