@@ -273,7 +273,6 @@ impl SanctionsExtractor {
     }
 
     /// The events of one sentence `text[s..e]`.
-    #[allow(clippy::too_many_arguments)]
     fn sentence(
         &self,
         text: &str,
@@ -326,22 +325,26 @@ impl SanctionsExtractor {
                 .filter(|(_, start, _)| *start >= toks[c0].start && *start < toks[c1 - 1].end)
                 .map(|(p, _, imp)| (p.clone(), imp.clone()))
                 .collect();
-            let found = self.clause(
-                &toks,
-                &words,
-                &all_hits,
+            let found = self.clause(&roles::ClauseCtx {
+                toks: &toks,
+                words: &words,
+                hits: all_hits
+                    .iter()
+                    .copied()
+                    .filter(|&(i, len, _)| i >= c0 && i + len <= c1)
+                    .collect(),
                 c0,
                 c1,
-                &clause_actors,
-                &clause_programs,
-                programs
+                actors: &clause_actors,
+                programs: &clause_programs,
+                program_start: programs
                     .iter()
                     .map(|(_, start, _)| *start)
                     .find(|&start| start >= toks[c0].start && start < toks[c1 - 1].end),
-                prev.map_or(previous, |i| out.get(i)),
-                &evidence,
-                &parse,
-            );
+                previous: prev.map_or(previous, |i| out.get(i)),
+                evidence: &evidence,
+                parse: &parse,
+            });
             let mut found = found;
             if let Some(answerer) = prev.and_then(|i| out.get(i)) {
                 answered_targets(&words, c0, &answerer.imposers, &mut found);

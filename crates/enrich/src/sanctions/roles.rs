@@ -1,1021 +1,100 @@
-//! Action and role stages over one clause: the action cue nearest the trigger, its modality
-//! and negation scope, then imposers, targets and sectors from the clause's structure -- agent
-//! phrases ("by X"), premodifiers and possessors ("U.S. sanctions", "the EU's package"), the
-//! subject (passive voice from newswire-nlp makes it the target), the object phrase of
-//! on/against/targeting with the lists and demonyms inside it ("on 12 Chinese companies",
-//! "entities in China and Turkey"), and the special roles of evade and oppose. Small rule
-//! functions below the clause reader: `relative_subject` ("the sanctions that X imposed"),
-//! `fallback_targets` (a known imposer with no target named), `evade_regime` (whose sanctions
-//! are evaded), `relative_impose` ("the ban it had imposed": lift and impose),
+//! The clause reader: the events of one clause, read in six stages, each in a module of its
+//! own beside this one and each taking the clause's shared inputs (`ClauseCtx`) and the
+//! results of the stages before it:
+//! 1. `trigger` -- which lexicon trigger names the sanctions, and whether it refers back;
+//! 2. `action` -- the action cue nearest the trigger, its negation and modality, the action;
+//! 3. `marked` and `subject` -- roles marked by position (agent phrases "by X",
+//!    premodifiers and possessors "U.S. sanctions", "the EU's package", the object phrase of
+//!    on/against/targeting), then the subject (passive voice from newswire-nlp makes it the
+//!    target) and the speaker;
+//! 4. `targets` -- the remaining targets and the object region, with the lists and demonyms
+//!    inside it ("on 12 Chinese companies", "entities in China and Turkey");
+//! 5. `sectors` -- the sectors the sanctions cover;
+//! 6. `drafts` -- the drafts, with the special roles of evade and oppose.
+//!
+//! Where the order is not clean: imposers and targets are not separate stages, because one
+//! pass over the actors decides per actor which of the two its position marks (`marked`), and
+//! the subject's role is settled only when drafting (`subject_in_regime`: the target of a
+//! named regime, a separate event's imposer, or the imposer), since it depends on the
+//! regime's imposers and on the targets found in stage 4.
+//!
+//! Small rule functions below the clause reader: `relative_subject` ("the sanctions that X
+//! imposed"), `fallback_targets` (a known imposer with no target named), `evade_regime` (whose
+//! sanctions are evaded), `relative_impose` ("the ban it had imposed": lift and impose),
 //! `act_over_description` ("blocked the proposed sanctions": the oppose is the act),
 //! `modifies_non_measure` ("sanctions compliance", "the sanctions committee" without an act) and
 //! `domestic_penalty` ("the Fair Trade Commission sanctioned"). Each pattern has a test of its
 //! own in `tests/sanctions_roles.rs`.
 
-#![allow(clippy::too_many_arguments)]
+mod action;
+mod drafts;
+mod marked;
+mod sectors;
+mod subject;
+mod targets;
+#[cfg(test)]
+mod tests;
+mod trigger;
 
 use newswire_model::{Evidence, SanctionAction};
 
 use super::events::{dedup, push, Draft};
-use super::lexicon::{Cue, Entry, TriggerKind};
+use super::lexicon::{Cue, Entry};
 use super::structure::Parse;
 use super::tokens::Tok;
-use super::triggers::{clause_turn, trigger_sector};
 use super::words::{is, Class::*};
-use super::{
-    extend_coordination, opens_reply, prev_word, skippable, used_at, Actor, ActorKind,
-    SanctionsExtractor,
-};
+use super::{extend_coordination, prev_word, Actor, ActorKind, SanctionsExtractor};
+use drafts::Reading;
+
+/// The shared inputs of the clause stages: the sentence's tokens and words, the clause
+/// `c0..c1`, its lexicon hits, actors and programmes, and the event read just before it.
+pub(super) struct ClauseCtx<'a> {
+    pub(super) toks: &'a [Tok],
+    pub(super) words: &'a [&'a str],
+    /// Lexicon hits inside the clause: (token, length, entry).
+    pub(super) hits: Vec<(usize, usize, &'a Entry)>,
+    pub(super) c0: usize,
+    pub(super) c1: usize,
+    pub(super) actors: &'a [&'a Actor<'a>],
+    /// (programme, its imposer) named in the clause.
+    pub(super) programs: &'a [(String, String)],
+    /// Byte offset of the first programme named in the clause.
+    pub(super) program_start: Option<usize>,
+    pub(super) previous: Option<&'a Draft>,
+    pub(super) evidence: &'a Evidence,
+    pub(super) parse: &'a Parse<'a>,
+}
 
 impl SanctionsExtractor {
-    /// The events of one clause `toks[c0..c1]`.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn clause(
-        &self,
-        toks: &[Tok],
-        words: &[&str],
-        all_hits: &[(usize, usize, &Entry)],
-        c0: usize,
-        c1: usize,
-        actors: &[&Actor],
-        programs: &[(String, String)],
-        program_start: Option<usize>,
-        previous: Option<&Draft>,
-        evidence: &Evidence,
-        parse: &Parse<'_>,
-    ) -> Vec<Draft> {
-        // Lexicon hits in the clause: (token, length, entry).
-        let hits: Vec<(usize, usize, &Entry)> = all_hits
-            .iter()
-            .copied()
-            .filter(|&(i, len, _)| i >= c0 && i + len <= c1)
-            .collect();
-
-        // 1. Triggers.
-        let mut trigger: Option<(usize, usize, TriggerKind)> = None;
-        let mut anaphoric = false;
-        for &(t, len, entry) in &hits {
-            let Entry::Trigger(kind) = entry else {
-                continue;
-            };
-            let ok = match kind {
-                TriggerKind::Core => !modifies_non_measure(words, &hits, t, len, c1),
-                TriggerKind::Verb => self.verb_trigger_counts(toks, words, t, c1, actors),
-                TriggerKind::Conditional => {
-                    // Not the trigger's own verb ("bars entry"): the framing is outside it.
-                    let punitive = hits.iter().any(|&(p, _, e)| {
-                        (p < t || p >= t + len)
-                            && matches!(
-                                e,
-                                Entry::Action(Cue::Act(
-                                    SanctionAction::Impose
-                                        | SanctionAction::Lift
-                                        | SanctionAction::Threaten
-                                        | SanctionAction::Evade
-                                ))
-                            )
-                    });
-                    let bloc_before = actors
-                        .iter()
-                        .any(|a| a.kind == ActorKind::Bloc && a.last == t);
-                    // "barred entry to nine British journalists": who is refused entry; not
-                    // "a travel ban to the EU", where the EU is the destination.
-                    let entry = words[t + len - 1] == "entry";
-                    let target_after = actors.iter().any(|a| {
-                        let before = words[prev_word(words, a.first, c0)];
-                        a.first >= t + len
-                            && a.first <= t + len + 3
-                            && (is(TargetPrep, before) || (entry && before == "to"))
-                    });
-                    // "in breach of UN Security Council resolutions": resolutions are
-                    // sanctions only when broken.
-                    let broken = hits.iter().any(|(_, _, e)| {
-                        matches!(e, Entry::Action(Cue::Act(SanctionAction::Evade)))
-                    });
-                    if words[t] == "resolutions" {
-                        broken
-                    } else {
-                        punitive || target_after || bloc_before
-                    }
-                }
-                // "the measures", or "measures it imposed": a measure the clause says was
-                // imposed needs no earlier event.
-                TriggerKind::Anaphor => {
-                    previous.is_some()
-                        && t > c0
-                        && matches!(words[t - 1], "the" | "these" | "those" | "such" | "similar")
-                        || relative_impose(words, &hits, t + len, c1)
-                        // "a seventh package of restrictions" is sanctions by itself.
-                        || (t >= c0 + 2 && words[t - 1] == "of" && is(PackageNoun, words[t - 2]))
-                        // "European Union restrictions", "Tokyo's measures": whose they are
-                        // makes them a regime.
-                        || actors.iter().any(|a| {
-                            a.kind != ActorKind::Demonym
-                                && a.last <= t
-                                && a.last + 3 >= t
-                                && self.only_premods(words, a.last, t)
-                        })
-                        // "the anti-Russian measures": aimed at a state, so a regime.
-                        || actors.iter().any(|a| {
-                            a.first > c0
-                                && words[a.first - 1] == "anti"
-                                && a.last <= t
-                                && self.only_premods(words, a.last, t)
-                        })
-                }
-            };
-            if ok {
-                if *kind == TriggerKind::Anaphor {
-                    if trigger.is_none() {
-                        trigger = Some((t, len, *kind));
-                        anaphoric = true;
-                    }
-                } else if trigger.is_none() || anaphoric {
-                    trigger = Some((t, len, *kind));
-                    anaphoric = false;
-                }
-            }
-        }
-        if trigger.is_none() && !programs.is_empty() {
-            // A programme named alone ("designated under CAATSA") is a trigger at the clause's
-            // first action cue or its start.
-            // At the programme's own position, so that "on X" right after it is a target.
-            let at = program_start
-                .map(|start| toks.partition_point(|t| t.end <= start))
-                .filter(|&i| i >= c0 && i < c1)
-                .unwrap_or(c0);
-            trigger = Some((at, 1, TriggerKind::Core));
-        }
-        let Some((t, tlen, tkind)) = trigger else {
+    /// The events of one clause `toks[c0..c1]`, read in stages: each stage's result feeds
+    /// the next.
+    pub(super) fn clause(&self, cx: &ClauseCtx<'_>) -> Vec<Draft> {
+        // 1. The trigger.
+        let Some(tr) = self.choose_trigger(cx) else {
             return Vec::new();
         };
-        // "the sanctions" right after an event refers back to it too.
-        let definite =
-            t > c0 && matches!(words[t - 1], "the" | "these" | "those" | "such" | "similar");
-        anaphoric |= definite && previous.is_some();
-
-        // 2. Action cue nearest the trigger, not inside a subordinate clause after it
-        // ("threatened X with sanctions if it did not restore civilian rule").
-        // Only looked for when a cue follows the trigger (speed: most clauses have none).
-        let cue_after = hits
-            .iter()
-            .any(|&(p, _, e)| p >= t + tlen && matches!(e, Entry::Action(_)));
-        let barrier = (t + tlen..c1)
-            .filter(|_| cue_after)
-            .find(|&j| is(Subordinator, words[j]))
-            .unwrap_or(c1);
-        let mut cue: Option<(usize, usize, Cue)> = None;
-        let mut best = usize::MAX;
-        for &(p, len, entry) in &hits {
-            let Entry::Action(c) = entry else { continue };
-            if p >= t && p < t + tlen || p >= barrier {
-                continue;
-            }
-            // "travel bans and asset freezes": a word of another trigger phrase is a noun,
-            // not the clause's verb.
-            let in_trigger = hits.iter().any(|&(q, qlen, f)| {
-                matches!(f, Entry::Trigger(TriggerKind::Core)) && q <= p && p < q + qlen && qlen > 1
-            });
-            if in_trigger {
-                continue;
-            }
-            let dist = if p < t {
-                t - (p + len - 1)
-            } else {
-                p - (t + tlen - 1)
-            };
-            // Prefer cues before the trigger on ties.
-            let score = dist * 2 + usize::from(p > t);
-            if dist <= 12 && score < best {
-                best = score;
-                cue = Some((p, len, *c));
-            }
-        }
-        if cue.is_none() && tkind == TriggerKind::Verb {
-            cue = Some((t, tlen, Cue::Act(SanctionAction::Impose)));
-        }
-        // "sought sanctions relief", "won a sanctions waiver": a lift noun compounded with the
-        // trigger names the act; the verb before it only asks for or gets it.
-        let relief = hits.iter().find(|&&(p, _, e)| {
-            p == t + tlen && *e == Entry::Action(Cue::Act(SanctionAction::Lift))
-        });
-        if let Some(&(p, len, _)) = relief.filter(|_| tkind == TriggerKind::Core) {
-            cue = Some((p, len, Cue::Act(SanctionAction::Lift)));
-        }
-        // "unfroze the assets": with no cue outside it, the trigger's own verb is the act.
-        if cue.is_none() {
-            cue = hits.iter().find_map(|&(p, len, e)| match e {
-                Entry::Action(c) if p >= t && p + len <= t + tlen => Some((p, len, *c)),
-                _ => None,
-            });
-        }
-        // An opposed threat ("warned against any attempt by Canada to sanction") stays a
-        // threat: the regime is not in force.
-        let mut opposed_threat = false;
-        if let Some(found) = cue {
-            let found = self.act_over_description(words, &hits, actors, found, t, tlen);
-            let governed = governing_oppose(words, &hits, actors, found);
-            opposed_threat = governed.2 != found.2 && found.2 == Cue::Act(SanctionAction::Threaten);
-            cue = Some(governed);
-        }
-        let anchor = match cue {
-            Some((p, _, _)) if p < t => p,
-            _ => t,
-        };
-        let cue_pos = cue.map(|(p, _, _)| p).unwrap_or(t);
-        let window_start = cue_pos.saturating_sub(4).max(c0);
-        // Negation shortly before the cue, or right before the trigger ("no new sanctions").
-        // A negation inside a cue phrase ("would not hesitate to") is the cue's, not the act's.
-        let in_cue = |p: usize| {
-            hits.iter().any(|&(q, len, e)| {
-                matches!(e, Entry::Action(_)) && len > 1 && q <= p && p < q + len
-            })
-        };
-        let negated = hits.iter().any(|&(p, _, e)| {
-            *e == Entry::Negation
-                && !in_cue(p)
-                && ((p >= window_start && p < cue_pos) || (p < t && p + 3 >= t && words[p] == "no"))
-        }) || gerund_denied(words, cue_pos, t + tlen, c1);
-        // "refused to impose", "declined to impose", "its refusal to impose": the negated act
-        // is also an opposition by the one who refuses.
-        let refusal = hits.iter().any(|&(p, _, e)| {
-            *e == Entry::Negation && p >= window_start && p < cue_pos && is(Refusal, words[p])
-        });
-        let conditional = words[c0..c1].iter().any(|w| matches!(*w, "if" | "unless"));
-        let modal = hits.iter().any(|&(p, _, e)| {
-            *e == Entry::Modal
-                && p + 3 >= cue_pos
-                && p < cue_pos
-                // "will/would impose ... if": only a conditional future is a threat.
-                && (!matches!(words[p], "would" | "will") || conditional)
-        });
-        // "threatened to impose", "plans to impose": an infinitive impose governed by a threat.
-        // Also its complement clause: "warned Venezuela it would reimpose", "threatened to
-        // suspend visa-free travel and impose sanctions".
-        // The act governs the trigger ("... impose sanctions"), not a participle after it.
-        let governed_threat = matches!(cue, Some((p, _, Cue::Act(SanctionAction::Impose)))
-        if p > c0 && p < t && hits.iter().any(|&(q, len, e)| {
-            *e == Entry::Action(Cue::Act(SanctionAction::Threaten))
-                && q + len <= p
-                && q + 12 >= p
-                && (words[p - 1] == "to" || complement(words, q + len, p))
-        }));
-
-        // "resisted pressure to align with", "blocked moves to join": an oppose cue before the
-        // join cue makes it a refusal.
-        let refused = matches!(cue, Some((p, _, Cue::Join)) if hits.iter().any(|&(q, _, e)| {
-            *e == Entry::Action(Cue::Act(SanctionAction::Oppose)) && q < p && q + 8 >= p
-        }));
-        // "more sanctions would follow": the sanctions are the subject of "follow", not joined.
-        let to_come = still_to_come(words, t + tlen, c1);
-        let (mut action, mut negated_out) = match cue {
-            Some((p, _, Cue::Join)) if to_come && p > t => (SanctionAction::Threaten, false),
-            Some((_, _, Cue::Join)) => {
-                if negated || refused {
-                    (SanctionAction::Oppose, false)
-                } else {
-                    (SanctionAction::Impose, false)
-                }
-            }
-            Some((_, _, Cue::Act(a))) => (a, negated),
-            Some((_, _, Cue::Outside)) => (SanctionAction::Oppose, false),
-            None => (SanctionAction::Impose, negated),
-        };
-        // Who does not join or stays out of a regime is not among its targets.
-        let outsider = matches!(cue, Some((_, _, Cue::Join | Cue::Outside)));
-        // A general licence relieves sanctions; its end restores them.
-        if is_licence(words, t, tlen) {
-            (action, negated_out) = match (action, negated_out) {
-                // "the licence expires", "will not be renewed"; not "licences that suspend
-                // sanctions", where the licence is the lift.
-                (SanctionAction::Lift, false) if is(EndingVerb, words[cue_pos]) => {
-                    (SanctionAction::Impose, false)
-                }
-                (SanctionAction::Impose, true) => (SanctionAction::Impose, false),
-                (SanctionAction::Impose, false) => (SanctionAction::Lift, false),
-                other => other,
-            };
-        }
-        // "the planned package of sanctions", "proposed sanctions": only a threat so far.
-        // The regime's owner may sit in between: "possible EU sanctions".
-        let proposed = (c0..t)
-            .rev()
-            .take(7)
-            .any(|j| is(Proposal, words[j]) && self.premods_around(words, actors, j, t))
-            || to_come;
-        if action == SanctionAction::Impose
-            && !negated_out
-            && proposed
-            && !matches!(cue, Some((_, _, Cue::Join)))
-        {
-            action = SanctionAction::Threaten;
-        }
-        let is_join = matches!(cue, Some((_, _, Cue::Join)));
-        // "27 entities from China and Japan joined the Entity List": who joins a list is on it.
-        let joins_a_list = is_join
-            && !negated
-            && words[t..t + tlen]
-                .iter()
-                .any(|w| matches!(*w, "list" | "blacklist"));
-        if action == SanctionAction::Impose
-            && (modal || governed_threat)
-            && !negated_out
-            && !is_join
-        {
-            action = SanctionAction::Threaten;
-        }
-        if action == SanctionAction::Oppose && matches!(cue, Some((_, _, Cue::Join))) {
-            negated_out = false;
-        }
-        if action == SanctionAction::Impose
-            && not_ruled_out(words, &hits, window_start.saturating_sub(3), cue_pos.max(t))
-        {
-            action = SanctionAction::Threaten;
-            negated_out = false;
-        }
-
-        // 3. Roles.
-        let mut regime_imposers: Vec<String> = Vec::new();
-        let mut targets: Vec<String> = Vec::new();
-        let mut sectors: Vec<String> = Vec::new();
-        let mut used = vec![false; actors.len()];
-        let passive_between = |from: usize, to: usize| {
-            hits.iter()
-                .any(|&(p, _, e)| *e == Entry::Passive && p >= from && p < to)
-        };
-
-        for (ai, a) in actors.iter().enumerate() {
-            let before = prev_word(words, a.first, c0);
-            let before_word = if before < a.first { words[before] } else { "" };
-            // by X, right after the trigger or an action verb ("sanctions imposed by X", "was
-            // sanctioned by X"), not any "by" ("drones used by Russia").
-            let by_agent = before_word == "by"
-                && (before >= t && before <= t + tlen + 2
-                    || hits.iter().any(|&(p, len, e)| {
-                        matches!(e, Entry::Action(_) | Entry::Trigger(_) | Entry::Passive)
-                            && p + len <= before
-                            && p + len + 1 >= before
-                    }));
-            if by_agent {
-                push(&mut regime_imposers, a.code);
-                used[ai] = true;
-                continue;
-            }
-            // the sanctions (that) X (keeps) imposing: the subject of a relative clause on
-            // the trigger imposes it.
-            if self.relative_subject(words, &hits, a, t + tlen, c1) {
-                push(&mut regime_imposers, a.code);
-                used[ai] = true;
-                continue;
-            }
-            // "warnings from London to impose ...": who a threat comes from.
-            let threat_from = before_word == "from"
-                && before > c0
-                && hits.iter().any(|&(p, len, e)| {
-                    *e == Entry::Action(Cue::Act(SanctionAction::Threaten)) && p + len == before
-                });
-            // sanctions from X; sanctions relief from X
-            let after_trigger = before == t + tlen
-                || relief.is_some_and(|&(p, len, _)| p == t + tlen && before == p + len);
-            if threat_from || before_word == "from" && after_trigger {
-                push(&mut regime_imposers, a.code);
-                used[ai] = true;
-                continue;
-            }
-            // on / against X; "the assets of X", "a package of sanctions of"... right after the
-            // trigger
-            let of_after_trigger = before_word == "of" && before == t + tlen;
-            // "called on X to lift", "relied on X": a phrasal verb, not a target.
-            let phrasal = before_word == "on" && before > c0 && is(PhrasalOn, words[before - 1]);
-            // The preposition belongs to the sanctions phrase: near the trigger ("sanctions on
-            // Friday on eight Iranian companies") or right after an action verb ("imposed on
-            // X"), not "supplying drones for the war against Ukraine" further on.
-            let near_trigger = before + 1 >= t && before <= t + tlen + 6;
-            let after_cue = hits.iter().any(|&(p, len, e)| {
-                matches!(e, Entry::Action(_) | Entry::Object)
-                    && p + len <= before
-                    && p + len + 3 >= before
-            });
-            if (is(TargetPrep, before_word) || of_after_trigger)
-                && before < a.first
-                && !phrasal
-                && (near_trigger || after_cue || before < t)
-            {
-                push(&mut targets, a.code);
-                self.sector_after(words, a, c1, &mut sectors);
-                used[ai] = true;
-                continue;
-            }
-            // X sanctions (premodifier); a trigger that opens with a verb or a preposition
-            // ("froze the assets", "from entering") has none.
-            if tkind != TriggerKind::Verb
-                && !self.opens_with_verb_or_prep(words[t])
-                && a.last <= t
-                && self.only_premods(words, a.last, t)
-            {
-                // "Canada sanctions Russian officials": the trigger is a verb with an object,
-                // and the actor before it its subject.
-                let mut after = t + tlen;
-                while after < c1 && skippable(words[after]) {
-                    after += 1;
-                }
-                // "Britain sanctions its officials": an object phrase follows the verb.
-                let object_next = actors.iter().any(|b| b.first == after)
-                    || words.get(t + tlen).is_some_and(|w| {
-                        matches!(*w, "its" | "their" | "his" | "her") || is(Determiner, w)
-                    });
-                let verb_use = a.last == t && words[t] == "sanctions" && object_next;
-                if verb_use {
-                    continue;
-                }
-                // "anti-Russian sanctions" are on Russia, and so is "the Russian oil price cap":
-                // a demonym before a sector names whose sector it is.
-                let sector_of = a.kind == ActorKind::Demonym
-                    && (trigger_sector(words, t, tlen).is_some()
-                        || (a.last..t).any(|j| {
-                            self.phrases
-                                .at(words, j)
-                                .any(|(_, e)| matches!(e, Entry::Sector(_)))
-                        }));
-                let anti = a.first > c0 && words[a.first - 1] == "anti" || sector_of;
-                let target_like = anti || a.kind == ActorKind::Name && !a.possessive;
-                let has_prep_target = actors
-                    .iter()
-                    .any(|b| b.first > t && is(TargetPrep, words[prev_word(words, b.first, c0)]));
-                if anti || target_like && !has_prep_target {
-                    push(&mut targets, a.code);
-                } else {
-                    push(&mut regime_imposers, a.code);
-                }
-                used[ai] = true;
-                continue;
-            }
-            // "granted Serbia a sanctions exemption": who is given relief is relieved.
-            if action == SanctionAction::Lift && before < a.first && is(GiveVerb, before_word) {
-                push(&mut targets, a.code);
-                used[ai] = true;
-                continue;
-            }
-            // sanctioned X / blacklisted X / sanctions-hit X
-            if before < a.first
-                && hits
-                    .iter()
-                    .any(|&(p, len, e)| *e == Entry::Object && p + len == before + 1)
-                && (a.kind != ActorKind::Demonym || self.followed_by_noun(words, a, c1))
-            {
-                push(&mut targets, a.code);
-                self.sector_after(words, a, c1, &mut sectors);
-                used[ai] = true;
-                continue;
-            }
-        }
-        // Coordinated agents: "imposed by Canberra and Wellington".
-        extend_coordination(actors, words, &mut used, &mut regime_imposers);
-        // "despite sanctions", "amid sanctions": without an action cue the clause's subject is
-        // not the sanctions' actor.
-        let in_phrase = {
-            let mut j = t;
-            while j > c0 && self.only_premods(words, j - 1, t) {
-                j -= 1;
-            }
-            j > c0 && matches!(words[j - 1], "despite" | "amid" | "because" | "to" | "for")
-        };
-        // Subject: nearest eligible actor before the anchor.
-        let mut subject: Vec<String> = Vec::new();
-        let mut subject_passive = false;
-        let mut chosen: Option<usize> = None;
-        // A relative clause: ", which imposed..." takes the actor right before the comma.
-        let relative = (c0 + 1..anchor)
-            .rev()
-            .find(|&j| matches!(words[j], "which" | "who") && words[j - 1] == ",");
-        if let Some(w) = relative {
-            chosen = actors
-                .iter()
-                .position(|a| a.last + 1 == w && !used_at(&used, actors, a));
-        }
-        // A reporting verb between a candidate and the anchor, with no action verb after it,
-        // makes the candidate the speaker ("the Kremlin said new U.S. sanctions...").
-        let reported_after = |from: usize| {
-            hits.iter().any(|&(r, _, e)| {
-                *e == Entry::Report
-                    && r >= from
-                    && r < anchor
-                    && !matches!(cue, Some((p, _, _)) if p > r && p <= t + tlen + 3)
-            })
-        };
-        // "X told the Commission that his country would keep blocking ...": a subject pronoun
-        // after a reporting verb is the speaker, not the one addressed.
-        if chosen.is_none() && !(in_phrase && cue.is_none()) {
-            chosen = self.pronoun_speaker(words, &hits, actors, &used, (c0, c1), anchor);
-        }
-        // Who speaks, when the subject search stops at a speaker: a warning or a protest
-        // reported from a state with no other actor is that state's.
-        let mut speaker: Option<usize> = None;
-        if chosen.is_none() {
-            for (ai, a) in actors.iter().enumerate().rev() {
-                if a.last > anchor || used[ai] || (in_phrase && cue.is_none()) {
-                    continue;
-                }
-                // "Chinese banks that help Russia might be sanctioned": an actor inside a
-                // relative clause on an earlier one is not the clause's subject.
-                // Not the "that" after a verb ("demanded that the United States lift").
-                let lo = actors[..ai].last().map_or(c0, |b| b.last);
-                let after_verb = |j: usize| {
-                    words[j - 1].ends_with("ed")
-                        || is(CallVerb, words[j - 1])
-                        || hits.iter().any(|&(q, len, e)| {
-                            matches!(e, Entry::Action(_) | Entry::Report) && q < j && j <= q + len
-                        })
-                };
-                // Nor "told Sullivan that Washington is ...": there the actor opens the clause.
-                let opens = |j: usize| (j + 1..a.first).all(|k| is(Determiner, words[k]));
-                let relative = ai > 0
-                    && (lo.max(c0 + 1)..a.first).any(|j| {
-                        matches!(words[j], "that" | "which" | "who") && !after_verb(j) && !opens(j)
-                    });
-                // "suspended Guinea and imposed sanctions": the object of an earlier act verb
-                // is not the subject of the next.
-                let object_of_act = prev_word(words, a.first, c0) < a.first
-                    && hits.iter().any(|&(q, len, e)| {
-                        let act = matches!(
-                            e,
-                            Entry::Action(Cue::Act(
-                                SanctionAction::Impose
-                                    | SanctionAction::Lift
-                                    | SanctionAction::Oppose
-                                    | SanctionAction::Evade
-                            )) | Entry::Object
-                        );
-                        act && q + len == prev_word(words, a.first, c0) + 1 && q + len < anchor
-                    });
-                if relative || object_of_act {
-                    continue;
-                }
-                if self.subject_eligible_in(words, a, c0, c1, actors, 0) {
-                    if !reported_after(a.last) {
-                        chosen = Some(ai);
-                    } else {
-                        speaker = Some(ai);
-                    }
-                    break;
-                }
-            }
-        }
-        // "The White House said Russia could face ...": the speaker before a subject.
-        if speaker.is_none() {
-            let bound = chosen.map_or(anchor, |ai| actors[ai].first);
-            speaker = actors
-                .iter()
-                .enumerate()
-                .rev()
-                .filter(|(ai, a)| a.last <= bound && !used[*ai])
-                .find(|(_, a)| self.subject_eligible(words, a, c0, c1))
-                .filter(|(_, a)| {
-                    hits.iter().any(|&(r, _, e)| {
-                        let says = *e == Entry::Report
-                            || *e == Entry::Action(Cue::Act(SanctionAction::Threaten));
-                        says && r >= a.last && r < bound
-                    })
-                })
-                .map(|(ai, _)| ai);
-        }
-        if let Some(ai) = chosen {
-            let a = actors[ai];
-            subject.push(a.code.to_string());
-            // A passive marker after the subject, with no other actor in between ("Russia
-            // faces", "the Kremlin would face", not "Britain warned China it could face").
-            let next_actor = actors
-                .iter()
-                .map(|b| b.first)
-                .filter(|&f| f >= a.last)
-                .min()
-                .unwrap_or(usize::MAX);
-            // A passive verb group after the subject ("A Kyrgyz company was blacklisted").
-            let parsed_passive = [cue_pos, t]
-                .iter()
-                .any(|&p| p > a.last && p < next_actor && parse.passive_at(p));
-            subject_passive = parsed_passive
-                || joins_a_list
-                || passive_between(a.last, t.max(anchor).min(next_actor))
-                // Headline passive: "Russia sanctioned over grain deal".
-                || (tkind == TriggerKind::Verb
-                    && a.last == t
-                    && words[t] == "sanctioned"
-                    && matches!(words.get(t + 1), Some(&("for" | "over" | "by" | "after" | "in"))));
-            let mut k = a.first;
-            used[ai] = true;
-            // Coordinated subjects: "The US, the EU and Britain imposed". The whole chain must
-            // start where a subject can ("its borders with China and Pakistan, and Washington
-            // has not" is no chain).
-            let mut chain: Vec<usize> = Vec::new();
-            for (bi, b) in actors.iter().enumerate().rev() {
-                if b.last > k || used[bi] {
-                    continue;
-                }
-                let gap: Vec<&str> = words[b.last..k]
-                    .iter()
-                    .copied()
-                    .filter(|w| !is(Determiner, w) && *w != "'s")
-                    .collect();
-                if gap
-                    .iter()
-                    .all(|w| matches!(*w, "and" | "," | "or" | "as" | "well"))
-                    && !gap.is_empty()
-                {
-                    chain.push(bi);
-                    k = b.first;
-                } else {
-                    break;
-                }
-            }
-            let head_ok = chain
-                .last()
-                .is_none_or(|&h| self.subject_eligible(words, actors[h], c0, c1));
-            if head_ok {
-                for bi in chain {
-                    if !subject.iter().any(|c| c == actors[bi].code) {
-                        subject.push(actors[bi].code.to_string());
-                    }
-                    used[bi] = true;
-                }
-            }
-        }
-        // A passive verb or a "face" cue with no eligible subject: the actor named first in
-        // the subject phrase is the target ("A Kyrgyz company was recently blacklisted by
-        // Washington", "Chinese banks that help Russia could face U.S. sanctions").
-        let verb_at = cue_pos.min(t);
-        let undergoes = parse.passive_at(verb_at) || passive_between(c0, verb_at + 1);
-        if chosen.is_none() && undergoes && !in_phrase {
-            let subj = actors.iter().enumerate().find(|(ai, a)| {
-                let before = prev_word(words, a.first, c0);
-                !used[*ai]
-                    && a.last <= verb_at
-                    && (before == a.first || !is(Preposition, words[before]))
-            });
-            if let Some((ai, a)) = subj {
-                push(&mut targets, a.code);
-                used[ai] = true;
-            }
-        }
-        if joins_a_list {
-            for (ai, a) in actors.iter().enumerate() {
-                if a.last <= anchor && !used[ai] {
-                    push(&mut targets, a.code);
-                    used[ai] = true;
-                }
-            }
-        }
-        // Coordinated targets after the first: "on Russia and Belarus".
-        extend_coordination(actors, words, &mut used, &mut targets);
-        // The region where the relation's objects are written: from the trigger or its verb
-        // to the clause's end, or to a reporting verb ("..., the ministry said").
-        let obj_from = anchor.min(cue_pos).min(t);
-        // "six of whom it said belong to ...", "a network it says helps Iran": a report inside
-        // the object phrase does not end it.
-        let parenthetical = |r: usize| {
-            r >= obj_from + 2
-                && is(SubjectPronoun, words[r - 1])
-                && !matches!(words[r - 2], "," | "." | "and" | "but")
-        };
-        let obj_stop = hits
-            .iter()
-            .filter(|&&(p, _, e)| *e == Entry::Report && p > obj_from && !parenthetical(p))
-            .map(|&(p, _, _)| p)
-            .min()
-            .unwrap_or(c1);
-        // Only up to the last actor: a reason after it cuts nothing (speed).
-        let last_actor = actors.iter().map(|a| a.first).max().unwrap_or(c0).min(c1);
-        let reason_at = reason_clause(words, cue_pos.max(t) + 1, last_actor).unwrap_or(c1);
-        let np_stop = obj_stop
-            .min(clause_turn(words, cue_pos.max(t) + 1, c1))
-            .min(reason_at);
-        if matches!(
-            action,
-            SanctionAction::Impose | SanctionAction::Threaten | SanctionAction::Lift
-        ) {
-            let known: Vec<String> = subject.iter().chain(&regime_imposers).cloned().collect();
-            self.np_targets(
-                words,
-                actors,
-                &mut used,
-                &mut targets,
-                &known,
-                (c0, obj_from, np_stop),
-            );
-            // "lift sanctions on its potash industry": the possessive pronoun is the state the
-            // clause began with ("Belarus has freed prisoners after the US agreed to ...").
-            let pronoun = own_party_after(words, obj_from, np_stop.min(c1));
-            if targets.is_empty() && pronoun {
-                if let Some(a) = actors
-                    .iter()
-                    .find(|a| a.last <= obj_from && !known.iter().any(|c| c == a.code))
-                {
-                    push(&mut targets, a.code);
-                }
-            }
-            parallel_modifiers(actors, words, &mut used, &mut targets);
-            extend_coordination(actors, words, &mut used, &mut targets);
-            // A subject beside a named regime becomes its target below ("Iran demanded the
-            // lifting of U.S. sanctions").
-            let subject_is_target = !subject.is_empty()
-                && !regime_imposers.is_empty()
-                && subject.iter().all(|c| !regime_imposers.contains(c));
-            if targets.is_empty()
-                && !subject_passive
-                && !subject_is_target
-                && !anaphoric
-                && !known.is_empty()
-            {
-                self.fallback_targets(
-                    words,
-                    actors,
-                    &mut used,
-                    &mut targets,
-                    &known,
-                    (c0, obj_from, obj_stop.min(reason_at)),
-                );
-            }
-        }
-
-        let program_names: Vec<String> = programs.iter().map(|(p, _)| p.clone()).collect();
-        for &(p, len, e) in &hits {
-            if let Entry::Sector(sec) = e {
-                // "arms embargo", "oil price cap": a sector word right before the trigger.
-                let before_trigger = p + len == t;
-                // "sanctions on the oil sector": after a target preposition.
-                let after_prep =
-                    (p > c0 && is(TargetPrep, words[prev_word(words, p, c0)])) && p > t;
-                // "asset freezes on 22 oil tankers", "a ban on steel imports", "froze the
-                // assets of two banks and their shipping arm": after the trigger or its verb
-                // in the clause, before a reporting verb.
-                let in_object = p >= obj_from && p + len <= obj_stop;
-                if before_trigger || after_prep || in_object {
-                    push(&mut sectors, sec);
-                }
-            }
-        }
-        if let Some(sec) = trigger_sector(words, t, tlen) {
-            push(&mut sectors, sec);
-        }
-
-        let mut out = Vec::new();
-        match action {
-            SanctionAction::Evade => {
-                // Whose sanctions: the regime named with the trigger, a programme's owner, or
-                // the regime of the event just read ("to get around the cap").
-                let mut whose = regime_imposers.clone();
-                if whose.is_empty() {
-                    whose = programs.iter().map(|(_, imp)| imp.clone()).collect();
-                    dedup(&mut whose);
-                }
-                let mut subject = subject;
-                if whose.is_empty() {
-                    whose = evade_regime(actors, &mut subject, &mut targets);
-                }
-                if whose.is_empty() {
-                    if let Some(p) = previous {
-                        whose = p.imposers.clone();
-                    }
-                }
-                let mut evaders = subject;
-                evaders.extend(targets.iter().cloned());
-                evaders.retain(|c| !whose.contains(c));
-                dedup(&mut evaders);
-                // "A North Korean tanker ... in breach of UN sanctions": with no subject, the
-                // parties named before the breach are who evades; a place after a preposition
-                // ("intermediaries in the UAE") is not.
-                if evaders.is_empty() {
-                    let mut placed = false;
-                    for a in actors.iter().filter(|a| a.last <= cue_pos && a.first >= c0) {
-                        let before = prev_word(words, a.first, c0);
-                        let listed =
-                            before < a.first && matches!(words[before], "and" | "or" | ",");
-                        placed = (before < a.first && is(Preposition, words[before]))
-                            || (listed && placed);
-                        if !placed && !whose.iter().any(|c| c == a.code) {
-                            push(&mut evaders, a.code);
-                        }
-                    }
-                }
-                // Who evades, unnamed: the parties the last event hit ("the network ... had
-                // blended oil to skirt sanctions").
-                if evaders.is_empty() {
-                    if let Some(p) = previous {
-                        evaders = p.targets.clone();
-                        evaders.retain(|c| !whose.contains(c));
-                    }
-                }
-                let _ = subject_passive;
-                out.push(self.draft(
-                    whose,
-                    evaders,
-                    action,
-                    negated_out,
-                    sectors,
-                    program_names,
-                    evidence,
-                ));
-            }
-            SanctionAction::Oppose => {
-                let mut t_codes = targets.clone();
-                if t_codes.is_empty() && anaphoric {
-                    if let Some(p) = previous {
-                        t_codes = p.targets.clone();
-                    }
-                }
-                let mut opposers = subject.clone();
-                if opposers.is_empty() {
-                    opposers.extend(speaker.map(|ai| actors[ai].code.to_string()));
-                }
-                opposers.retain(|c| !regime_imposers.contains(c));
-                // "China rejected the sanctions on its chipmakers": the opposer is hit.
-                if t_codes.is_empty() && own_party_after(words, t + tlen, np_stop) {
-                    t_codes = opposers.clone();
-                }
-                if !opposers.is_empty() {
-                    let mut d = self.draft(
-                        opposers,
-                        t_codes.clone(),
-                        SanctionAction::Oppose,
-                        negated_out,
-                        sectors.clone(),
-                        program_names.clone(),
-                        evidence,
-                    );
-                    d.outsider = outsider;
-                    out.push(d);
-                }
-                // What is vetoed or blocked, or only proposed, is not in force yet.
-                let vetoed = cue.is_some_and(|(p, _, _)| is(Veto, words[p]))
-                    || (t >= c0 + 2 && words[t - 1] == "of" && is(ThreatNoun, words[t - 2]));
-                let regime_action = if proposed || vetoed || opposed_threat {
-                    SanctionAction::Threaten
-                } else {
-                    SanctionAction::Impose
-                };
-                if !regime_imposers.is_empty() {
-                    out.push(self.draft(
-                        regime_imposers,
-                        t_codes,
-                        regime_action,
-                        false,
-                        sectors,
-                        program_names,
-                        evidence,
-                    ));
-                }
-            }
-            _ => {
-                // "Cuba demanded that the United States lift its embargo": who asks for the
-                // relief is relieved.
-                if action == SanctionAction::Lift && targets.is_empty() {
-                    if let Some(caller) = self.caller_before(words, actors, chosen) {
-                        push(&mut targets, caller);
-                    }
-                }
-                let mut imp = regime_imposers.clone();
-                let subject_distinct =
-                    !subject.is_empty() && subject.iter().all(|c| !regime_imposers.contains(c));
-                if subject_passive
-                    || (subject_distinct && !imp.is_empty() && targets.is_empty() && !is_join)
-                {
-                    // "Russia faces new sanctions"; "Iran demanded the lifting of U.S.
-                    // sanctions": the subject is who the sanctions are on.
-                    for c in subject {
-                        push(&mut targets, &c);
-                    }
-                } else if subject_distinct && !imp.is_empty() && action == SanctionAction::Threaten
-                {
-                    // "Greece called for EU sanctions against Turkey": the sanctions are the
-                    // regime's, and only threatened.
-                } else if subject_distinct && !imp.is_empty() {
-                    // "Turkey will not enforce Western sanctions on Russia": the regime stands;
-                    // the subject's own act is a separate event. "Russia bars 227 Americans in
-                    // reply to US sanctions": the sanctions answered are on the subject.
-                    let answered = self.answers_regime(words, c0, t);
-                    out.push(self.draft(
-                        imp.clone(),
-                        if answered {
-                            subject.clone()
-                        } else {
-                            targets.clone()
-                        },
-                        SanctionAction::Impose,
-                        false,
-                        sectors.clone(),
-                        program_names.clone(),
-                        evidence,
-                    ));
-                    imp = subject;
-                } else if !calls_for(words, cue) {
-                    // "Ukraine called for new sanctions against Russia": who calls for them is
-                    // not who would impose them.
-                    for c in subject {
-                        push(&mut imp, &c);
-                    }
-                }
-                if imp.is_empty() {
-                    for (_, i) in programs {
-                        push(&mut imp, i);
-                    }
-                }
-                // "in retaliation for the penalties Washington imposed": not the event before;
-                // its target is the retaliator (filled by the sentence stage).
-                if anaphoric && !opens_reply(words, c0) {
-                    if let Some(p) = previous {
-                        if imp.is_empty() {
-                            imp = p.imposers.clone();
-                        }
-                        if targets.is_empty() {
-                            targets = p.targets.clone();
-                            for s in &p.sectors {
-                                push(&mut sectors, s);
-                            }
-                        }
-                    }
-                }
-                // "The White House said Russia could face more sanctions": the warning is the
-                // speaker's threat.
-                if action == SanctionAction::Threaten && imp.is_empty() && !targets.is_empty() {
-                    imp.extend(speaker.map(|ai| actors[ai].code.to_string()));
-                }
-                imp.retain(|c| !targets.contains(c));
-                if action == SanctionAction::Impose && negated_out && refusal && !imp.is_empty() {
-                    // Who refuses to impose stays out of the regime.
-                    let mut d = self.draft(
-                        imp.clone(),
-                        targets.clone(),
-                        SanctionAction::Oppose,
-                        false,
-                        Vec::new(),
-                        Vec::new(),
-                        evidence,
-                    );
-                    d.outsider = true;
-                    out.push(d);
-                }
-                // "ended the trade ban it had imposed in 2006": the lift and the imposition.
-                if action == SanctionAction::Lift && relative_impose(words, &hits, t + tlen, c1) {
-                    out.push(self.draft(
-                        imp.clone(),
-                        targets.clone(),
-                        SanctionAction::Impose,
-                        false,
-                        sectors.clone(),
-                        program_names.clone(),
-                        evidence,
-                    ));
-                }
-                out.push(self.draft(
-                    imp,
-                    targets,
-                    action,
-                    negated_out,
-                    sectors,
-                    program_names,
-                    evidence,
-                ));
-            }
-        }
-        out.retain(|d| !d.imposers.is_empty() || !d.targets.is_empty());
-        let from = toks[obj_from].start;
-        let to = toks[obj_stop.max(obj_from + 1) - 1].end;
-        // Evidence is the clause that states the relation, not the whole sentence.
-        let last = (c0..c1).rev().find(|&j| !toks[j].punct).unwrap_or(c1 - 1);
-        let (cs, ce) = (toks[c0].start, toks[last].end);
-        for d in &mut out {
-            d.region = (from, to);
-            d.evidence.start = cs.max(d.evidence.start);
-            d.evidence.end = ce.min(d.evidence.end).max(d.evidence.start);
-        }
-        out
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn draft(
-        &self,
-        imposers: Vec<String>,
-        targets: Vec<String>,
-        action: SanctionAction,
-        negated: bool,
-        sectors: Vec<String>,
-        programs: Vec<String>,
-        evidence: &Evidence,
-    ) -> Draft {
-        let mut programs = programs;
-        dedup(&mut programs);
-        Draft {
-            imposers,
-            targets,
-            action,
-            negated,
-            sectors,
+        // 2. Action cue, negation and modality.
+        let cued = self.find_cue(cx, tr);
+        let act = self.decide_action(cx, tr, cued);
+        // 3. Roles: imposers and targets marked by position, then the subject.
+        let mut roles = self.marked_roles(cx, tr, cued, act.action);
+        let subject = self.subject(cx, tr, cued, act.joins_a_list, &mut roles.used);
+        // 4. Targets, and the region where the relation's objects are written.
+        let region = self.clause_targets(cx, tr, cued, act, &subject, &mut roles);
+        // 5. Sectors and programmes.
+        sectors::clause_sectors(cx, tr, region, &mut roles.sectors);
+        let programs = cx.programs.iter().map(|(p, _)| p.clone()).collect();
+        // 6. Drafts.
+        let reading = Reading {
+            tr,
+            cued,
+            act,
+            roles,
+            subject,
+            region,
             programs,
-            evidence: evidence.clone(),
-            region: (evidence.start, evidence.end),
-            target_entities: Vec::new(),
-            outsider: false,
-        }
+        };
+        self.clause_drafts(cx, reading)
     }
 
     /// A verb-form trigger ("sanctioned", "sanction") counts unless it has the approval
@@ -1745,4 +824,30 @@ fn still_to_come(words: &[&str], after: usize, c1: usize) -> bool {
         let modal = matches!(words[j], "would" | "will" | "could" | "may" | "might");
         (be && is(Proposal, next)) || (modal && matches!(next, "follow" | "come"))
     })
+}
+
+/// A draft of one event, placed at first on the whole sentence (`evidence`).
+fn draft(
+    imposers: Vec<String>,
+    targets: Vec<String>,
+    action: SanctionAction,
+    negated: bool,
+    sectors: Vec<String>,
+    programs: Vec<String>,
+    evidence: &Evidence,
+) -> Draft {
+    let mut programs = programs;
+    dedup(&mut programs);
+    Draft {
+        imposers,
+        targets,
+        action,
+        negated,
+        sectors,
+        programs,
+        evidence: evidence.clone(),
+        region: (evidence.start, evidence.end),
+        target_entities: Vec::new(),
+        outsider: false,
+    }
 }
