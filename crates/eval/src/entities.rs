@@ -17,7 +17,7 @@ use newswire_enrich::sanctions::entities::{
 };
 use newswire_model::{EntityKind, Field};
 
-use crate::sanctions_news::{batch_files, load, NewsPassage};
+use crate::sanctions_news::{is_held_out, load, split_files, NewsPassage, Split};
 
 /// What the recogniser got right on a set of passages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -215,15 +215,15 @@ pub fn cues_only() -> EntityRecognizer {
 }
 
 /// Scores each batch, then all of them together, then all of them with the cues alone.
-pub fn report(dev_dir: &Path, with_misses: bool) -> String {
-    let files = match batch_files(dev_dir) {
+pub fn report(dev_dir: &Path, with_misses: bool, split: Split) -> String {
+    let files = match split_files(dev_dir, split) {
         Ok(f) => f,
         Err(e) => return format!("entities: {e}\n"),
     };
     let recogniser = EntityRecognizer::shared();
     let mut out = String::new();
     let mut all = Vec::new();
-    for f in files {
+    for (name, f) in files {
         let passages = match load(&f) {
             Ok(p) => p,
             Err(e) => {
@@ -231,11 +231,17 @@ pub fn report(dev_dir: &Path, with_misses: bool) -> String {
                 continue;
             }
         };
-        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        // A held-out batch's misses would show what to tune: figures only.
+        let held = is_held_out(&name);
+        let label = if held {
+            format!("{name} (held out)")
+        } else {
+            name
+        };
         out.push_str(&format_scores(
-            name,
+            &label,
             &score(recogniser, &passages),
-            with_misses,
+            with_misses && !held,
         ));
         all.extend(passages);
     }

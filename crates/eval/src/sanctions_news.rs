@@ -121,6 +121,61 @@ pub fn batch_files(dev_dir: &Path) -> Result<Vec<PathBuf>, String> {
     jsonl::files(&batch_dir(dev_dir), "batch-")
 }
 
+/// Batches held out from tuning: nobody writes a rule from them, so their figures measure the
+/// engine on text it was not fitted to. Their misses are never printed (see [`Split`]).
+pub const HELD_OUT_BATCHES: &[&str] = &[
+    "batch-04.jsonl",
+    "batch-08.jsonl",
+    "batch-09.jsonl",
+    "batch-11.jsonl",
+];
+
+/// Which batches a report scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    /// Every batch, each marked tuning or held out, then pooled per split and overall.
+    All,
+    /// Only the batches rules may be tuned on.
+    Tuning,
+    /// Only the held-out batches (figures only: misses are never listed for them).
+    HeldOut,
+}
+
+impl Split {
+    /// Parses `all`, `tuning` or `held-out`.
+    pub fn parse(s: &str) -> Option<Split> {
+        match s {
+            "all" => Some(Split::All),
+            "tuning" => Some(Split::Tuning),
+            "held-out" => Some(Split::HeldOut),
+            _ => None,
+        }
+    }
+
+    /// Whether the batch file `name` belongs to this split.
+    pub fn holds(self, name: &str) -> bool {
+        match self {
+            Split::All => true,
+            Split::Tuning => !is_held_out(name),
+            Split::HeldOut => is_held_out(name),
+        }
+    }
+}
+
+/// Whether the batch file `name` (e.g. `batch-04.jsonl`) is held out from tuning.
+pub fn is_held_out(name: &str) -> bool {
+    HELD_OUT_BATCHES.contains(&name)
+}
+
+/// The batch files of `split`, in name order, each with its file name.
+pub fn split_files(dev_dir: &Path, split: Split) -> Result<Vec<(String, PathBuf)>, String> {
+    let named = batch_files(dev_dir)?.into_iter().map(|f| {
+        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        (name.to_string(), f)
+    });
+    Ok(named.filter(|(n, _)| split.holds(n)).collect())
+}
+
 impl Row for NewsPassage {
     const ONE_ROW_PER_SOURCE: bool = true;
 
@@ -446,17 +501,19 @@ pub fn format_scores(name: &str, s: &Scores, with_misses: bool) -> String {
     out
 }
 
-/// Scores each batch under `dev_dir/sanctions-news/`, then all of them together.
-pub fn report(dev_dir: &Path, with_misses: bool) -> String {
-    let files = match batch_files(dev_dir) {
+/// Scores each batch of `split` under `dev_dir/sanctions-news/`, then the pooled tuning
+/// batches, the pooled held-out batches and all of them. `with_misses` lists what each passage
+/// got wrong, for tuning batches only: a held-out batch's misses would show what to tune.
+pub fn report(dev_dir: &Path, with_misses: bool, split: Split) -> String {
+    let files = match split_files(dev_dir, split) {
         Ok(f) => f,
         Err(e) => return format!("sanctions-news: {e}\n"),
     };
     let enricher = Enricher::new();
     let mut out = String::new();
-    let mut all_p = Vec::new();
-    let mut all_o = Vec::new();
-    for f in files {
+    // Passages and outputs pooled per split: [tuning, held out].
+    let mut pools: [(Vec<NewsPassage>, Vec<EnrichedArticle>); 2] = Default::default();
+    for (name, f) in files {
         let passages = match load(&f) {
             Ok(p) => p,
             Err(e) => {
@@ -465,16 +522,36 @@ pub fn report(dev_dir: &Path, with_misses: bool) -> String {
             }
         };
         let outputs: Vec<EnrichedArticle> = passages.iter().map(|p| p.enrich(&enricher)).collect();
-        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("?");
-        out.push_str(&format_scores(
-            name,
-            &score(&passages, &outputs),
-            with_misses,
-        ));
-        all_p.extend(passages);
-        all_o.extend(outputs);
+        let held = is_held_out(&name);
+        let label = if held {
+            format!("{name} (held out)")
+        } else {
+            name
+        };
+        let scores = score(&passages, &outputs);
+        out.push_str(&format_scores(&label, &scores, with_misses && !held));
+        if with_misses && held && !scores.misses.is_empty() {
+            out.push_str("  (misses of a held-out batch are not listed)\n");
+        }
+        let pool = &mut pools[usize::from(held)];
+        pool.0.extend(passages);
+        pool.1.extend(outputs);
     }
-    if !all_p.is_empty() {
+    out.push_str(&format_pools(&pools));
+    out
+}
+
+/// The pooled lines of [`report`]: each non-empty split, then all batches when both are.
+fn format_pools(pools: &[(Vec<NewsPassage>, Vec<EnrichedArticle>); 2]) -> String {
+    let mut out = String::new();
+    for ((p, o), name) in pools.iter().zip(["tuning batches", "held-out batches"]) {
+        if !p.is_empty() {
+            out.push_str(&format_scores(name, &score(p, o), false));
+        }
+    }
+    if pools.iter().all(|(p, _)| !p.is_empty()) {
+        let all_p: Vec<NewsPassage> = pools.iter().flat_map(|(p, _)| p.clone()).collect();
+        let all_o: Vec<EnrichedArticle> = pools.iter().flat_map(|(_, o)| o.clone()).collect();
         out.push_str(&format_scores("all batches", &score(&all_p, &all_o), false));
     }
     out
@@ -485,6 +562,20 @@ mod tests {
     use super::*;
 
     const GOOD: &str = r#"{"id":"sn-b1-001","source_url":"https://example.org/a","title":"T","body":"The US sanctioned Iran.","sanctions":[{"imposers":["US"],"targets":["IR"],"action":"impose","negated":false,"sectors":["oil"],"programs":[],"target_entities":[{"text":"Sepehr Energy","kind":"company","country":"IR"}]}],"tags":["impose"]}"#;
+
+    #[test]
+    fn splits_partition_the_batches() {
+        assert_eq!(Split::parse("held-out"), Some(Split::HeldOut));
+        assert_eq!(Split::parse("tuning"), Some(Split::Tuning));
+        assert_eq!(Split::parse("heldout"), None);
+        for name in ["batch-04.jsonl", "batch-10.jsonl"] {
+            let held = Split::HeldOut.holds(name);
+            assert_ne!(held, Split::Tuning.holds(name), "{name}");
+            assert!(Split::All.holds(name));
+        }
+        assert!(Split::HeldOut.holds("batch-11.jsonl"));
+        assert!(Split::Tuning.holds("batch-12.jsonl"));
+    }
 
     #[test]
     fn a_good_line_parses() {

@@ -9,7 +9,9 @@
 
 use std::path::PathBuf;
 
-use newswire_eval::sanctions_news::{batch_files, evaluate, load, NewsPassage, Scores};
+use newswire_eval::sanctions_news::{
+    batch_files, evaluate, load, NewsPassage, Scores, HELD_OUT_BATCHES,
+};
 
 /// The figures one group of batches must keep.
 struct Floor {
@@ -132,6 +134,18 @@ fn every_batch_loads_strictly() {
                 p.source_url
             );
         }
+    }
+}
+
+#[test]
+fn every_held_out_batch_exists() {
+    // A misspelt name would silently turn a held-out batch into a tuning one.
+    let names: Vec<String> = files().iter().map(|f| name(f)).collect();
+    for held in HELD_OUT_BATCHES {
+        assert!(
+            names.iter().any(|n| n == held),
+            "{held} is not a batch file"
+        );
     }
 }
 
