@@ -24,7 +24,7 @@ use crate::weapons_news::jsonl_files;
 pub const NEWS_DIR: &str = "countries-news";
 
 /// Batches kept untuned.
-pub const HELD_OUT_BATCHES: &[&str] = &["batch-02.jsonl"];
+pub const HELD_OUT_BATCHES: &[&str] = &["batch-02.jsonl", "batch-03.jsonl"];
 
 /// One labelled passage.
 #[derive(Debug, Clone, Deserialize)]

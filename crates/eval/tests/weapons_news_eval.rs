@@ -61,14 +61,30 @@ fn floors_on_the_held_out_batch() {
     assert_eq!(s.trap_false_positives, 0, "{:?}", s.misses);
 }
 
+/// Batch 3 (25 passages, 4 traps) was written after the tuning and is never tuned on: its floors
+/// are its first scoring (at 458f2b6) minus 0.02, and the counts it got wrong then as ceilings.
+#[test]
+fn floors_on_the_third_held_out_batch() {
+    let s = batch("batch-03.jsonl");
+    assert!(s.passages >= 25, "{} passages", s.passages);
+    assert!(s.weapons.precision() >= 0.94, "{:?}", s.misses);
+    assert!(s.weapons.recall() >= 0.87, "{:?}", s.misses);
+    assert!(s.weapons.f1() >= 0.90, "{:?}", s.misses);
+    assert!(s.families_labelled >= 2, "{:?}", s.misses);
+    assert!(s.families_right >= 1, "{:?}", s.misses);
+    assert!(s.trap_false_positives <= 1, "{:?}", s.misses);
+}
+
 /// Business and sports copy names no weapon: every system or class found is a false alarm.
 /// `business-sports.jsonl` was tuned on (no alarm left); `business-sports-02.jsonl` was written
-/// after tuning and never tuned on: its floor is its first scoring (one alarm, "GMC Yukon AT4").
+/// after tuning and never tuned on: its floor is its first scoring (one alarm, "GMC Yukon AT4");
+/// so is `business-sports-03.jsonl`'s (the chip "H20" read as the H-20 bomber, and a goal
+/// "launched a missile" read as a missile). A file not named here may raise no alarm at all.
 #[test]
 fn business_and_sports_copy_raises_no_alarm() {
     let dir = newswire_eval::dev_dir().join(FALSE_ALARM_DIR);
     let files = jsonl_files(&dir).unwrap();
-    assert!(files.len() >= 2);
+    assert!(files.len() >= 3);
     let enricher = Enricher::new();
     let (mut passages, mut sentences) = (0, 0);
     for path in files {
@@ -81,14 +97,15 @@ fn business_and_sports_copy_raises_no_alarm() {
         let weapons = alarms.iter().filter(|a| a.kind == "weapon").count();
         let classes = alarms.iter().filter(|a| a.kind == "class").count();
         let (max_weapons, max_classes) = match name.as_str() {
-            "business-sports.jsonl" => (0, 0),
-            _ => (1, 0),
+            "business-sports-02.jsonl" => (1, 0),
+            "business-sports-03.jsonl" => (1, 1),
+            _ => (0, 0),
         };
         assert!(weapons <= max_weapons, "{name}: {alarms:?}");
         assert!(classes <= max_classes, "{name}: {alarms:?}");
     }
     assert!(
-        passages >= 60 && sentences >= 350,
+        passages >= 77 && sentences >= 430,
         "{passages} passages, {sentences} sentences"
     );
 }
