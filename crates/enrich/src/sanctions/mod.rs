@@ -383,9 +383,20 @@ impl SanctionsExtractor {
         }
         let toks = tokenize(&text[s..e], s);
         let actors = actors_in(text, s, e, &toks, spans);
-        let mut one = [d.clone()];
-        one[0].region = (s, e);
-        one[0].target_entities.clear();
+        // attach_entities reads only the action, the imposers and the region, and whatever it
+        // adds is merged into `d` below: a copy of the imposers is all it needs.
+        let mut one = [Draft {
+            imposers: d.imposers.clone(),
+            targets: Vec::new(),
+            action: d.action,
+            negated: d.negated,
+            sectors: Vec::new(),
+            programs: Vec::new(),
+            evidence: d.evidence.clone(),
+            region: (s, e),
+            target_entities: Vec::new(),
+            outsider: d.outsider,
+        }];
         self.attach_entities(&text[s..e], field, s, &actors, &toks, &mut one);
         let [extra] = one;
         for c in extra.targets {
@@ -554,12 +565,12 @@ impl SanctionsExtractor {
                 out.push((format!("UNSCR {digits}"), base + at, "UN".to_string()));
             }
         }
-        // EU regulations: "Regulation 833/2014", "EU regulation No 269/2014".
+        // EU regulations: "Regulation 833/2014", "EU regulation No 269/2014". Only the
+        // slashes are visited (a memchr search, not a test of every byte); the four digits
+        // after a slash cannot hold another one.
         let bytes = sentence.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'/'
-                && i + 5 <= bytes.len()
+        for (i, _) in sentence.match_indices('/') {
+            if i + 5 <= bytes.len()
                 && bytes[i + 1..i + 5].iter().all(u8::is_ascii_digit)
                 && (i + 5 == bytes.len() || !bytes[i + 5].is_ascii_digit())
             {
@@ -582,10 +593,7 @@ impl SanctionsExtractor {
                     );
                     out.push((name, base + j, "EU".to_string()));
                 }
-                i += 5;
-                continue;
             }
-            i += 1;
         }
         out
     }
