@@ -32,6 +32,14 @@ pub(super) fn push(v: &mut Vec<String>, s: &str) {
     }
 }
 
+/// Appends the owned `s` unless present: the merge moves strings it already owns instead of
+/// copying them.
+fn push_owned(v: &mut Vec<String>, s: String) {
+    if !v.contains(&s) {
+        v.push(s);
+    }
+}
+
 /// Removes repeated codes, keeping the first.
 pub(super) fn dedup(v: &mut Vec<String>) {
     let mut seen = BTreeSet::new();
@@ -69,7 +77,9 @@ pub(super) fn merge(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
     let cover: Vec<Option<usize>> = (0..merged.len()).map(|i| covering(&merged, i)).collect();
     for (i, c) in cover.iter().enumerate() {
         if let Some(j) = *c {
-            let partial = merged[i].clone();
+            // A covered event is dropped below and never covers another (a cover names both
+            // sides, a covered event lacks one), so its parts are moved, not copied.
+            let partial = take_parts(&mut merged[i]);
             absorb(&mut merged[j], partial);
         }
     }
@@ -96,13 +106,27 @@ fn covering(events: &[SanctionsEvent], i: usize) -> Option<usize> {
     })
 }
 
+/// The sectors, programmes and target entities of `e`, taken out of it.
+fn take_parts(e: &mut SanctionsEvent) -> SanctionsEvent {
+    SanctionsEvent {
+        imposers: Vec::new(),
+        targets: Vec::new(),
+        action: e.action,
+        negated: e.negated,
+        sectors: std::mem::take(&mut e.sectors),
+        programs: std::mem::take(&mut e.programs),
+        evidence: e.evidence.clone(),
+        target_entities: std::mem::take(&mut e.target_entities),
+    }
+}
+
 /// Adds the sectors, programmes and target entities of `from` to `into`.
 fn absorb(into: &mut SanctionsEvent, from: SanctionsEvent) {
     for s in from.sectors {
-        push(&mut into.sectors, &s);
+        push_owned(&mut into.sectors, s);
     }
     for p in from.programs {
-        push(&mut into.programs, &p);
+        push_owned(&mut into.programs, p);
     }
     for t in from.target_entities {
         if !into.target_entities.iter().any(|x| x.text == t.text) {
@@ -140,10 +164,10 @@ fn merge_same(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
                 && e.negated == d.negated
         }) {
             for s in d.sectors {
-                push(&mut ev.sectors, &s);
+                push_owned(&mut ev.sectors, s);
             }
             for p in d.programs {
-                push(&mut ev.programs, &p);
+                push_owned(&mut ev.programs, p);
             }
             for t in d.target_entities {
                 if !ev.target_entities.iter().any(|x| x.text == t.text) {

@@ -157,6 +157,9 @@ impl SanctionsExtractor {
             .ascii_case_insensitive(true)
             .build(&anaphor_words)
             .expect("anaphora automaton builds");
+        // The entity recogniser is built here, once, rather than inside the first article's
+        // enrichment (it is shared by every extractor of the process).
+        entities::EntityRecognizer::shared();
         SanctionsExtractor {
             anaphora,
             phrases,
@@ -198,10 +201,10 @@ impl SanctionsExtractor {
             if text.is_empty() {
                 continue;
             }
-            // One prefilter pass: where the sanctions-like stems are.
-            let stems: Vec<usize> = self.prefilter.find_iter(text).map(|m| m.start()).collect();
+            // One prefilter pass: which sentences hold a sanctions-like stem.
+            let mut stems = self.prefilter.find_iter(text).map(|m| m.start()).peekable();
             // Nothing sanctions-like in the field and no event to refer back to: skip it.
-            if last.is_none() && stems.is_empty() {
+            if last.is_none() && stems.peek().is_none() {
                 continue;
             }
             let spans = fields.sentences(field);
@@ -380,9 +383,20 @@ impl SanctionsExtractor {
         }
         let toks = tokenize(&text[s..e], s);
         let actors = actors_in(text, s, e, &toks, spans);
-        let mut one = [d.clone()];
-        one[0].region = (s, e);
-        one[0].target_entities.clear();
+        // attach_entities reads only the action, the imposers and the region, and whatever it
+        // adds is merged into `d` below: a copy of the imposers is all it needs.
+        let mut one = [Draft {
+            imposers: d.imposers.clone(),
+            targets: Vec::new(),
+            action: d.action,
+            negated: d.negated,
+            sectors: Vec::new(),
+            programs: Vec::new(),
+            evidence: d.evidence.clone(),
+            region: (s, e),
+            target_entities: Vec::new(),
+            outsider: d.outsider,
+        }];
         self.attach_entities(&text[s..e], field, s, &actors, &toks, &mut one);
         let [extra] = one;
         for c in extra.targets {
@@ -418,10 +432,6 @@ impl SanctionsExtractor {
         toks: &[Tok],
         drafts: &mut [Draft],
     ) {
-        let countries: Vec<(std::ops::Range<usize>, &str)> = actors
-            .iter()
-            .map(|a| (toks[a.first].start..toks[a.last - 1].end, a.code))
-            .collect();
         // Only the text from the first relation's region on can hold its entities (speed).
         let from = drafts
             .iter()
@@ -432,8 +442,10 @@ impl SanctionsExtractor {
         let Some(rest) = sentence.get(from - base..) else {
             return;
         };
-        let countries: Vec<(std::ops::Range<usize>, &str)> = countries
-            .into_iter()
+        // The country mentions from there on, as byte ranges: one Vec.
+        let countries: Vec<(std::ops::Range<usize>, &str)> = actors
+            .iter()
+            .map(|a| (toks[a.first].start..toks[a.last - 1].end, a.code))
             .filter(|(r, _)| r.start >= from)
             .collect();
         // No capitalised word outside the country mentions: no name to find (speed).
@@ -553,12 +565,12 @@ impl SanctionsExtractor {
                 out.push((format!("UNSCR {digits}"), base + at, "UN".to_string()));
             }
         }
-        // EU regulations: "Regulation 833/2014", "EU regulation No 269/2014".
+        // EU regulations: "Regulation 833/2014", "EU regulation No 269/2014". Only the
+        // slashes are visited (a memchr search, not a test of every byte); the four digits
+        // after a slash cannot hold another one.
         let bytes = sentence.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'/'
-                && i + 5 <= bytes.len()
+        for (i, _) in sentence.match_indices('/') {
+            if i + 5 <= bytes.len()
                 && bytes[i + 1..i + 5].iter().all(u8::is_ascii_digit)
                 && (i + 5 == bytes.len() || !bytes[i + 5].is_ascii_digit())
             {
@@ -581,10 +593,7 @@ impl SanctionsExtractor {
                     );
                     out.push((name, base + j, "EU".to_string()));
                 }
-                i += 5;
-                continue;
             }
-            i += 1;
         }
         out
     }
@@ -735,6 +744,11 @@ fn prev_word(words: &[&str], i: usize, c0: usize) -> usize {
     i
 }
 
+/// Whether a word of the gap between two actors joins them into a list.
+fn joins(word: &str) -> bool {
+    matches!(word, "and" | "," | "or")
+}
+
 /// Extends a side over coordinated actors: "on Russia and Belarus", "against Iran, Syria",
 /// "27 Australians and 36 New Zealanders", "by Canberra and Wellington". Determiners and
 /// quantities inside the list do not break it.
@@ -751,13 +765,14 @@ fn extend_coordination(
         // "500 Americans and dozens of Britons": "of" after a quantity is part of it.
         let span = &words[actors[i - 1].last..actors[i].first];
         let quantity_of = |k: usize| span[k] == "of" && k > 0 && is(Quantity, span[k - 1]);
-        let gap: Vec<&str> = (0..span.len())
-            .filter(|&k| {
-                span[k] == "," || (!skippable(span[k]) && span[k] != "'s" && !quantity_of(k))
-            })
-            .map(|k| span[k])
-            .collect();
-        if !gap.is_empty() && gap.iter().all(|w| matches!(*w, "and" | "," | "or")) {
+        let in_gap = |k: usize| {
+            span[k] == "," || (!skippable(span[k]) && span[k] != "'s" && !quantity_of(k))
+        };
+        // The words that count in the gap must all be "and", "or" or commas, and there must be
+        // one: stop at the first that is not (no Vec, and no word look-ups past it).
+        let mut gap = (0..span.len()).filter(|&k| in_gap(k)).map(|k| span[k]);
+        let joined = gap.next().is_some_and(joins) && gap.all(joins);
+        if joined {
             push(side, actors[i].code);
             used[i] = true;
         }

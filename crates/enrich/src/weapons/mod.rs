@@ -670,7 +670,13 @@ fn mention(text: &str, field: Field, start: usize, end: usize, kind: MentionKind
 fn group(groups: &mut Vec<(usize, Vec<Mention>)>, key: usize, m: Mention) {
     match groups.iter_mut().find(|(k, _)| *k == key) {
         Some((_, list)) => list.push(m),
-        None => groups.push((key, vec![m])),
+        None => {
+            // Room for a few mentions at once: a system named twice would otherwise grow its
+            // list from one to four, a reallocation per group.
+            let mut list = Vec::with_capacity(4);
+            list.push(m);
+            groups.push((key, list));
+        }
     }
 }
 

@@ -201,19 +201,21 @@ fn write_line(out: &mut impl Write, enricher: &Enricher, article: Article) -> an
 fn parse_line(line: &[u8]) -> Result<Article, String> {
     let text = std::str::from_utf8(line).map_err(|e| format!("invalid UTF-8: {e}"))?;
     let value: Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
-    let Value::Object(object) = &value else {
+    let Value::Object(mut object) = value else {
         return Err("expected a JSON object with \"title\" and/or \"body\"".into());
     };
     if object.contains_key("fetched_at") {
-        return serde_json::from_value(value).map_err(|e| format!("not a valid Article: {e}"));
+        return serde_json::from_value(Value::Object(object))
+            .map_err(|e| format!("not a valid Article: {e}"));
     }
-    let field = |name: &str| -> Result<Option<String>, String> {
-        match object.get(name) {
+    // The strings are moved out of the parsed line, not copied (a story's body is kilobytes).
+    let mut field = |name: &str| -> Result<Option<String>, String> {
+        match object.remove(name) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::String(s)) => Ok(Some(s)),
             Some(other) => Err(format!(
                 "field \"{name}\" must be a string, found {}",
-                kind(other)
+                kind(&other)
             )),
         }
     };
