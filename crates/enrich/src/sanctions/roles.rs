@@ -46,6 +46,18 @@ use super::words::{is, Class::*};
 use super::{extend_coordination, prev_word, Actor, ActorKind, SanctionsExtractor};
 use drafts::Reading;
 
+/// Where the target rules look: the clause's words and actors, the imposers known so far
+/// (never targets), and the object region `from..stop` of the clause starting at `c0`.
+#[derive(Clone, Copy)]
+pub(super) struct TargetScope<'a> {
+    pub(super) words: &'a [&'a str],
+    pub(super) actors: &'a [&'a Actor<'a>],
+    pub(super) imposers: &'a [String],
+    pub(super) c0: usize,
+    pub(super) from: usize,
+    pub(super) stop: usize,
+}
+
 /// The shared inputs of the clause stages: the sentence's tokens and words, the clause
 /// `c0..c1`, its lexicon hits, actors and programmes, and the event read just before it.
 pub(super) struct ClauseCtx<'a> {
@@ -367,15 +379,15 @@ impl SanctionsExtractor {
     /// Targets written inside the object noun phrase: "on 12 Chinese companies", "entities in
     /// China and Turkey", "imports from Japan", "chip tools to Russia". `region` is the token
     /// range `from..stop` after the trigger or its verb in the clause starting at `c0`; agents ("by X") are left alone.
-    fn np_targets(
-        &self,
-        words: &[&str],
-        actors: &[&Actor],
-        used: &mut [bool],
-        targets: &mut Vec<String>,
-        imposers: &[String],
-        (c0, from, stop): (usize, usize, usize),
-    ) {
+    fn np_targets(&self, scope: &TargetScope<'_>, used: &mut [bool], targets: &mut Vec<String>) {
+        let TargetScope {
+            words,
+            actors,
+            imposers,
+            c0,
+            from,
+            stop,
+        } = *scope;
         let region = (from, stop);
         for (ai, a) in actors.iter().enumerate() {
             if used[ai] || a.first < region.0 || a.last > region.1 {
@@ -420,13 +432,18 @@ impl SanctionsExtractor {
     /// not targets.
     fn fallback_targets(
         &self,
-        words: &[&str],
-        actors: &[&Actor],
+        scope: &TargetScope<'_>,
         used: &mut [bool],
         targets: &mut Vec<String>,
-        imposers: &[String],
-        (c0, from, stop): (usize, usize, usize),
     ) {
+        let TargetScope {
+            words,
+            actors,
+            imposers,
+            c0,
+            from,
+            stop,
+        } = *scope;
         let known = |a: &Actor| imposers.iter().any(|c| c == a.code);
         // The object starts after the last imposer named before the verb.
         let lo = actors

@@ -85,6 +85,9 @@ pub(crate) enum Class {
     /// Verbs that call for a measure ("called for", "urged"): their subject asks, and does
     /// not impose.
     CallVerb,
+    /// Words that link the sanctions to a verdict on them ("described the sanctions as
+    /// illegal", "the measures are unjust"): an oppose word after one is the clause's act.
+    VerdictLink,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -116,6 +119,7 @@ const CLASSES: &[(&str, Class)] = &[
     ("subordinator", Class::Subordinator),
     ("threat_noun", Class::ThreatNoun),
     ("call_verb", Class::CallVerb),
+    ("verdict_link", Class::VerdictLink),
 ];
 
 /// The loaded word classes.

@@ -56,7 +56,7 @@ impl SanctionsExtractor {
     /// trigger's own verb, and an oppose that governs it.
     pub(super) fn find_cue(&self, cx: &ClauseCtx<'_>, tr: Trigger) -> Cued {
         let (t, tlen, hits) = (tr.t, tr.len, &cx.hits);
-        let mut cue = nearest_cue(cx, tr);
+        let mut cue = verdict_after(cx, tr).or_else(|| nearest_cue(cx, tr));
         if cue.is_none() && tr.kind == TriggerKind::Verb {
             cue = Some((t, tlen, Cue::Act(SanctionAction::Impose)));
         }
@@ -173,6 +173,22 @@ impl SanctionsExtractor {
             joins_a_list,
         }
     }
+}
+
+/// A verdict on the sanctions after them: "described the proposed sanctions on Syria as
+/// inappropriate", "the measures are unjust" -- an oppose word after a linking word (one
+/// adverb may sit between) within ten words of the trigger is the act, whatever verb
+/// describes the sanctions before it.
+fn verdict_after(cx: &ClauseCtx<'_>, tr: Trigger) -> Option<(usize, usize, Cue)> {
+    let (words, end) = (cx.words, tr.t + tr.len);
+    cx.hits.iter().find_map(|&(q, len, e)| {
+        let oppose = *e == Entry::Action(Cue::Act(SanctionAction::Oppose));
+        let near = q > end && q <= end + 10 && q < cx.c1;
+        let linked = near
+            && (is(VerdictLink, words[q - 1])
+                || (q >= end + 2 && words[q - 1].ends_with("ly") && is(VerdictLink, words[q - 2])));
+        (oppose && linked).then_some((q, len, Cue::Act(SanctionAction::Oppose)))
+    })
 }
 
 /// The action cue nearest the trigger, not inside a subordinate clause after it ("threatened

@@ -32,7 +32,10 @@ impl SanctionsExtractor {
     pub(super) fn clause_drafts(&self, cx: &ClauseCtx<'_>, rd: Reading) -> Vec<Draft> {
         let region = rd.region;
         let mut out = match rd.act.action {
-            SanctionAction::Evade => vec![self.evade_draft(cx, rd)],
+            SanctionAction::Evade => {
+                let (evade, owned) = self.evade_draft(cx, rd);
+                evaded_regime(evade, owned)
+            }
             SanctionAction::Oppose => self.oppose_drafts(cx, rd),
             _ => self.regime_drafts(cx, rd),
         };
@@ -40,8 +43,9 @@ impl SanctionsExtractor {
         out
     }
 
-    /// Whose sanctions are evaded, and by whom.
-    fn evade_draft(&self, cx: &ClauseCtx<'_>, rd: Reading) -> Draft {
+    /// Whose sanctions are evaded, and by whom; and whether the owner is written with the
+    /// sanctions ("UN sanctions", "the EU's", a programme) rather than guessed from context.
+    fn evade_draft(&self, cx: &ClauseCtx<'_>, rd: Reading) -> (Draft, bool) {
         let Reading {
             act,
             mut roles,
@@ -57,6 +61,7 @@ impl SanctionsExtractor {
             whose = cx.programs.iter().map(|(_, imp)| imp.clone()).collect();
             dedup(&mut whose);
         }
+        let owned = !whose.is_empty();
         let mut subject = subject.codes;
         if whose.is_empty() {
             whose = evade_regime(cx.actors, &mut subject, &mut roles.targets);
@@ -81,7 +86,7 @@ impl SanctionsExtractor {
                 evaders.retain(|c| !whose.contains(c));
             }
         }
-        draft(
+        let d = draft(
             whose,
             evaders,
             act.action,
@@ -89,7 +94,8 @@ impl SanctionsExtractor {
             roles.sectors,
             programs,
             cx.evidence,
-        )
+        );
+        (d, owned)
     }
 
     /// The opposer's event, and the regime it opposes (in force, or only a threat).
@@ -300,6 +306,24 @@ fn imposers_from_context(cx: &ClauseCtx<'_>, rd: &mut Reading, imp: &mut Vec<Str
         imp.extend(rd.subject.speaker.map(|ai| cx.actors[ai].code.to_string()));
     }
     imp.retain(|c| !roles.targets.contains(c));
+}
+
+/// An evasion and the regime it evades: a single state that evades sanctions for itself is
+/// under them ("North Korea keeps evading UN sanctions": UN -> KP impose as well). Several
+/// evaders are mostly intermediaries with the one they serve, so only a lone one counts; the
+/// regime's owner must be written with the sanctions (`owned`), not guessed; a denied evasion
+/// states no regime on the accused.
+fn evaded_regime(evade: Draft, owned: bool) -> Vec<Draft> {
+    let lone = owned && evade.targets.len() == 1 && !evade.imposers.is_empty() && !evade.negated;
+    let mut out = Vec::with_capacity(2);
+    if lone {
+        let mut regime = evade.clone();
+        regime.action = SanctionAction::Impose;
+        regime.target_entities.clear();
+        out.push(regime);
+    }
+    out.push(evade);
+    out
 }
 
 /// "A North Korean tanker ... in breach of UN sanctions": with no subject, the parties named
