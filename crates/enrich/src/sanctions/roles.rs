@@ -212,9 +212,19 @@ impl SanctionsExtractor {
             && c == Cue::Act(SanctionAction::Threaten)
             && words[t - 1] == "of"
             && matches!(words[p], "threat" | "threats" | "prospect");
-        let participle =
-            p == t + tlen && c == Cue::Act(SanctionAction::Impose) && words[p].ends_with("ed");
-        if !(premod || participle || threat_noun) {
+        // "the sanctions imposed on", "any sanctions targeting": a participle right after the
+        // trigger describes the sanctions.
+        let participle = p == t + tlen
+            && c == Cue::Act(SanctionAction::Impose)
+            && (words[p].ends_with("ed") || words[p].ends_with("ing"));
+        // "outraged by the sanctions Ukraine imposed": a relative clause describes them too.
+        let relative = p > t + tlen
+            && p <= t + tlen + 5
+            && c == Cue::Act(SanctionAction::Impose)
+            && actors
+                .iter()
+                .any(|a| a.last <= p && self.relative_subject(words, hits, a, t + tlen, p + 1));
+        if !(premod || participle || threat_noun || relative) {
             return cue;
         }
         let start = p.min(t);

@@ -147,9 +147,13 @@ impl SanctionsExtractor {
         } else {
             SanctionAction::Impose
         };
-        if !roles.imposers.is_empty() {
+        let mut regime = roles.imposers;
+        if regime.is_empty() {
+            regime = governed_owner(cx, cued.cue_pos, t, &opposers_of(&out));
+        }
+        if !regime.is_empty() {
             out.push(draft(
-                roles.imposers,
+                regime,
                 t_codes,
                 regime_action,
                 false,
@@ -306,6 +310,25 @@ fn imposers_from_context(cx: &ClauseCtx<'_>, rd: &mut Reading, imp: &mut Vec<Str
         imp.extend(rd.subject.speaker.map(|ai| cx.actors[ai].code.to_string()));
     }
     imp.retain(|c| !roles.targets.contains(c));
+}
+
+/// The opposers of the drafts so far.
+fn opposers_of(out: &[Draft]) -> Vec<String> {
+    out.iter()
+        .flat_map(|d| d.imposers.iter().cloned())
+        .collect()
+}
+
+/// "vetoed a UN resolution to impose sanctions on Syria": the owner of a governing noun
+/// between the oppose cue and the trigger owns the regime it would set up, unless it opposes.
+fn governed_owner(cx: &ClauseCtx<'_>, cue: usize, t: usize, opposers: &[String]) -> Vec<String> {
+    let owner = cx.actors.iter().find(|a| {
+        a.first > cue
+            && a.last < t
+            && is(GovernedNoun, cx.words[a.last])
+            && !opposers.iter().any(|c| c == a.code)
+    });
+    owner.map(|a| vec![a.code.to_string()]).unwrap_or_default()
 }
 
 /// An evasion and the regime it evades: a single state that evades sanctions for itself is

@@ -85,6 +85,11 @@ impl SanctionsExtractor {
         if target_prep_marked(cx, tr, a, before) {
             return Marked::Target { sector: true };
         }
+        // "granted Serbia a sanctions exemption": who is given relief is relieved, also when
+        // it stands right before the trigger ("give Damascus sanctions relief").
+        if action == SanctionAction::Lift && before < a.first && is(GiveVerb, before_word) {
+            return Marked::Target { sector: false };
+        }
         // X sanctions (premodifier); a trigger that opens with a verb or a preposition
         // ("froze the assets", "from entering") has none.
         if tr.kind != TriggerKind::Verb
@@ -93,10 +98,6 @@ impl SanctionsExtractor {
             && self.only_premods(words, a.last, tr.t)
         {
             return self.premod_role(cx, tr, a);
-        }
-        // "granted Serbia a sanctions exemption": who is given relief is relieved.
-        if action == SanctionAction::Lift && before < a.first && is(GiveVerb, before_word) {
-            return Marked::Target { sector: false };
         }
         // sanctioned X / blacklisted X / sanctions-hit X
         if before < a.first
@@ -130,7 +131,9 @@ impl SanctionsExtractor {
                     matches!(e, Entry::Action(_) | Entry::Trigger(_) | Entry::Passive)
                         && p + len <= before
                         && p + len + 1 >= before
-                }));
+                })
+                || self.agent_after_object(cx, before)
+                || governed_agent(words, a, before, cx.c0));
         // the sanctions (that) X (keeps) imposing: the subject of a relative clause on the
         // trigger imposes it.
         if by_agent || self.relative_subject(words, hits, a, t + tlen, cx.c1) {
@@ -208,4 +211,32 @@ fn target_prep_marked(cx: &ClauseCtx<'_>, tr: Trigger, a: &Actor<'_>, before: us
         && before < a.first
         && !phrasal
         && (near_trigger || after_cue || before < t)
+}
+
+impl SanctionsExtractor {
+    /// "the sanctions imposed on Russia by the United States": an agent phrase after the
+    /// object of an act verb (target preposition, then at most four words with no clause
+    /// turn) is the act's agent, as right after the verb.
+    fn agent_after_object(&self, cx: &ClauseCtx<'_>, by: usize) -> bool {
+        let words = cx.words;
+        cx.hits.iter().any(|&(p, len, e)| {
+            let verb = matches!(e, Entry::Action(Cue::Act(_)) | Entry::Passive);
+            let obj = p + len;
+            verb && obj + 1 < by
+                && by <= obj + 5
+                && is(TargetPrep, words[obj])
+                && !words[obj + 1..by]
+                    .iter()
+                    .any(|w| is(ClauseTurn, w) || *w == ",")
+        })
+    }
+}
+
+/// "a decision by Washington to lift", "moves by Brussels to impose": the agent of a noun that
+/// governs the act is the act's agent.
+fn governed_agent(words: &[&str], a: &Actor<'_>, by: usize, c0: usize) -> bool {
+    by > c0
+        && words[by] == "by"
+        && is(GovernedNoun, words[by - 1])
+        && words.get(a.last) == Some(&"to")
 }
