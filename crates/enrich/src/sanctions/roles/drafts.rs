@@ -32,10 +32,7 @@ impl SanctionsExtractor {
     pub(super) fn clause_drafts(&self, cx: &ClauseCtx<'_>, rd: Reading) -> Vec<Draft> {
         let region = rd.region;
         let mut out = match rd.act.action {
-            SanctionAction::Evade => {
-                let (evade, owned) = self.evade_draft(cx, rd);
-                evaded_regime(evade, owned)
-            }
+            SanctionAction::Evade => vec![self.evade_draft(cx, rd)],
             SanctionAction::Oppose => self.oppose_drafts(cx, rd),
             _ => self.regime_drafts(cx, rd),
         };
@@ -43,9 +40,8 @@ impl SanctionsExtractor {
         out
     }
 
-    /// Whose sanctions are evaded, and by whom; and whether the owner is written with the
-    /// sanctions ("UN sanctions", "the EU's", a programme) rather than guessed from context.
-    fn evade_draft(&self, cx: &ClauseCtx<'_>, rd: Reading) -> (Draft, bool) {
+    /// Whose sanctions are evaded, and by whom.
+    fn evade_draft(&self, cx: &ClauseCtx<'_>, rd: Reading) -> Draft {
         let Reading {
             act,
             mut roles,
@@ -61,7 +57,6 @@ impl SanctionsExtractor {
             whose = cx.programs.iter().map(|(_, imp)| imp.clone()).collect();
             dedup(&mut whose);
         }
-        let owned = !whose.is_empty();
         let mut subject = subject.codes;
         if whose.is_empty() {
             whose = evade_regime(cx.actors, &mut subject, &mut roles.targets);
@@ -86,7 +81,7 @@ impl SanctionsExtractor {
                 evaders.retain(|c| !whose.contains(c));
             }
         }
-        let d = draft(
+        draft(
             whose,
             evaders,
             act.action,
@@ -94,8 +89,7 @@ impl SanctionsExtractor {
             roles.sectors,
             programs,
             cx.evidence,
-        );
-        (d, owned)
+        )
     }
 
     /// The opposer's event, and the regime it opposes (in force, or only a threat).
@@ -329,24 +323,6 @@ fn governed_owner(cx: &ClauseCtx<'_>, cue: usize, t: usize, opposers: &[String])
             && !opposers.iter().any(|c| c == a.code)
     });
     owner.map(|a| vec![a.code.to_string()]).unwrap_or_default()
-}
-
-/// An evasion and the regime it evades: a single state that evades sanctions for itself is
-/// under them ("North Korea keeps evading UN sanctions": UN -> KP impose as well). Several
-/// evaders are mostly intermediaries with the one they serve, so only a lone one counts; the
-/// regime's owner must be written with the sanctions (`owned`), not guessed; a denied evasion
-/// states no regime on the accused.
-fn evaded_regime(evade: Draft, owned: bool) -> Vec<Draft> {
-    let lone = owned && evade.targets.len() == 1 && !evade.imposers.is_empty() && !evade.negated;
-    let mut out = Vec::with_capacity(2);
-    if lone {
-        let mut regime = evade.clone();
-        regime.action = SanctionAction::Impose;
-        regime.target_entities.clear();
-        out.push(regime);
-    }
-    out.push(evade);
-    out
 }
 
 /// "A North Korean tanker ... in breach of UN sanctions": with no subject, the parties named
