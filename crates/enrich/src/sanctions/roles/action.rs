@@ -177,13 +177,15 @@ impl SanctionsExtractor {
 
 /// A verdict on the sanctions after them: "described the proposed sanctions on Syria as
 /// inappropriate", "the measures are unjust" -- an oppose word after a linking word (one
-/// adverb may sit between) within ten words of the trigger is the act, whatever verb
+/// adverb may sit between) within ten words of the trigger, no comma between, is the act, whatever verb
 /// describes the sanctions before it.
 fn verdict_after(cx: &ClauseCtx<'_>, tr: Trigger) -> Option<(usize, usize, Cue)> {
     let (words, end) = (cx.words, tr.t + tr.len);
     cx.hits.iter().find_map(|&(q, len, e)| {
         let oppose = *e == Entry::Action(Cue::Act(SanctionAction::Oppose));
-        let near = q > end && q <= end + 10 && q < cx.c1;
+        // No comma between: "in reply to the sanctions we imposed, is unacceptable" judges
+        // what the sanctions answer, not the sanctions.
+        let near = q > end && q <= end + 10 && q < cx.c1 && !words[end..q].contains(&",");
         let linked = near
             && (is(VerdictLink, words[q - 1])
                 || (q >= end + 2 && words[q - 1].ends_with("ly") && is(VerdictLink, words[q - 2])));
