@@ -1079,3 +1079,23 @@ fn shape_sanctions_said_to_be_lifted_soon() {
                 makers.";
     assert!(has_all(body, &[ev("US", "RU", Lift)]), "{:?}", events(body));
 }
+
+// https://www.reuters.com/world/middle-east/turkey-says-work-underway-with-us-lift-caatsa-sanctions-2025-12-06/
+// (Ankara calling the CAATSA measures unfair); own words, new sentence.
+#[test]
+fn naming_the_sanctions_unfair_is_an_oppose() {
+    let body = "Washington sanctioned Turkey's defence procurement agency in 2020. Ankara has \
+                always called the penalties unjust.";
+    assert!(
+        has_all(body, &[ev("TR", "TR", Oppose)]),
+        "{:?}",
+        events(body)
+    );
+    // A naming verb with another object is no verdict on the sanctions.
+    let body = "Seoul called for sanctions on Pyongyang unacceptable to delay.";
+    assert!(
+        !events(body).iter().any(|e| e.2 == Oppose),
+        "{:?}",
+        events(body)
+    );
+}

@@ -88,6 +88,9 @@ pub(crate) enum Class {
     /// Words that link the sanctions to a verdict on them ("described the sanctions as
     /// illegal", "the measures are unjust"): an oppose word after one is the clause's act.
     VerdictLink,
+    /// Verbs that name what their object is ("called the measures unfair", "branded the
+    /// sanctions illegal"): an oppose word right after the object is the verdict.
+    NamingVerb,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -120,6 +123,7 @@ const CLASSES: &[(&str, Class)] = &[
     ("threat_noun", Class::ThreatNoun),
     ("call_verb", Class::CallVerb),
     ("verdict_link", Class::VerdictLink),
+    ("naming_verb", Class::NamingVerb),
 ];
 
 /// The loaded word classes.

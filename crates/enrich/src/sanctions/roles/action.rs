@@ -176,7 +176,7 @@ impl SanctionsExtractor {
 }
 
 /// A verdict on the sanctions after them: "described the proposed sanctions on Syria as
-/// inappropriate", "the measures are unjust" -- an oppose word after a linking word (one
+/// inappropriate", "the measures are unjust", "called the measures unfair" -- an oppose word after a linking word (one
 /// adverb may sit between) within ten words of the trigger, no comma between, is the act, whatever verb
 /// describes the sanctions before it.
 fn verdict_after(cx: &ClauseCtx<'_>, tr: Trigger) -> Option<(usize, usize, Cue)> {
@@ -189,7 +189,20 @@ fn verdict_after(cx: &ClauseCtx<'_>, tr: Trigger) -> Option<(usize, usize, Cue)>
         let linked = near
             && (is(VerdictLink, words[q - 1])
                 || (q >= end + 2 && words[q - 1].ends_with("ly") && is(VerdictLink, words[q - 2])));
-        (oppose && linked).then_some((q, len, Cue::Act(SanctionAction::Oppose)))
+        // "called the measures unfair": the object's verdict follows it directly.
+        let named = q == end && named_object(words, cx.c0, tr.t);
+        (oppose && (linked || named)).then_some((q, len, Cue::Act(SanctionAction::Oppose)))
+    })
+}
+
+/// Whether a naming verb stands at most four words before the trigger at `t`, with only its
+/// object's determiners and premodifiers between ("called the new U.S. measures").
+fn named_object(words: &[&str], c0: usize, t: usize) -> bool {
+    (t.saturating_sub(4).max(c0)..t).any(|j| {
+        is(NamingVerb, words[j])
+            && words[j + 1..t]
+                .iter()
+                .all(|w| !matches!(*w, "," | "for" | "on" | "to" | "that"))
     })
 }
 
