@@ -1099,3 +1099,17 @@ fn naming_the_sanctions_unfair_is_an_oppose() {
         events(body)
     );
 }
+
+// https://www.admin.ch/ (Federal Council press releases adopting EU sanctions packages)
+#[test]
+fn a_possessive_state_with_a_premodified_institution_is_the_subject() {
+    let got =
+        events("Norway's Foreign Ministry on Monday imposed sanctions on Belarusian officials.");
+    assert_eq!(got, [ev("NO", "BY", Impose)]);
+    let got = events("Switzerland's Federal Council adopted new sanctions against Iran.");
+    assert_eq!(got, [ev("CH", "IR", Impose)]);
+    // A phrase that ends before an agentive word is no subject: the sanctions hit Iran's
+    // oil, and the ministry of the preposition's phrase is not Iran's.
+    let got = events("Iran's oil exports to the ministry's clients face U.S. sanctions.");
+    assert!(!got.iter().any(|e| e.0 == "IR"), "{got:?}");
+}

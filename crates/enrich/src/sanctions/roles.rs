@@ -371,14 +371,11 @@ impl SanctionsExtractor {
         if before < a.first && is(Preposition, words[before]) && !phrasal && !served {
             return false;
         }
-        let next = {
-            let mut j = a.last;
-            if words.get(j) == Some(&"'s") {
-                j += 1;
-            }
-            words.get(j).copied().filter(|_| j < c1)
-        };
-        let agentive = next.is_some_and(|w| is(Agentive, w));
+        let mut j = a.last;
+        if words.get(j) == Some(&"'s") {
+            j += 1;
+        }
+        let agentive = agentive_head(words, j, c1);
         match a.kind {
             ActorKind::Demonym => agentive,
             _ if a.possessive => agentive,
@@ -851,6 +848,28 @@ fn still_to_come(words: &[&str], after: usize, c1: usize) -> bool {
         let modal = matches!(words[j], "would" | "will" | "could" | "may" | "might");
         (be && is(Proposal, next)) || (modal && matches!(next, "follow" | "come"))
     })
+}
+
+/// Whether the noun phrase starting at `j` after a possessive or demonym is headed by an
+/// agentive noun within three words: "Turkey's government", "Switzerland's Federal Council",
+/// "the Swiss State Secretariat"; the premodifiers between are plain words, not a
+/// preposition, determiner, auxiliary or clause turn (where the phrase has ended).
+fn agentive_head(words: &[&str], j: usize, c1: usize) -> bool {
+    for &w in words.get(j..(j + 3).min(c1)).unwrap_or(&[]) {
+        if is(Agentive, w) {
+            return true;
+        }
+        let plain = w.bytes().all(|b| b.is_ascii_alphabetic());
+        if !plain
+            || is(Preposition, w)
+            || is(Determiner, w)
+            || is(PassiveAux, w)
+            || is(ClauseTurn, w)
+        {
+            return false;
+        }
+    }
+    false
 }
 
 /// A draft of one event, placed at first on the whole sentence (`evidence`).
