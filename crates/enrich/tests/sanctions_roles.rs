@@ -1113,3 +1113,19 @@ fn a_possessive_state_with_a_premodified_institution_is_the_subject() {
     let got = events("Iran's oil exports to the ministry's clients face U.S. sanctions.");
     assert!(!got.iter().any(|e| e.0 == "IR"), "{got:?}");
 }
+
+// https://www.euronews.com/ (Hungary and others blocking EU measures on Israeli ministers)
+#[test]
+fn measures_aimed_at_a_state_need_no_earlier_event() {
+    let got = events(
+        "The EU is weighing sanctions on Iranian officials. Slovakia and Malta have blocked \
+         every bid for harsh measures against Iran.",
+    );
+    assert!(got.contains(&ev("MT,SK", "IR", Oppose)), "{got:?}");
+    // Measures with no state after them and no article or determiner are not these ones.
+    let got = events(
+        "The EU is weighing sanctions on Iranian officials. Slovakia has blocked every bid \
+         for harsh measures.",
+    );
+    assert!(!got.iter().any(|e| e.2 == Oppose), "{got:?}");
+}
