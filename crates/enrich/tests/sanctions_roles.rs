@@ -1129,3 +1129,12 @@ fn measures_aimed_at_a_state_need_no_earlier_event() {
     );
     assert!(!got.iter().any(|e| e.2 == Oppose), "{got:?}");
 }
+
+// https://www.reuters.com/ (China's commerce ministry placing U.S. defence firms on its list)
+#[test]
+fn a_past_verb_trigger_after_its_subject_has_no_premodifier() {
+    let got = events("China blacklisted three American drone makers.");
+    assert_eq!(got, [ev("CN", "US", Impose)]);
+    let got = events("Russia embargoed Moldovan wine in 2013.");
+    assert_eq!(got, [ev("RU", "MD", Impose)]);
+}

@@ -91,9 +91,11 @@ impl SanctionsExtractor {
             return Marked::Target { sector: false };
         }
         // X sanctions (premodifier); a trigger that opens with a verb or a preposition
-        // ("froze the assets", "from entering") has none.
+        // ("froze the assets", "from entering") or is a past verb form ("China blacklisted
+        // three firms") has none.
         if tr.kind != TriggerKind::Verb
             && !self.opens_with_verb_or_prep(words[tr.t])
+            && !past_form(cx, tr.t)
             && a.last <= tr.t
             && self.only_premods(words, a.last, tr.t)
         {
@@ -239,4 +241,10 @@ fn governed_agent(words: &[&str], a: &Actor<'_>, by: usize, c0: usize) -> bool {
         && words[by] == "by"
         && is(GovernedNoun, words[by - 1])
         && words.get(a.last) == Some(&"to")
+}
+
+/// Whether the trigger word at `t` is a past verb form written on its own ("blacklisted",
+/// "embargoed"), not the second part of a compound ("U.S.-blacklisted").
+fn past_form(cx: &ClauseCtx<'_>, t: usize) -> bool {
+    cx.words[t].ends_with("ed") && !cx.toks[t].hyphen_before
 }
