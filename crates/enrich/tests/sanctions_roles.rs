@@ -1138,3 +1138,13 @@ fn a_past_verb_trigger_after_its_subject_has_no_premodifier() {
     let got = events("Russia embargoed Moldovan wine in 2013.");
     assert_eq!(got, [ev("RU", "MD", Impose)]);
 }
+
+// https://www.reuters.com/ (U.S. firms placed on China's unreliable entity list)
+#[test]
+fn the_owner_of_a_list_after_on_keeps_it() {
+    let got = events("Five American drone makers were placed on China's unreliable entity list.");
+    assert_eq!(got, [ev("CN", "US", Impose)]);
+    // A possessive after "on" that is not the list's owner is still a target.
+    let got = events("Japan imposed sanctions on Russia's central bank.");
+    assert_eq!(got, [ev("JP", "RU", Impose)]);
+}

@@ -82,7 +82,10 @@ impl SanctionsExtractor {
         if self.agent_marked(cx, tr, cued, a, before) {
             return Marked::Imposer;
         }
-        if target_prep_marked(cx, tr, a, before) {
+        // "placed on China's unreliable entity list": the owner of the list after "on" is who
+        // keeps it, not who is put on it.
+        let owns_trigger = a.possessive && a.last <= tr.t && self.only_premods(words, a.last, tr.t);
+        if !owns_trigger && target_prep_marked(cx, tr, a, before) {
             return Marked::Target { sector: true };
         }
         // "granted Serbia a sanctions exemption": who is given relief is relieved, also when
