@@ -1148,3 +1148,16 @@ fn the_owner_of_a_list_after_on_keeps_it() {
     let got = events("Japan imposed sanctions on Russia's central bank.");
     assert_eq!(got, [ev("JP", "RU", Impose)]);
 }
+
+// https://www.regjeringen.no/ (Norway aligning itself with EU restrictive measures)
+#[test]
+fn aligning_itself_with_a_regime_is_joining_it() {
+    let got = events("Iceland aligned itself with EU sanctions against Belarus.");
+    assert_eq!(got, [ev("EU", "BY", Impose), ev("IS", "BY", Impose)]);
+}
+
+// https://www.ft.com/ (an Estonian sanctions official quoted on transit trade)
+#[test]
+fn a_sanctions_official_is_no_relation() {
+    assert!(events("A Latvian sanctions official said the data were incomplete.").is_empty());
+}
