@@ -1161,3 +1161,13 @@ fn aligning_itself_with_a_regime_is_joining_it() {
 fn a_sanctions_official_is_no_relation() {
     assert!(events("A Latvian sanctions official said the data were incomplete.").is_empty());
 }
+
+// https://www.rferl.org/ (Central Asian firms suspected of helping Russia around sanctions)
+#[test]
+fn who_helps_evade_is_not_whose_sanctions() {
+    let got = events("Kazakhstan has helped Russia dodge sanctions, officials say.");
+    assert!(!got.iter().any(|e| e.0 == "KZ"), "{got:?}");
+    // Who acts on the evaders is whose sanctions they are.
+    let got = events("Washington cracks down on Russian efforts to dodge sanctions.");
+    assert_eq!(got, [ev("US", "RU", Evade)]);
+}

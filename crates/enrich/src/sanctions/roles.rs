@@ -566,11 +566,13 @@ fn ordinal(word: &str) -> bool {
 /// Whose sanctions are evaded when no regime is named with them: a bloc among the parties
 /// ("North Korea used thefts to skirt sanctions, UN panel says": blocs do not evade), else a
 /// subject acting on other evaders ("Washington cracks down on Russian efforts to dodge
-/// sanctions"). Who is taken out of `subject` and `targets`.
+/// sanctions"), unless the subject only helps them (`helping`: "Kyrgyz firms helped Russia
+/// evade sanctions"). Who is taken out of `subject` and `targets`.
 fn evade_regime(
     actors: &[&Actor],
     subject: &mut Vec<String>,
     targets: &mut Vec<String>,
+    helping: bool,
 ) -> Vec<String> {
     let bloc = |c: &String| {
         actors
@@ -586,7 +588,7 @@ fn evade_regime(
     dedup(&mut whose);
     if whose.is_empty() {
         let others = targets.iter().any(|c| !subject.contains(c));
-        if !subject.is_empty() && others {
+        if !subject.is_empty() && others && !helping {
             whose = std::mem::take(subject);
         }
     }

@@ -91,6 +91,9 @@ pub(crate) enum Class {
     /// Verbs that name what their object is ("called the measures unfair", "branded the
     /// sanctions illegal"): an oppose word right after the object is the verdict.
     NamingVerb,
+    /// Verbs of helping ("helped Russia evade sanctions"): their subject is an intermediary
+    /// among the evaders, never whose sanctions are evaded.
+    HelpVerb,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -124,6 +127,7 @@ const CLASSES: &[(&str, Class)] = &[
     ("call_verb", Class::CallVerb),
     ("verdict_link", Class::VerdictLink),
     ("naming_verb", Class::NamingVerb),
+    ("help_verb", Class::HelpVerb),
 ];
 
 /// The loaded word classes.

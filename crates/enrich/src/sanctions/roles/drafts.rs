@@ -59,7 +59,8 @@ impl SanctionsExtractor {
         }
         let mut subject = subject.codes;
         if whose.is_empty() {
-            whose = evade_regime(cx.actors, &mut subject, &mut roles.targets);
+            let helping = (cx.c0..cued.cue_pos).any(|j| is(HelpVerb, cx.words[j]));
+            whose = evade_regime(cx.actors, &mut subject, &mut roles.targets, helping);
         }
         if whose.is_empty() {
             if let Some(p) = cx.previous {
