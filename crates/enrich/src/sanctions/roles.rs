@@ -22,8 +22,9 @@
 //! imposed"), `fallback_targets` (a known imposer with no target named), `evade_regime` (whose
 //! sanctions are evaded), `relative_impose` ("the ban it had imposed": lift and impose),
 //! `act_over_description` ("blocked the proposed sanctions": the oppose is the act),
-//! `modifies_non_measure` ("sanctions compliance", "the sanctions committee" without an act) and
-//! `domestic_penalty` ("the Fair Trade Commission sanctioned"). Each pattern has a test of its
+//! `modifies_non_measure` ("sanctions compliance", "the sanctions committee" without an act),
+//! `domestic_penalty` ("the Fair Trade Commission sanctioned") and `agentive_head`
+//! ("Switzerland's Federal Council" acts). Each pattern has a test of its
 //! own in `tests/sanctions_roles.rs`.
 
 mod action;
