@@ -1171,3 +1171,13 @@ fn who_helps_evade_is_not_whose_sanctions() {
     let got = events("Washington cracks down on Russian efforts to dodge sanctions.");
     assert_eq!(got, [ev("US", "RU", Evade)]);
 }
+
+// https://en.mehrnews.com/ (Iran saying U.S. sanctions run against the UN Charter)
+#[test]
+fn the_un_is_never_a_target() {
+    let got =
+        events("Tehran said American sanctions on developing states run against the UN Charter.");
+    assert!(!got.iter().any(|e| e.1.contains("UN")), "{got:?}");
+    let got = events("Washington keeps sanctions on Cuba in defiance of the UN General Assembly.");
+    assert!(!got.iter().any(|e| e.1.contains("UN")), "{got:?}");
+}

@@ -348,10 +348,23 @@ fn named_evaders(cx: &ClauseCtx<'_>, whose: &[String], cue_pos: usize) -> Vec<St
     evaders
 }
 
+/// The UN is never a target of sanctions: a "UN" read as one ("UN experts said ... the
+/// sanctions on Syria") is the regime's owner when the draft has none, else no party.
+fn un_never_targeted(d: &mut Draft) {
+    let Some(i) = d.targets.iter().position(|c| c == "UN") else {
+        return;
+    };
+    d.targets.remove(i);
+    if d.imposers.is_empty() && d.action != SanctionAction::Oppose {
+        d.imposers.push("UN".to_string());
+    }
+}
+
 /// Drops drafts with no party, and places the rest: the region of the relation's objects,
 /// and as evidence the clause that states the relation, not the whole sentence.
 fn place_drafts(cx: &ClauseCtx<'_>, region: Region, out: &mut Vec<Draft>) {
     let (toks, c0, c1) = (cx.toks, cx.c0, cx.c1);
+    out.iter_mut().for_each(un_never_targeted);
     out.retain(|d| !d.imposers.is_empty() || !d.targets.is_empty());
     let from = toks[region.from].start;
     let to = toks[region.stop.max(region.from + 1) - 1].end;
