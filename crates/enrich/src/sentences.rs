@@ -168,20 +168,36 @@ fn is_boundary(text: &str, punct: usize, end: usize) -> bool {
         // "U.S." ends a sentence only when the next word is clearly a sentence opener; we cannot
         // know, so keep "U.S." inside when followed by an upper-case word that is not a common
         // sentence opener.
-        let next_word: String = text[j..]
-            .chars()
-            .take_while(|c| c.is_alphanumeric())
-            .collect();
-        return OPENERS.contains(&next_word.as_str());
+        return OPENERS.contains(&next_word(text, j));
+    }
+    // A month or a company suffix can end a sentence ("a campaign launched in Feb.", "... Co.,
+    // Ltd. In 2022, ..."); inside one it is followed by a day, a year or a name, not an opener.
+    if CAN_END.contains(&word) {
+        return OPENERS.contains(&next_word(text, j));
     }
     !ABBREVIATIONS.contains(&word)
 }
 
+/// The alphanumeric word starting at byte `j`.
+fn next_word(text: &str, j: usize) -> &str {
+    let rest = &text[j..];
+    let end = rest
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphanumeric())
+        .map_or(rest.len(), |(k, _)| k);
+    &rest[..end]
+}
+
+/// Abbreviations that also end sentences: months and company suffixes.
+const CAN_END: &[&str] = &[
+    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Corp",
+    "Inc", "Ltd", "Co", "Plc", "LLC",
+];
+
 const ABBREVIATIONS: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Maj", "Capt", "Cmdr", "Adm", "Sgt",
-    "Rep", "Sen", "Gov", "Pres", "St", "Jr", "Sr", "No", "Nos", "Jan", "Feb", "Mar", "Apr", "Jun",
-    "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Corp", "Inc", "Ltd", "Co", "vs", "Mt",
-    "approx", "Fig", "Ave", "Rd",
+    "Rep", "Sen", "Gov", "Pres", "St", "Jr", "Sr", "No", "Nos", "vs", "Mt", "approx", "Fig", "Ave",
+    "Rd",
 ];
 
 const OPENERS: &[&str] = &[
@@ -296,6 +312,26 @@ mod tests {
             sentences(t),
             vec!["Turkey angered the U.S.", "The sanctions followed."]
         );
+    }
+
+    #[test]
+    fn a_company_suffix_or_a_month_can_end_a_sentence() {
+        let t = "The refinery is Luqing Petrochemical Co., Ltd. In 2023 it was listed. The plan \
+                 dates from Feb. The envoy left on Feb. 21 for Rome. Acme Inc. The firm sued.";
+        assert_eq!(
+            sentences(t),
+            vec![
+                "The refinery is Luqing Petrochemical Co., Ltd.",
+                "In 2023 it was listed.",
+                "The plan dates from Feb.",
+                "The envoy left on Feb. 21 for Rome.",
+                "Acme Inc.",
+                "The firm sued."
+            ]
+        );
+        // Inside a sentence they stay: "Co. Ltd", "Inc. said", "Oct. 3".
+        let t = "Sinopec Co. Ltd said on Oct. 3 that Acme Inc. Chairman Lee resigned.";
+        assert_eq!(sentences(t), vec![t]);
     }
 
     #[test]

@@ -22,8 +22,9 @@
 //! imposed"), `fallback_targets` (a known imposer with no target named), `evade_regime` (whose
 //! sanctions are evaded), `relative_impose` ("the ban it had imposed": lift and impose),
 //! `act_over_description` ("blocked the proposed sanctions": the oppose is the act),
-//! `modifies_non_measure` ("sanctions compliance", "the sanctions committee" without an act) and
-//! `domestic_penalty` ("the Fair Trade Commission sanctioned"). Each pattern has a test of its
+//! `modifies_non_measure` ("sanctions compliance", "the sanctions committee" without an act),
+//! `domestic_penalty` ("the Fair Trade Commission sanctioned") and `agentive_head`
+//! ("Switzerland's Federal Council" acts). Each pattern has a test of its
 //! own in `tests/sanctions_roles.rs`.
 
 mod action;
@@ -45,6 +46,18 @@ use super::tokens::Tok;
 use super::words::{is, Class::*};
 use super::{extend_coordination, prev_word, Actor, ActorKind, SanctionsExtractor};
 use drafts::Reading;
+
+/// Where the target rules look: the clause's words and actors, the imposers known so far
+/// (never targets), and the object region `from..stop` of the clause starting at `c0`.
+#[derive(Clone, Copy)]
+pub(super) struct TargetScope<'a> {
+    pub(super) words: &'a [&'a str],
+    pub(super) actors: &'a [&'a Actor<'a>],
+    pub(super) imposers: &'a [String],
+    pub(super) c0: usize,
+    pub(super) from: usize,
+    pub(super) stop: usize,
+}
 
 /// The shared inputs of the clause stages: the sentence's tokens and words, the clause
 /// `c0..c1`, its lexicon hits, actors and programmes, and the event read just before it.
@@ -200,9 +213,19 @@ impl SanctionsExtractor {
             && c == Cue::Act(SanctionAction::Threaten)
             && words[t - 1] == "of"
             && matches!(words[p], "threat" | "threats" | "prospect");
-        let participle =
-            p == t + tlen && c == Cue::Act(SanctionAction::Impose) && words[p].ends_with("ed");
-        if !(premod || participle || threat_noun) {
+        // "the sanctions imposed on", "any sanctions targeting": a participle right after the
+        // trigger describes the sanctions.
+        let participle = p == t + tlen
+            && c == Cue::Act(SanctionAction::Impose)
+            && (words[p].ends_with("ed") || words[p].ends_with("ing"));
+        // "outraged by the sanctions Ukraine imposed": a relative clause describes them too.
+        let relative = p > t + tlen
+            && p <= t + tlen + 5
+            && c == Cue::Act(SanctionAction::Impose)
+            && actors
+                .iter()
+                .any(|a| a.last <= p && self.relative_subject(words, hits, a, t + tlen, p + 1));
+        if !(premod || participle || threat_noun || relative) {
             return cue;
         }
         let start = p.min(t);
@@ -349,14 +372,11 @@ impl SanctionsExtractor {
         if before < a.first && is(Preposition, words[before]) && !phrasal && !served {
             return false;
         }
-        let next = {
-            let mut j = a.last;
-            if words.get(j) == Some(&"'s") {
-                j += 1;
-            }
-            words.get(j).copied().filter(|_| j < c1)
-        };
-        let agentive = next.is_some_and(|w| is(Agentive, w));
+        let mut j = a.last;
+        if words.get(j) == Some(&"'s") {
+            j += 1;
+        }
+        let agentive = agentive_head(words, j, c1);
         match a.kind {
             ActorKind::Demonym => agentive,
             _ if a.possessive => agentive,
@@ -367,15 +387,15 @@ impl SanctionsExtractor {
     /// Targets written inside the object noun phrase: "on 12 Chinese companies", "entities in
     /// China and Turkey", "imports from Japan", "chip tools to Russia". `region` is the token
     /// range `from..stop` after the trigger or its verb in the clause starting at `c0`; agents ("by X") are left alone.
-    fn np_targets(
-        &self,
-        words: &[&str],
-        actors: &[&Actor],
-        used: &mut [bool],
-        targets: &mut Vec<String>,
-        imposers: &[String],
-        (c0, from, stop): (usize, usize, usize),
-    ) {
+    fn np_targets(&self, scope: &TargetScope<'_>, used: &mut [bool], targets: &mut Vec<String>) {
+        let TargetScope {
+            words,
+            actors,
+            imposers,
+            c0,
+            from,
+            stop,
+        } = *scope;
         let region = (from, stop);
         for (ai, a) in actors.iter().enumerate() {
             if used[ai] || a.first < region.0 || a.last > region.1 {
@@ -420,13 +440,18 @@ impl SanctionsExtractor {
     /// not targets.
     fn fallback_targets(
         &self,
-        words: &[&str],
-        actors: &[&Actor],
+        scope: &TargetScope<'_>,
         used: &mut [bool],
         targets: &mut Vec<String>,
-        imposers: &[String],
-        (c0, from, stop): (usize, usize, usize),
     ) {
+        let TargetScope {
+            words,
+            actors,
+            imposers,
+            c0,
+            from,
+            stop,
+        } = *scope;
         let known = |a: &Actor| imposers.iter().any(|c| c == a.code);
         // The object starts after the last imposer named before the verb.
         let lo = actors
@@ -542,11 +567,13 @@ fn ordinal(word: &str) -> bool {
 /// Whose sanctions are evaded when no regime is named with them: a bloc among the parties
 /// ("North Korea used thefts to skirt sanctions, UN panel says": blocs do not evade), else a
 /// subject acting on other evaders ("Washington cracks down on Russian efforts to dodge
-/// sanctions"). Who is taken out of `subject` and `targets`.
+/// sanctions"), unless the subject only helps them (`helping`: "Kyrgyz firms helped Russia
+/// evade sanctions"). Who is taken out of `subject` and `targets`.
 fn evade_regime(
     actors: &[&Actor],
     subject: &mut Vec<String>,
     targets: &mut Vec<String>,
+    helping: bool,
 ) -> Vec<String> {
     let bloc = |c: &String| {
         actors
@@ -562,7 +589,7 @@ fn evade_regime(
     dedup(&mut whose);
     if whose.is_empty() {
         let others = targets.iter().any(|c| !subject.contains(c));
-        if !subject.is_empty() && others {
+        if !subject.is_empty() && others && !helping {
             whose = std::mem::take(subject);
         }
     }
@@ -824,6 +851,28 @@ fn still_to_come(words: &[&str], after: usize, c1: usize) -> bool {
         let modal = matches!(words[j], "would" | "will" | "could" | "may" | "might");
         (be && is(Proposal, next)) || (modal && matches!(next, "follow" | "come"))
     })
+}
+
+/// Whether the noun phrase starting at `j` after a possessive or demonym is headed by an
+/// agentive noun within three words: "Turkey's government", "Switzerland's Federal Council",
+/// "the Swiss State Secretariat"; the premodifiers between are plain words, not a
+/// preposition, determiner, auxiliary or clause turn (where the phrase has ended).
+fn agentive_head(words: &[&str], j: usize, c1: usize) -> bool {
+    for &w in words.get(j..(j + 3).min(c1)).unwrap_or(&[]) {
+        if is(Agentive, w) {
+            return true;
+        }
+        let plain = w.bytes().all(|b| b.is_ascii_alphabetic());
+        if !plain
+            || is(Preposition, w)
+            || is(Determiner, w)
+            || is(PassiveAux, w)
+            || is(ClauseTurn, w)
+        {
+            return false;
+        }
+    }
+    false
 }
 
 /// A draft of one event, placed at first on the whole sentence (`evidence`).

@@ -85,6 +85,15 @@ pub(crate) enum Class {
     /// Verbs that call for a measure ("called for", "urged"): their subject asks, and does
     /// not impose.
     CallVerb,
+    /// Words that link the sanctions to a verdict on them ("described the sanctions as
+    /// illegal", "the measures are unjust"): an oppose word after one is the clause's act.
+    VerdictLink,
+    /// Verbs that name what their object is ("called the measures unfair", "branded the
+    /// sanctions illegal"): an oppose word right after the object is the verdict.
+    NamingVerb,
+    /// Verbs of helping ("helped Russia evade sanctions"): their subject is an intermediary
+    /// among the evaders, never whose sanctions are evaded.
+    HelpVerb,
 }
 
 const CLASSES: &[(&str, Class)] = &[
@@ -116,6 +125,9 @@ const CLASSES: &[(&str, Class)] = &[
     ("subordinator", Class::Subordinator),
     ("threat_noun", Class::ThreatNoun),
     ("call_verb", Class::CallVerb),
+    ("verdict_link", Class::VerdictLink),
+    ("naming_verb", Class::NamingVerb),
+    ("help_verb", Class::HelpVerb),
 ];
 
 /// The loaded word classes.

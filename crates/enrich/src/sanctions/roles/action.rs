@@ -56,7 +56,7 @@ impl SanctionsExtractor {
     /// trigger's own verb, and an oppose that governs it.
     pub(super) fn find_cue(&self, cx: &ClauseCtx<'_>, tr: Trigger) -> Cued {
         let (t, tlen, hits) = (tr.t, tr.len, &cx.hits);
-        let mut cue = nearest_cue(cx, tr);
+        let mut cue = verdict_after(cx, tr).or_else(|| nearest_cue(cx, tr));
         if cue.is_none() && tr.kind == TriggerKind::Verb {
             cue = Some((t, tlen, Cue::Act(SanctionAction::Impose)));
         }
@@ -173,6 +173,37 @@ impl SanctionsExtractor {
             joins_a_list,
         }
     }
+}
+
+/// A verdict on the sanctions after them: "described the proposed sanctions on Syria as
+/// inappropriate", "the measures are unjust", "called the measures unfair" -- an oppose word after a linking word (one
+/// adverb may sit between) within ten words of the trigger, no comma between, is the act, whatever verb
+/// describes the sanctions before it.
+fn verdict_after(cx: &ClauseCtx<'_>, tr: Trigger) -> Option<(usize, usize, Cue)> {
+    let (words, end) = (cx.words, tr.t + tr.len);
+    cx.hits.iter().find_map(|&(q, len, e)| {
+        let oppose = *e == Entry::Action(Cue::Act(SanctionAction::Oppose));
+        // No comma between: "in reply to the sanctions we imposed, is unacceptable" judges
+        // what the sanctions answer, not the sanctions.
+        let near = q > end && q <= end + 10 && q < cx.c1 && !words[end..q].contains(&",");
+        let linked = near
+            && (is(VerdictLink, words[q - 1])
+                || (q >= end + 2 && words[q - 1].ends_with("ly") && is(VerdictLink, words[q - 2])));
+        // "called the measures unfair": the object's verdict follows it directly.
+        let named = q == end && named_object(words, cx.c0, tr.t);
+        (oppose && (linked || named)).then_some((q, len, Cue::Act(SanctionAction::Oppose)))
+    })
+}
+
+/// Whether a naming verb stands at most four words before the trigger at `t`, with only its
+/// object's determiners and premodifiers between ("called the new U.S. measures").
+fn named_object(words: &[&str], c0: usize, t: usize) -> bool {
+    (t.saturating_sub(4).max(c0)..t).any(|j| {
+        is(NamingVerb, words[j])
+            && words[j + 1..t]
+                .iter()
+                .all(|w| !matches!(*w, "," | "for" | "on" | "to" | "that"))
+    })
 }
 
 /// The action cue nearest the trigger, not inside a subordinate clause after it ("threatened

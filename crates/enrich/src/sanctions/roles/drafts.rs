@@ -59,7 +59,8 @@ impl SanctionsExtractor {
         }
         let mut subject = subject.codes;
         if whose.is_empty() {
-            whose = evade_regime(cx.actors, &mut subject, &mut roles.targets);
+            let helping = (cx.c0..cued.cue_pos).any(|j| is(HelpVerb, cx.words[j]));
+            whose = evade_regime(cx.actors, &mut subject, &mut roles.targets, helping);
         }
         if whose.is_empty() {
             if let Some(p) = cx.previous {
@@ -141,9 +142,13 @@ impl SanctionsExtractor {
         } else {
             SanctionAction::Impose
         };
-        if !roles.imposers.is_empty() {
+        let mut regime = roles.imposers;
+        if regime.is_empty() {
+            regime = governed_owner(cx, cued.cue_pos, t, &opposers_of(&out));
+        }
+        if !regime.is_empty() {
             out.push(draft(
-                roles.imposers,
+                regime,
                 t_codes,
                 regime_action,
                 false,
@@ -302,6 +307,25 @@ fn imposers_from_context(cx: &ClauseCtx<'_>, rd: &mut Reading, imp: &mut Vec<Str
     imp.retain(|c| !roles.targets.contains(c));
 }
 
+/// The opposers of the drafts so far.
+fn opposers_of(out: &[Draft]) -> Vec<String> {
+    out.iter()
+        .flat_map(|d| d.imposers.iter().cloned())
+        .collect()
+}
+
+/// "vetoed a UN resolution to impose sanctions on Syria": the owner of a governing noun
+/// between the oppose cue and the trigger owns the regime it would set up, unless it opposes.
+fn governed_owner(cx: &ClauseCtx<'_>, cue: usize, t: usize, opposers: &[String]) -> Vec<String> {
+    let owner = cx.actors.iter().find(|a| {
+        a.first > cue
+            && a.last < t
+            && is(GovernedNoun, cx.words[a.last])
+            && !opposers.iter().any(|c| c == a.code)
+    });
+    owner.map(|a| vec![a.code.to_string()]).unwrap_or_default()
+}
+
 /// "A North Korean tanker ... in breach of UN sanctions": with no subject, the parties named
 /// before the breach are who evades; a place after a preposition ("intermediaries in the
 /// UAE") is not.
@@ -324,10 +348,23 @@ fn named_evaders(cx: &ClauseCtx<'_>, whose: &[String], cue_pos: usize) -> Vec<St
     evaders
 }
 
+/// The UN is never a target of sanctions: a "UN" read as one ("UN experts said ... the
+/// sanctions on Syria") is the regime's owner when the draft has none, else no party.
+fn un_never_targeted(d: &mut Draft) {
+    let Some(i) = d.targets.iter().position(|c| c == "UN") else {
+        return;
+    };
+    d.targets.remove(i);
+    if d.imposers.is_empty() && d.action != SanctionAction::Oppose {
+        d.imposers.push("UN".to_string());
+    }
+}
+
 /// Drops drafts with no party, and places the rest: the region of the relation's objects,
 /// and as evidence the clause that states the relation, not the whole sentence.
 fn place_drafts(cx: &ClauseCtx<'_>, region: Region, out: &mut Vec<Draft>) {
     let (toks, c0, c1) = (cx.toks, cx.c0, cx.c1);
+    out.iter_mut().for_each(un_never_targeted);
     out.retain(|d| !d.imposers.is_empty() || !d.targets.is_empty());
     let from = toks[region.from].start;
     let to = toks[region.stop.max(region.from + 1) - 1].end;

@@ -82,21 +82,27 @@ impl SanctionsExtractor {
         if self.agent_marked(cx, tr, cued, a, before) {
             return Marked::Imposer;
         }
-        if target_prep_marked(cx, tr, a, before) {
+        // "placed on China's unreliable entity list": the owner of the list after "on" is who
+        // keeps it, not who is put on it.
+        let owns_trigger = a.possessive && a.last <= tr.t && self.only_premods(words, a.last, tr.t);
+        if !owns_trigger && target_prep_marked(cx, tr, a, before) {
             return Marked::Target { sector: true };
         }
+        // "granted Serbia a sanctions exemption": who is given relief is relieved, also when
+        // it stands right before the trigger ("give Damascus sanctions relief").
+        if action == SanctionAction::Lift && before < a.first && is(GiveVerb, before_word) {
+            return Marked::Target { sector: false };
+        }
         // X sanctions (premodifier); a trigger that opens with a verb or a preposition
-        // ("froze the assets", "from entering") has none.
+        // ("froze the assets", "from entering") or is a past verb form ("China blacklisted
+        // three firms") has none.
         if tr.kind != TriggerKind::Verb
             && !self.opens_with_verb_or_prep(words[tr.t])
+            && !past_form(cx, tr.t)
             && a.last <= tr.t
             && self.only_premods(words, a.last, tr.t)
         {
             return self.premod_role(cx, tr, a);
-        }
-        // "granted Serbia a sanctions exemption": who is given relief is relieved.
-        if action == SanctionAction::Lift && before < a.first && is(GiveVerb, before_word) {
-            return Marked::Target { sector: false };
         }
         // sanctioned X / blacklisted X / sanctions-hit X
         if before < a.first
@@ -130,7 +136,9 @@ impl SanctionsExtractor {
                     matches!(e, Entry::Action(_) | Entry::Trigger(_) | Entry::Passive)
                         && p + len <= before
                         && p + len + 1 >= before
-                }));
+                })
+                || self.agent_after_object(cx, before)
+                || governed_agent(words, a, before, cx.c0));
         // the sanctions (that) X (keeps) imposing: the subject of a relative clause on the
         // trigger imposes it.
         if by_agent || self.relative_subject(words, hits, a, t + tlen, cx.c1) {
@@ -208,4 +216,38 @@ fn target_prep_marked(cx: &ClauseCtx<'_>, tr: Trigger, a: &Actor<'_>, before: us
         && before < a.first
         && !phrasal
         && (near_trigger || after_cue || before < t)
+}
+
+impl SanctionsExtractor {
+    /// "the sanctions imposed on Russia by the United States": an agent phrase after the
+    /// object of an act verb (target preposition, then at most four words with no clause
+    /// turn) is the act's agent, as right after the verb.
+    fn agent_after_object(&self, cx: &ClauseCtx<'_>, by: usize) -> bool {
+        let words = cx.words;
+        cx.hits.iter().any(|&(p, len, e)| {
+            let verb = matches!(e, Entry::Action(Cue::Act(_)) | Entry::Passive);
+            let obj = p + len;
+            verb && obj + 1 < by
+                && by <= obj + 5
+                && is(TargetPrep, words[obj])
+                && !words[obj + 1..by]
+                    .iter()
+                    .any(|w| is(ClauseTurn, w) || *w == ",")
+        })
+    }
+}
+
+/// "a decision by Washington to lift", "moves by Brussels to impose": the agent of a noun that
+/// governs the act is the act's agent.
+fn governed_agent(words: &[&str], a: &Actor<'_>, by: usize, c0: usize) -> bool {
+    by > c0
+        && words[by] == "by"
+        && is(GovernedNoun, words[by - 1])
+        && words.get(a.last) == Some(&"to")
+}
+
+/// Whether the trigger word at `t` is a past verb form written on its own ("blacklisted",
+/// "embargoed"), not the second part of a compound ("U.S.-blacklisted").
+fn past_form(cx: &ClauseCtx<'_>, t: usize) -> bool {
+    cx.words[t].ends_with("ed") && !cx.toks[t].hyphen_before
 }

@@ -14,7 +14,7 @@ use super::action::{Act, Cued};
 use super::marked::Roles;
 use super::subject::{passive_between, Subject};
 use super::trigger::Trigger;
-use super::{own_party_after, parallel_modifiers, reason_clause, ClauseCtx};
+use super::{own_party_after, parallel_modifiers, reason_clause, ClauseCtx, TargetScope};
 
 /// Where the relation's objects are written: tokens `from..stop`; noun-phrase targets end at
 /// `np_stop`, fallback targets at a reason clause (`reason_at`) too.
@@ -117,15 +117,15 @@ impl SanctionsExtractor {
             .chain(&roles.imposers)
             .cloned()
             .collect();
-        let bounds = (c0, obj_from, np_stop);
-        self.np_targets(
+        let mut scope = TargetScope {
             words,
             actors,
-            &mut roles.used,
-            &mut roles.targets,
-            &known,
-            bounds,
-        );
+            imposers: &known,
+            c0,
+            from: obj_from,
+            stop: np_stop,
+        };
+        self.np_targets(&scope, &mut roles.used, &mut roles.targets);
         // "lift sanctions on its potash industry": the possessive pronoun is the state the
         // clause began with ("Belarus has freed prisoners after the US agreed to ...").
         let pronoun = own_party_after(words, obj_from, np_stop.min(cx.c1));
@@ -150,15 +150,8 @@ impl SanctionsExtractor {
             && !anaphoric
             && !known.is_empty()
         {
-            let bounds = (c0, obj_from, region.stop.min(region.reason_at));
-            self.fallback_targets(
-                words,
-                actors,
-                &mut roles.used,
-                &mut roles.targets,
-                &known,
-                bounds,
-            );
+            scope.stop = region.stop.min(region.reason_at);
+            self.fallback_targets(&scope, &mut roles.used, &mut roles.targets);
         }
     }
 }

@@ -94,6 +94,8 @@ impl SanctionsExtractor {
                     && a.last + 3 >= t
                     && self.only_premods(words, a.last, t)
             })
+            // "tough measures against the Israeli government": aimed at a state right after.
+            || target_after(cx, t + len)
             // "the anti-Russian measures": aimed at a state, so a regime.
             || actors.iter().any(|a| {
                 a.first > c0
@@ -127,12 +129,13 @@ fn conditional_counts(cx: &ClauseCtx<'_>, t: usize, len: usize) -> bool {
     // "barred entry to nine British journalists": who is refused entry; not "a travel ban to
     // the EU", where the EU is the destination.
     let entry = words[t + len - 1] == "entry";
-    let target_after = actors.iter().any(|a| {
-        let before = words[prev_word(words, a.first, cx.c0)];
-        a.first >= t + len
-            && a.first <= t + len + 3
-            && (is(TargetPrep, before) || (entry && before == "to"))
-    });
+    let target_after = target_after(cx, t + len)
+        || (entry
+            && actors.iter().any(|a| {
+                a.first >= t + len
+                    && a.first <= t + len + 3
+                    && words[prev_word(words, a.first, cx.c0)] == "to"
+            }));
     // "in breach of UN Security Council resolutions": resolutions are sanctions only when
     // broken.
     let broken = hits
@@ -143,4 +146,14 @@ fn conditional_counts(cx: &ClauseCtx<'_>, t: usize, len: usize) -> bool {
     } else {
         punitive || target_after || bloc_before
     }
+}
+
+/// Whether a state follows within three words after `after`, introduced by a target
+/// preposition ("on Russia", "against the Israeli government").
+fn target_after(cx: &ClauseCtx<'_>, after: usize) -> bool {
+    cx.actors.iter().any(|a| {
+        a.first >= after
+            && a.first <= after + 3
+            && is(TargetPrep, cx.words[prev_word(cx.words, a.first, cx.c0)])
+    })
 }
