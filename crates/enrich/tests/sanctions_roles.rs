@@ -1181,3 +1181,19 @@ fn the_un_is_never_a_target() {
     let got = events("Washington keeps sanctions on Cuba in defiance of the UN General Assembly.");
     assert!(!got.iter().any(|e| e.1.contains("UN")), "{got:?}");
 }
+
+#[test]
+fn a_repeat_mention_naming_fewer_states_joins_the_fuller_event() {
+    // The later sentence restates one member's part of the joint measures; its entity goes to
+    // the joint event instead of a second, narrower one.
+    let body = "The European Union and Britain imposed sanctions on Iran on Monday. London also \
+                froze the assets of the national airline Iran Air.";
+    assert_eq!(events(body), [ev("EU,GB", "IR", Impose)]);
+    let e = enricher().enrich(Article::from_text("t", "", body));
+    let names: Vec<&str> = e.sanctions[0]
+        .target_entities
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect();
+    assert_eq!(names, ["Iran Air"]);
+}

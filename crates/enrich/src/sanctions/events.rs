@@ -68,8 +68,8 @@ pub(super) fn infer_caatsa(drafts: &mut [Draft], countries: &[CountryTag]) {
 }
 
 /// Merges drafts with the same roles, action and negation; keeps text order of first evidence.
-/// A partial event (no imposers, or no targets) is dropped when a fuller event with the same
-/// action and negation covers it: a headline's "EU adopts sanctions package" is the body's
+/// A partial event (no imposers, or no targets) or one naming fewer states is dropped when a
+/// fuller event with the same action and negation covers it: a headline's "EU adopts sanctions package" is the body's
 /// "EU adopted sanctions against Russia". What the partial event adds (sectors, programmes,
 /// target entities: "Those designated include X") goes to the event that covers it.
 pub(super) fn merge(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
@@ -91,19 +91,32 @@ pub(super) fn merge(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
     drop_targetless(events)
 }
 
-/// The first event with both sides named that covers partial event `i`: same action and
-/// negation, and the named side included in its own.
+/// The event that covers event `i`: same action and negation, both sides named, and each side
+/// of `i` included in its own -- a partial event (one side unnamed), or a repeat mention naming
+/// fewer states ("London froze the assets of ..." after "the sanctions the EU and the UK have
+/// put on Iran"). The largest cover is taken, so a cover is never itself covered and the parts
+/// moved to it stay.
 fn covering(events: &[SanctionsEvent], i: usize) -> Option<usize> {
     let e = &events[i];
-    events.iter().position(|f| {
+    let within = |a: &[String], b: &[String]| a.iter().all(|c| b.contains(c));
+    let size = |f: &SanctionsEvent| f.imposers.len() + f.targets.len();
+    let covers = |f: &SanctionsEvent| {
         !std::ptr::eq(e, f)
             && f.action == e.action
             && f.negated == e.negated
             && !f.imposers.is_empty()
             && !f.targets.is_empty()
-            && ((e.targets.is_empty() && e.imposers.iter().all(|c| f.imposers.contains(c)))
-                || (e.imposers.is_empty() && e.targets.iter().all(|c| f.targets.contains(c))))
-    })
+            && within(&e.imposers, &f.imposers)
+            && within(&e.targets, &f.targets)
+            && size(f) > size(e)
+    };
+    let mut best: Option<usize> = None;
+    for (j, f) in events.iter().enumerate() {
+        if covers(f) && best.is_none_or(|b| size(f) > size(&events[b])) {
+            best = Some(j);
+        }
+    }
+    best
 }
 
 /// The sectors, programmes and target entities of `e`, taken out of it.
