@@ -115,6 +115,55 @@ fn generic_tail(text: &str) -> Option<usize> {
     (GENERIC_TAILS.contains(&last.as_str()) || GENERIC_TAILS.contains(&stem)).then_some(head.len())
 }
 
+/// The ship type a class is written with when "-class" is left out ("the Anzac frigates",
+/// "Kilo submarines"): the type its own name gives ("Arleigh Burke-class destroyer"), else the
+/// types of its category.
+fn class_type_forms(name: &str, category: &str) -> Vec<String> {
+    let Some((base, rest)) = name.split_once("-class") else {
+        return Vec::new();
+    };
+    if base.is_empty() || !base.starts_with(|c: char| c.is_uppercase()) {
+        return Vec::new();
+    }
+    if !rest.is_empty() {
+        return vec![format!("{base}{rest}")];
+    }
+    let types: &[&str] = match category {
+        "warship" => &["frigate", "destroyer", "corvette", "cruiser"],
+        "submarine" => &["submarine"],
+        "aircraft_carrier" => &["carrier"],
+        _ => &[],
+    };
+    types.iter().map(|t| format!("{base} {t}")).collect()
+}
+
+/// Adds the class-type forms of every ship class that no other name already claims (a form
+/// another system holds stays that system's: these forms never raise a conflict).
+fn add_class_type_forms(
+    systems: &[System],
+    seen: &mut HashMap<String, usize>,
+    patterns: &mut Vec<String>,
+    forms: &mut Vec<Form>,
+) {
+    for (si, system) in systems.iter().enumerate() {
+        for (name, kind, ambiguous) in &system.names {
+            for text in class_type_forms(name, &system.category) {
+                if seen.contains_key(&text) {
+                    continue;
+                }
+                seen.insert(text.clone(), forms.len());
+                forms.push(Form {
+                    system: si,
+                    kind: *kind,
+                    needs_context: *ambiguous,
+                    name_len: generic_tail(&text),
+                });
+                patterns.push(text);
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct ClassForm {
     class: usize,
@@ -209,6 +258,7 @@ impl WeaponMatcher {
                 }
             }
         }
+        add_class_type_forms(&systems, &mut seen, &mut patterns, &mut forms);
         let automaton = StartMatcher::new(&patterns, false);
         let (classes, class_forms, class_patterns) = parse_classes(CLASSES_TSV);
         let class_automaton = StartMatcher::new(&class_patterns, true);
@@ -353,6 +403,7 @@ impl WeaponMatcher {
 
         // Accept strong hits, then ambiguous hits in context or of a system accepted elsewhere.
         let text_of = |field: Field| if field == Field::Title { title } else { body };
+        self.reject_name_words(text_of, &mut hits);
         let mut confirmed = vec![false; self.systems.len()];
         let mut accepted = vec![false; hits.len()];
         // Team names ("the Patriots' defense") are looked for only in articles about sport.
@@ -496,8 +547,16 @@ impl WeaponMatcher {
         hits: &mut Vec<(Field, Hit)>,
     ) {
         let pattern_end = end;
-        let (Some(end), Some(form)) = (variants::extend_match(text, end), self.forms.get(pattern))
-        else {
+        let Some(form) = self.forms.get(pattern) else {
+            return;
+        };
+        // A generic word with an irregular plural ("Mk 54 torpedoes" against the alias "Mk 54
+        // torpedo") fails the word boundary: the name before it still stands.
+        let extended = variants::extend_match(text, end).or_else(|| {
+            form.name_len
+                .and_then(|n| variants::extend_match(text, start + n))
+        });
+        let Some(end) = extended else {
             return;
         };
         let plural = end > pattern_end && text.as_bytes().get(end - 1) == Some(&b's');
@@ -513,6 +572,37 @@ impl WeaponMatcher {
         };
         hit.rejected = self.not_a_weapon(text, field, &hit);
         hits.push((field, hit));
+    }
+
+    /// An ambiguous name that is a name word of a system named strongly before it is that
+    /// system's, not a second system: "a P-3C Orion ... versions of the Orion" is the patrol
+    /// aircraft, not the Orion drone; "F-5E Tiger II" is not the Tiger helicopter. Only
+    /// candidates are looked at, after the scan, so the scan does no more work.
+    fn reject_name_words<'t>(&self, text_of: impl Fn(Field) -> &'t str, hits: &mut [(Field, Hit)]) {
+        for i in 0..hits.len() {
+            let (field, hit) = &hits[i];
+            if !hit.needs_context || hit.rejected {
+                continue;
+            }
+            let word = text_of(*field).get(hit.start..hit.end).unwrap_or("");
+            let word = word
+                .strip_suffix('s')
+                .filter(|_| hit.plural)
+                .unwrap_or(word);
+            let holds = |system: usize| {
+                self.systems.get(system).is_some_and(|s| {
+                    s.names
+                        .iter()
+                        .any(|(n, _, _)| n.split(' ').skip(1).any(|w| w == word))
+                })
+            };
+            let named_before = hits[..i].iter().any(|(_, p)| {
+                !p.needs_context && !p.rejected && p.system != hit.system && holds(p.system)
+            });
+            if named_before {
+                hits[i].1.rejected = true;
+            }
+        }
     }
 
     /// A design named only by an ambiguous short form ("K-9 howitzers") in an article that
@@ -562,6 +652,7 @@ impl WeaponMatcher {
         after_ampersand
             || vetoes::ticker_at(text, hit.start, hit.end)
             || (hit.needs_context && vetoes::storm_at(text, hit.start, hit.end))
+            || (hit.needs_context && vetoes::after_storm_word(text, hit.start))
             // Titles are often capitalised throughout ("Ukraine Gets Patriot From Germany").
             || (hit.needs_context
                 && field == Field::Body
@@ -915,6 +1006,55 @@ mod tests {
         assert!(v.contains(&"surface to air missiles".to_string()));
         let v = class_variants("anti-tank missile");
         assert!(v.contains(&"antitank missile".to_string()));
+    }
+
+    #[test]
+    fn class_type_forms_leave_out_the_word_class() {
+        assert_eq!(
+            class_type_forms("Kilo-class", "submarine"),
+            ["Kilo submarine"]
+        );
+        assert_eq!(
+            class_type_forms("Duke-class frigate", "warship"),
+            ["Duke frigate"]
+        );
+        assert!(class_type_forms("Type 23", "warship").is_empty());
+        let m = WeaponMatcher::new();
+        let (found, _) = m.extract("", "Two of the Hobart destroyers sailed with the fleet.");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].name, "Hobart-class");
+    }
+
+    #[test]
+    fn a_name_word_of_the_system_before_is_not_a_second_system() {
+        let m = WeaponMatcher::new();
+        let text = "A navy P-3C Orion patrol aircraft watched the drone base from the air.";
+        let (found, _) = m.extract("", text);
+        let names: Vec<&str> = found.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(names, ["P-3 Orion"]);
+        let text = "A P-3C Orion flew from the base. Versions of the Orion serve with the navy.";
+        let (found, _) = m.extract("", text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let text = "The navy said a Russian Orion drone flew past the P-3 patrol aircraft.";
+        let (found, _) = m.extract("", text);
+        assert_eq!(found.len(), 2, "{found:?}");
+    }
+
+    #[test]
+    fn a_generic_word_with_an_irregular_plural_keeps_the_name() {
+        let m = WeaponMatcher::new();
+        let (found, _) = m.extract("", "The patrol jet dropped two Mk 54 torpedoes.");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].name, "Mk 54");
+    }
+
+    #[test]
+    fn a_storm_named_like_a_system_is_a_storm() {
+        let m = WeaponMatcher::new();
+        let text = "Cyclone Dana hit the coast as army units and navy divers stood by.";
+        assert!(m.extract("", text).0.is_empty());
+        let text = "The army fired Dana howitzers at the bridge.";
+        assert_eq!(m.extract("", text).0.len(), 1);
     }
 
     #[test]
