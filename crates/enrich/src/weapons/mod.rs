@@ -459,7 +459,7 @@ impl WeaponMatcher {
                 .any(|((_, h), a)| *a && h.system == system && !h.needs_context)
         };
         self.fold_into_variants(&mut by_system, strong);
-        let weapons = by_system
+        let weapons: Vec<WeaponTag> = by_system
             .into_iter()
             .map(|(si, mentions)| {
                 let s = &self.systems[si];
@@ -473,6 +473,9 @@ impl WeaponMatcher {
                 }
             })
             .collect();
+        if weapons.is_empty() && !class_hits.is_empty() {
+            self.drop_sports_metaphors(fields, &mut class_hits, &mut sport);
+        }
         let mut by_class: Vec<(usize, Vec<Mention>)> = Vec::new();
         for (field, class, start, end) in class_hits {
             let m = mention(text_of(field), field, start, end, MentionKind::Name);
@@ -572,6 +575,30 @@ impl WeaponMatcher {
         };
         hit.rejected = self.not_a_weapon(text, field, &hit);
         hits.push((field, hit));
+    }
+
+    /// In sports copy that names no system, a weapon word with no other military word in its
+    /// sentence is a figure of speech ("he launched a missile into the top corner"). Looked at
+    /// only when such an article has class mentions at all.
+    fn drop_sports_metaphors(
+        &self,
+        fields: &Fields<'_>,
+        class_hits: &mut Vec<(Field, usize, usize, usize)>,
+        sport: &mut Option<bool>,
+    ) {
+        let (title, body) = (fields.text(Field::Title), fields.text(Field::Body));
+        if !*sport.get_or_insert_with(|| self.contexts.about_sport(title, body)) {
+            return;
+        }
+        class_hits.retain(|&(field, _, start, end)| {
+            let text = fields.text(field);
+            let spans = fields.sentences(field);
+            let i = spans.partition_point(|&(_, e)| e <= start);
+            let Some(&(s, e)) = spans.get(i) else {
+                return true;
+            };
+            self.has_cue(text, s, start) || self.has_cue(text, end, e)
+        });
     }
 
     /// An ambiguous name that is a name word of a system named strongly before it is that
@@ -774,10 +801,12 @@ fn next_word(text: &str, end: usize) -> Option<&str> {
     (len > 0).then(|| &rest[..len])
 }
 
-/// The word right before `start`, skipping spaces and hyphens.
+/// The word right before `start`, skipping spaces and hyphens and, as `next_word` does, a
+/// possessive ("Nvidia's H20" gives "Nvidia").
 fn previous_word(text: &str, start: usize) -> Option<&str> {
     let before = text.get(..start)?;
     let before = before.trim_end_matches([' ', '-']);
+    let before = before.strip_suffix("'s").unwrap_or(before);
     let len = before
         .bytes()
         .rev()
@@ -1046,6 +1075,30 @@ mod tests {
         let (found, _) = m.extract("", "The patrol jet dropped two Mk 54 torpedoes.");
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].name, "Mk 54");
+    }
+
+    #[test]
+    fn a_weapon_word_in_sports_copy_is_a_figure_of_speech() {
+        let m = WeaponMatcher::new();
+        let title = "United win the derby";
+        let body = "The striker scored twice in the league match. In the second half he \
+                    launched a missile past the goalkeeper, and the stadium erupted.";
+        assert!(m.extract(title, body).1.is_empty());
+        let body = "The striker's match was halted. Troops said a missile hit a stadium nearby.";
+        assert_eq!(m.extract(title, body).1.len(), 1);
+    }
+
+    #[test]
+    fn a_chip_code_is_not_a_bomber() {
+        let m = WeaponMatcher::new();
+        let text = "Export rules for the H20 chips worry the defence ministry and the air force.";
+        let found = m.extract("", text).0;
+        assert!(found.is_empty(), "{found:?}");
+        let text = "Sales of Nvidia's H20 rose as the air force looked on.";
+        let found = m.extract("", text).0;
+        assert!(found.is_empty(), "{found:?}");
+        let text = "The air force showed the H-20 bomber.";
+        assert_eq!(m.extract("", text).0.len(), 1);
     }
 
     #[test]
