@@ -164,6 +164,19 @@ fn add_class_type_forms(
     }
 }
 
+/// The words after the first of a system's names, each once.
+fn name_words_of(system: &System) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for (name, _, _) in &system.names {
+        for w in name.split(' ').skip(1) {
+            if !words.iter().any(|x| x == w) {
+                words.push(w.to_string());
+            }
+        }
+    }
+    words
+}
+
 #[derive(Debug, Clone)]
 struct ClassForm {
     class: usize,
@@ -184,6 +197,9 @@ pub struct WeaponMatcher {
     /// Bytes a name or a class phrase can begin with.
     first_bytes: [bool; 256],
     cues: AhoCorasick,
+    /// Per system: the words after the first of its names ("Orion" of "P-3 Orion"), for
+    /// [`Self::reject_name_words`].
+    name_words: Vec<Vec<String>>,
     /// Per system: index of its family's system, when it has one.
     family_of: Vec<Option<usize>>,
     /// Per cue word: written in lower case (then a capitalised occurrence mid-sentence, such as
@@ -259,6 +275,7 @@ impl WeaponMatcher {
             }
         }
         add_class_type_forms(&systems, &mut seen, &mut patterns, &mut forms);
+        let name_words = systems.iter().map(name_words_of).collect();
         let automaton = StartMatcher::new(&patterns, false);
         let (classes, class_forms, class_patterns) = parse_classes(CLASSES_TSV);
         let class_automaton = StartMatcher::new(&class_patterns, true);
@@ -299,6 +316,7 @@ impl WeaponMatcher {
             automaton.may_begin(b) || class_automaton.may_begin(b)
         });
         WeaponMatcher {
+            name_words,
             family_of,
             systems,
             forms,
@@ -606,9 +624,23 @@ impl WeaponMatcher {
     /// aircraft, not the Orion drone; "F-5E Tiger II" is not the Tiger helicopter. Only
     /// candidates are looked at, after the scan, so the scan does no more work.
     fn reject_name_words<'t>(&self, text_of: impl Fn(Field) -> &'t str, hits: &mut [(Field, Hit)]) {
-        for i in 0..hits.len() {
-            let (field, hit) = &hits[i];
-            if !hit.needs_context || hit.rejected {
+        // Systems named strongly so far that have name words at all: few, often none.
+        let mut before: Vec<usize> = Vec::new();
+        for (field, hit) in hits.iter_mut() {
+            if hit.rejected {
+                continue;
+            }
+            if !hit.needs_context {
+                let has_words = self
+                    .name_words
+                    .get(hit.system)
+                    .is_some_and(|w| !w.is_empty());
+                if has_words && !before.contains(&hit.system) {
+                    before.push(hit.system);
+                }
+                continue;
+            }
+            if before.is_empty() {
                 continue;
             }
             let word = text_of(*field).get(hit.start..hit.end).unwrap_or("");
@@ -616,18 +648,15 @@ impl WeaponMatcher {
                 .strip_suffix('s')
                 .filter(|_| hit.plural)
                 .unwrap_or(word);
-            let holds = |system: usize| {
-                self.systems.get(system).is_some_and(|s| {
-                    s.names
-                        .iter()
-                        .any(|(n, _, _)| n.split(' ').skip(1).any(|w| w == word))
-                })
+            let holds = |&p: &usize| {
+                p != hit.system
+                    && self
+                        .name_words
+                        .get(p)
+                        .is_some_and(|w| w.iter().any(|n| n == word))
             };
-            let named_before = hits[..i].iter().any(|(_, p)| {
-                !p.needs_context && !p.rejected && p.system != hit.system && holds(p.system)
-            });
-            if named_before {
-                hits[i].1.rejected = true;
+            if before.iter().any(holds) {
+                hit.rejected = true;
             }
         }
     }
