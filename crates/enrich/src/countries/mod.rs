@@ -180,14 +180,17 @@ impl CountryMatcher {
             if !*flag {
                 continue;
             }
+            let up_front = mentions
+                .iter()
+                .any(|m| m.strong() && (m.field == Field::Title || m.start < lead_end));
+            if up_front {
+                continue;
+            }
             let hosts = mentions.iter().any(|m| {
                 let text = if m.field == Field::Title { title } else { body };
                 m.venue && talks_near(text, m.start, m.end, words)
             });
-            let up_front = mentions
-                .iter()
-                .any(|m| m.strong() && (m.field == Field::Title || m.start < lead_end));
-            if hosts && !up_front {
+            if hosts {
                 *flag = false;
             }
         }
@@ -200,11 +203,9 @@ impl CountryMatcher {
 fn talks_near(text: &str, start: usize, end: usize, words: &[&str]) -> bool {
     let from = start.saturating_sub(120);
     let window = crate::text::window(text, from, end.saturating_add(60));
-    words.iter().any(|w| {
-        window
-            .match_indices(w)
-            .any(|(i, _)| crate::text::on_word_boundaries(window, i, i + w.len()))
-    })
+    window
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| !w.is_empty() && words.contains(&w))
 }
 
 /// A title mention right after a preposition of nearness ("... near Japan", "... off

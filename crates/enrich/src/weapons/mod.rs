@@ -595,28 +595,40 @@ impl WeaponMatcher {
         hits.push((field, hit));
     }
 
-    /// In sports copy that names no system, a weapon word with no other military word in its
-    /// sentence is a figure of speech ("he launched a missile into the top corner"). Looked at
-    /// only when such an article has class mentions at all.
+    /// In sports copy that names no system, a one-word weapon mention with no other military
+    /// word in its sentence is a figure of speech ("he launched a missile into the top
+    /// corner"). The article is read for sport only when such a bare weapon word is there.
     fn drop_sports_metaphors(
         &self,
         fields: &Fields<'_>,
         class_hits: &mut Vec<(Field, usize, usize, usize)>,
         sport: &mut Option<bool>,
     ) {
-        let (title, body) = (fields.text(Field::Title), fields.text(Field::Body));
-        if !*sport.get_or_insert_with(|| self.contexts.about_sport(title, body)) {
+        // A one-word mention ("missile", not "air defence system"), and the sentence around it
+        // found from it (no split of the whole text).
+        let bare = |&(field, _, start, end): &(Field, usize, usize, usize)| {
+            let text = fields.text(field);
+            if text.get(start..end).is_none_or(|w| w.contains(' ')) {
+                return false;
+            }
+            let ends = ['.', '!', '?', '\n'];
+            let s = text
+                .get(..start)
+                .and_then(|b| b.rfind(ends))
+                .map_or(0, |i| i + 1);
+            let e = text
+                .get(end..)
+                .and_then(|a| a.find(ends))
+                .map_or(text.len(), |i| end + i);
+            !self.has_cue(text, s, start) && !self.has_cue(text, end, e)
+        };
+        if !class_hits.iter().any(bare) {
             return;
         }
-        class_hits.retain(|&(field, _, start, end)| {
-            let text = fields.text(field);
-            let spans = fields.sentences(field);
-            let i = spans.partition_point(|&(_, e)| e <= start);
-            let Some(&(s, e)) = spans.get(i) else {
-                return true;
-            };
-            self.has_cue(text, s, start) || self.has_cue(text, end, e)
-        });
+        let (title, body) = (fields.text(Field::Title), fields.text(Field::Body));
+        if *sport.get_or_insert_with(|| self.contexts.about_sport(title, body)) {
+            class_hits.retain(|h| !bare(h));
+        }
     }
 
     /// An ambiguous name that is a name word of a system named strongly before it is that
