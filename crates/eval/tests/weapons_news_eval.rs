@@ -50,6 +50,20 @@ fn floors_on_the_tuning_batch() {
     assert_eq!(s.trap_false_positives, 0, "{:?}", s.misses);
 }
 
+/// Batch 4 (21 passages, 4 traps: export models, maker-name forms, NATO names, ship classes,
+/// names shared between systems, storms) was written for tuning: first scored at b16f448 at
+/// 0.980 / 0.847 / 0.909; floors at its figures after the wc4 round.
+#[test]
+fn floors_on_the_second_tuning_batch() {
+    let s = batch("batch-04.jsonl");
+    assert!(s.passages >= 20, "{} passages", s.passages);
+    assert!(s.weapons.precision() >= 0.99, "{:?}", s.misses);
+    assert!(s.weapons.recall() >= 0.99, "{:?}", s.misses);
+    assert_eq!(s.families_right, s.families_labelled, "{:?}", s.misses);
+    assert!(s.families_labelled >= 6);
+    assert_eq!(s.trap_false_positives, 0, "{:?}", s.misses);
+}
+
 /// Batch 2 was written before the engine was run on it and is never tuned on.
 #[test]
 fn floors_on_the_held_out_batch() {
@@ -62,24 +76,27 @@ fn floors_on_the_held_out_batch() {
 }
 
 /// Batch 3 (25 passages, 4 traps) was written after the tuning and is never tuned on: its floors
-/// are its first scoring (at 458f2b6) minus 0.02, and the counts it got wrong then as ceilings.
+/// were its first scoring (at 458f2b6) minus 0.02, and the counts it got wrong then as ceilings;
+/// raised to its held-out scoring after the wc4 round (1.000 / 0.909 / 0.952, no trap hit)
+/// minus 0.02.
 #[test]
 fn floors_on_the_third_held_out_batch() {
     let s = batch("batch-03.jsonl");
     assert!(s.passages >= 25, "{} passages", s.passages);
-    assert!(s.weapons.precision() >= 0.94, "{:?}", s.misses);
-    assert!(s.weapons.recall() >= 0.87, "{:?}", s.misses);
-    assert!(s.weapons.f1() >= 0.90, "{:?}", s.misses);
+    assert!(s.weapons.precision() >= 0.98, "{:?}", s.misses);
+    assert!(s.weapons.recall() >= 0.89, "{:?}", s.misses);
+    assert!(s.weapons.f1() >= 0.93, "{:?}", s.misses);
     assert!(s.families_labelled >= 2, "{:?}", s.misses);
     assert!(s.families_right >= 1, "{:?}", s.misses);
-    assert!(s.trap_false_positives <= 1, "{:?}", s.misses);
+    assert_eq!(s.trap_false_positives, 0, "{:?}", s.misses);
 }
 
 /// Business and sports copy names no weapon: every system or class found is a false alarm.
 /// `business-sports.jsonl` was tuned on (no alarm left); `business-sports-02.jsonl` was written
 /// after tuning and never tuned on: its floor is its first scoring (one alarm, "GMC Yukon AT4");
 /// so is `business-sports-03.jsonl`'s (the chip "H20" read as the H-20 bomber, and a goal
-/// "launched a missile" read as a missile). A file not named here may raise no alarm at all.
+/// "launched a missile" read as a missile; the class alarm went after the wc4 round, one named
+/// weapon is left). A file not named here may raise no alarm at all.
 #[test]
 fn business_and_sports_copy_raises_no_alarm() {
     let dir = newswire_eval::dev_dir().join(FALSE_ALARM_DIR);
@@ -98,7 +115,7 @@ fn business_and_sports_copy_raises_no_alarm() {
         let classes = alarms.iter().filter(|a| a.kind == "class").count();
         let (max_weapons, max_classes) = match name.as_str() {
             "business-sports-02.jsonl" => (1, 0),
-            "business-sports-03.jsonl" => (1, 1),
+            "business-sports-03.jsonl" => (1, 0),
             _ => (0, 0),
         };
         assert!(weapons <= max_weapons, "{name}: {alarms:?}");

@@ -150,6 +150,7 @@ impl CountryMatcher {
             })
             .collect();
         let flags = salience::primaries(&candidates, body, lead_end);
+        let flags = self.hosts_are_not_parties(flags, &scored, title, body, lead_end);
         for (((raw, tag), primary), _) in tags.iter_mut().zip(flags).zip(&scored) {
             let s = if max > 0.0 { *raw / max } else { 0.0 };
             tag.salience = (s * 1000.0).round() / 1000.0;
@@ -159,6 +160,52 @@ impl CountryMatcher {
         tags.sort_by(|a, b| b.0.total_cmp(&a.0));
         tags.into_iter().map(|(_, t)| t).collect()
     }
+}
+
+impl CountryMatcher {
+    /// The country whose city hosts talks ("delegations met in Istanbul") is named again for
+    /// its minister in the chair, its television, its mediators; that repetition does not make
+    /// it a party. It stays primary only when the title or the lead name it strongly. Looked at
+    /// only for countries already primary, so the scan does no more work.
+    fn hosts_are_not_parties(
+        &self,
+        mut flags: Vec<bool>,
+        scored: &[Vec<Scored>],
+        title: &str,
+        body: &str,
+        lead_end: usize,
+    ) -> Vec<bool> {
+        let words = self.gazetteer.cues("talks_venue");
+        for (flag, mentions) in flags.iter_mut().zip(scored) {
+            if !*flag {
+                continue;
+            }
+            let up_front = mentions
+                .iter()
+                .any(|m| m.strong() && (m.field == Field::Title || m.start < lead_end));
+            if up_front {
+                continue;
+            }
+            let hosts = mentions.iter().any(|m| {
+                let text = if m.field == Field::Title { title } else { body };
+                m.venue && talks_near(text, m.start, m.end, words)
+            });
+            if hosts {
+                *flag = false;
+            }
+        }
+        flags
+    }
+}
+
+/// A word of talks within the 120 bytes before a venue or the 60 after it ("delegations met
+/// in Istanbul", "in Muscat for a second round of talks").
+fn talks_near(text: &str, start: usize, end: usize, words: &[&str]) -> bool {
+    let from = start.saturating_sub(120);
+    let window = crate::text::window(text, from, end.saturating_add(60));
+    window
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| !w.is_empty() && words.contains(&w))
 }
 
 /// A title mention right after a preposition of nearness ("... near Japan", "... off
@@ -185,4 +232,35 @@ fn is_venue(text: &str, kind: MentionKind, start: usize) -> bool {
         && crate::text::prev_word(text, start).is_some_and(|(s, e)| {
             text.get(e..start) == Some(" ") && matches!(&text[s..e], "in" | "at" | "In" | "At")
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn primary(tags: &[CountryTag]) -> Vec<&str> {
+        let mut p: Vec<&str> = tags
+            .iter()
+            .filter(|t| t.primary)
+            .map(|t| t.code.as_str())
+            .collect();
+        p.sort_unstable();
+        p
+    }
+
+    #[test]
+    fn the_host_of_talks_is_not_a_party() {
+        let m = CountryMatcher::new();
+        let body = "Russian and Ukrainian delegations met in Istanbul on Friday and agreed to \
+                    swap prisoners. The Turkish foreign minister chaired the session, Turkish \
+                    officials said, and Turkish television showed Russian and Ukrainian \
+                    negotiators at one table.";
+        assert_eq!(
+            primary(&m.extract("Prisoner swap agreed", body)),
+            ["RU", "UA"]
+        );
+        // Named in the title, the host is what the story is about.
+        let tags = m.extract("Turkey hosts prisoner talks", body);
+        assert!(primary(&tags).contains(&"TR"));
+    }
 }

@@ -115,6 +115,68 @@ fn generic_tail(text: &str) -> Option<usize> {
     (GENERIC_TAILS.contains(&last.as_str()) || GENERIC_TAILS.contains(&stem)).then_some(head.len())
 }
 
+/// The ship type a class is written with when "-class" is left out ("the Anzac frigates",
+/// "Kilo submarines"): the type its own name gives ("Arleigh Burke-class destroyer"), else the
+/// types of its category.
+fn class_type_forms(name: &str, category: &str) -> Vec<String> {
+    let Some((base, rest)) = name.split_once("-class") else {
+        return Vec::new();
+    };
+    if base.is_empty() || !base.starts_with(|c: char| c.is_uppercase()) {
+        return Vec::new();
+    }
+    if !rest.is_empty() {
+        return vec![format!("{base}{rest}")];
+    }
+    let types: &[&str] = match category {
+        "warship" => &["frigate", "destroyer", "corvette", "cruiser"],
+        "submarine" => &["submarine"],
+        "aircraft_carrier" => &["carrier"],
+        _ => &[],
+    };
+    types.iter().map(|t| format!("{base} {t}")).collect()
+}
+
+/// Adds the class-type forms of every ship class that no other name already claims (a form
+/// another system holds stays that system's: these forms never raise a conflict).
+fn add_class_type_forms(
+    systems: &[System],
+    seen: &mut HashMap<String, usize>,
+    patterns: &mut Vec<String>,
+    forms: &mut Vec<Form>,
+) {
+    for (si, system) in systems.iter().enumerate() {
+        for (name, kind, ambiguous) in &system.names {
+            for text in class_type_forms(name, &system.category) {
+                if seen.contains_key(&text) {
+                    continue;
+                }
+                seen.insert(text.clone(), forms.len());
+                forms.push(Form {
+                    system: si,
+                    kind: *kind,
+                    needs_context: *ambiguous,
+                    name_len: generic_tail(&text),
+                });
+                patterns.push(text);
+            }
+        }
+    }
+}
+
+/// The words after the first of a system's names, each once.
+fn name_words_of(system: &System) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for (name, _, _) in &system.names {
+        for w in name.split(' ').skip(1) {
+            if !words.iter().any(|x| x == w) {
+                words.push(w.to_string());
+            }
+        }
+    }
+    words
+}
+
 #[derive(Debug, Clone)]
 struct ClassForm {
     class: usize,
@@ -135,6 +197,9 @@ pub struct WeaponMatcher {
     /// Bytes a name or a class phrase can begin with.
     first_bytes: [bool; 256],
     cues: AhoCorasick,
+    /// Per system: the words after the first of its names ("Orion" of "P-3 Orion"), for
+    /// [`Self::reject_name_words`].
+    name_words: Vec<Vec<String>>,
     /// Per system: index of its family's system, when it has one.
     family_of: Vec<Option<usize>>,
     /// Per cue word: written in lower case (then a capitalised occurrence mid-sentence, such as
@@ -209,6 +274,8 @@ impl WeaponMatcher {
                 }
             }
         }
+        add_class_type_forms(&systems, &mut seen, &mut patterns, &mut forms);
+        let name_words = systems.iter().map(name_words_of).collect();
         let automaton = StartMatcher::new(&patterns, false);
         let (classes, class_forms, class_patterns) = parse_classes(CLASSES_TSV);
         let class_automaton = StartMatcher::new(&class_patterns, true);
@@ -249,6 +316,7 @@ impl WeaponMatcher {
             automaton.may_begin(b) || class_automaton.may_begin(b)
         });
         WeaponMatcher {
+            name_words,
             family_of,
             systems,
             forms,
@@ -353,6 +421,7 @@ impl WeaponMatcher {
 
         // Accept strong hits, then ambiguous hits in context or of a system accepted elsewhere.
         let text_of = |field: Field| if field == Field::Title { title } else { body };
+        self.reject_name_words(text_of, &mut hits);
         let mut confirmed = vec![false; self.systems.len()];
         let mut accepted = vec![false; hits.len()];
         // Team names ("the Patriots' defense") are looked for only in articles about sport.
@@ -408,7 +477,7 @@ impl WeaponMatcher {
                 .any(|((_, h), a)| *a && h.system == system && !h.needs_context)
         };
         self.fold_into_variants(&mut by_system, strong);
-        let weapons = by_system
+        let weapons: Vec<WeaponTag> = by_system
             .into_iter()
             .map(|(si, mentions)| {
                 let s = &self.systems[si];
@@ -422,6 +491,9 @@ impl WeaponMatcher {
                 }
             })
             .collect();
+        if weapons.is_empty() && !class_hits.is_empty() {
+            self.drop_sports_metaphors(fields, &mut class_hits, &mut sport);
+        }
         let mut by_class: Vec<(usize, Vec<Mention>)> = Vec::new();
         for (field, class, start, end) in class_hits {
             let m = mention(text_of(field), field, start, end, MentionKind::Name);
@@ -496,8 +568,16 @@ impl WeaponMatcher {
         hits: &mut Vec<(Field, Hit)>,
     ) {
         let pattern_end = end;
-        let (Some(end), Some(form)) = (variants::extend_match(text, end), self.forms.get(pattern))
-        else {
+        let Some(form) = self.forms.get(pattern) else {
+            return;
+        };
+        // A generic word with an irregular plural ("Mk 54 torpedoes" against the alias "Mk 54
+        // torpedo") fails the word boundary: the name before it still stands.
+        let extended = variants::extend_match(text, end).or_else(|| {
+            form.name_len
+                .and_then(|n| variants::extend_match(text, start + n))
+        });
+        let Some(end) = extended else {
             return;
         };
         let plural = end > pattern_end && text.as_bytes().get(end - 1) == Some(&b's');
@@ -513,6 +593,84 @@ impl WeaponMatcher {
         };
         hit.rejected = self.not_a_weapon(text, field, &hit);
         hits.push((field, hit));
+    }
+
+    /// In sports copy that names no system, a one-word weapon mention with no other military
+    /// word in its sentence is a figure of speech ("he launched a missile into the top
+    /// corner"). The article is read for sport only when such a bare weapon word is there.
+    fn drop_sports_metaphors(
+        &self,
+        fields: &Fields<'_>,
+        class_hits: &mut Vec<(Field, usize, usize, usize)>,
+        sport: &mut Option<bool>,
+    ) {
+        // A one-word mention ("missile", not "air defence system"), and the sentence around it
+        // found from it (no split of the whole text).
+        let bare = |&(field, _, start, end): &(Field, usize, usize, usize)| {
+            let text = fields.text(field);
+            if text.get(start..end).is_none_or(|w| w.contains(' ')) {
+                return false;
+            }
+            let ends = ['.', '!', '?', '\n'];
+            let s = text
+                .get(..start)
+                .and_then(|b| b.rfind(ends))
+                .map_or(0, |i| i + 1);
+            let e = text
+                .get(end..)
+                .and_then(|a| a.find(ends))
+                .map_or(text.len(), |i| end + i);
+            !self.has_cue(text, s, start) && !self.has_cue(text, end, e)
+        };
+        if !class_hits.iter().any(bare) {
+            return;
+        }
+        let (title, body) = (fields.text(Field::Title), fields.text(Field::Body));
+        if *sport.get_or_insert_with(|| self.contexts.about_sport(title, body)) {
+            class_hits.retain(|h| !bare(h));
+        }
+    }
+
+    /// An ambiguous name that is a name word of a system named strongly before it is that
+    /// system's, not a second system: "a P-3C Orion ... versions of the Orion" is the patrol
+    /// aircraft, not the Orion drone; "F-5E Tiger II" is not the Tiger helicopter. Only
+    /// candidates are looked at, after the scan, so the scan does no more work.
+    fn reject_name_words<'t>(&self, text_of: impl Fn(Field) -> &'t str, hits: &mut [(Field, Hit)]) {
+        // Systems named strongly so far that have name words at all: few, often none.
+        let mut before: Vec<usize> = Vec::new();
+        for (field, hit) in hits.iter_mut() {
+            if hit.rejected {
+                continue;
+            }
+            if !hit.needs_context {
+                let has_words = self
+                    .name_words
+                    .get(hit.system)
+                    .is_some_and(|w| !w.is_empty());
+                if has_words && !before.contains(&hit.system) {
+                    before.push(hit.system);
+                }
+                continue;
+            }
+            if before.is_empty() {
+                continue;
+            }
+            let word = text_of(*field).get(hit.start..hit.end).unwrap_or("");
+            let word = word
+                .strip_suffix('s')
+                .filter(|_| hit.plural)
+                .unwrap_or(word);
+            let holds = |&p: &usize| {
+                p != hit.system
+                    && self
+                        .name_words
+                        .get(p)
+                        .is_some_and(|w| w.iter().any(|n| n == word))
+            };
+            if before.iter().any(holds) {
+                hit.rejected = true;
+            }
+        }
     }
 
     /// A design named only by an ambiguous short form ("K-9 howitzers") in an article that
@@ -562,6 +720,7 @@ impl WeaponMatcher {
         after_ampersand
             || vetoes::ticker_at(text, hit.start, hit.end)
             || (hit.needs_context && vetoes::storm_at(text, hit.start, hit.end))
+            || (hit.needs_context && vetoes::after_storm_word(text, hit.start))
             // Titles are often capitalised throughout ("Ukraine Gets Patriot From Germany").
             || (hit.needs_context
                 && field == Field::Body
@@ -689,10 +848,12 @@ fn next_word(text: &str, end: usize) -> Option<&str> {
     (len > 0).then(|| &rest[..len])
 }
 
-/// The word right before `start`, skipping spaces and hyphens.
+/// The word right before `start`, skipping spaces and hyphens and, as `next_word` does, a
+/// possessive ("Nvidia's H20" gives "Nvidia").
 fn previous_word(text: &str, start: usize) -> Option<&str> {
     let before = text.get(..start)?;
     let before = before.trim_end_matches([' ', '-']);
+    let before = before.strip_suffix("'s").unwrap_or(before);
     let len = before
         .bytes()
         .rev()
@@ -921,6 +1082,79 @@ mod tests {
         assert!(v.contains(&"surface to air missiles".to_string()));
         let v = class_variants("anti-tank missile");
         assert!(v.contains(&"antitank missile".to_string()));
+    }
+
+    #[test]
+    fn class_type_forms_leave_out_the_word_class() {
+        assert_eq!(
+            class_type_forms("Kilo-class", "submarine"),
+            ["Kilo submarine"]
+        );
+        assert_eq!(
+            class_type_forms("Duke-class frigate", "warship"),
+            ["Duke frigate"]
+        );
+        assert!(class_type_forms("Type 23", "warship").is_empty());
+        let m = WeaponMatcher::new();
+        let (found, _) = m.extract("", "Two of the Hobart destroyers sailed with the fleet.");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].name, "Hobart-class");
+    }
+
+    #[test]
+    fn a_name_word_of_the_system_before_is_not_a_second_system() {
+        let m = WeaponMatcher::new();
+        let text = "A navy P-3C Orion patrol aircraft watched the drone base from the air.";
+        let (found, _) = m.extract("", text);
+        let names: Vec<&str> = found.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(names, ["P-3 Orion"]);
+        let text = "A P-3C Orion flew from the base. Versions of the Orion serve with the navy.";
+        let (found, _) = m.extract("", text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let text = "The navy said a Russian Orion drone flew past the P-3 patrol aircraft.";
+        let (found, _) = m.extract("", text);
+        assert_eq!(found.len(), 2, "{found:?}");
+    }
+
+    #[test]
+    fn a_generic_word_with_an_irregular_plural_keeps_the_name() {
+        let m = WeaponMatcher::new();
+        let (found, _) = m.extract("", "The patrol jet dropped two Mk 54 torpedoes.");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].name, "Mk 54");
+    }
+
+    #[test]
+    fn a_weapon_word_in_sports_copy_is_a_figure_of_speech() {
+        let m = WeaponMatcher::new();
+        let title = "United win the derby";
+        let body = "The striker scored twice in the league match. In the second half he \
+                    launched a missile past the goalkeeper, and the stadium erupted.";
+        assert!(m.extract(title, body).1.is_empty());
+        let body = "The striker's match was halted. Troops said a missile hit a stadium nearby.";
+        assert_eq!(m.extract(title, body).1.len(), 1);
+    }
+
+    #[test]
+    fn a_chip_code_is_not_a_bomber() {
+        let m = WeaponMatcher::new();
+        let text = "Export rules for the H20 chips worry the defence ministry and the air force.";
+        let found = m.extract("", text).0;
+        assert!(found.is_empty(), "{found:?}");
+        let text = "Sales of Nvidia's H20 rose as the air force looked on.";
+        let found = m.extract("", text).0;
+        assert!(found.is_empty(), "{found:?}");
+        let text = "The air force showed the H-20 bomber.";
+        assert_eq!(m.extract("", text).0.len(), 1);
+    }
+
+    #[test]
+    fn a_storm_named_like_a_system_is_a_storm() {
+        let m = WeaponMatcher::new();
+        let text = "Cyclone Dana hit the coast as army units and navy divers stood by.";
+        assert!(m.extract("", text).0.is_empty());
+        let text = "The army fired Dana howitzers at the bridge.";
+        assert_eq!(m.extract("", text).0.len(), 1);
     }
 
     #[test]

@@ -239,6 +239,12 @@ pub(crate) fn storm_at(text: &str, start: usize, end: usize) -> bool {
         && name.chars().skip(1).any(char::is_lowercase)
 }
 
+/// An ambiguous name right after a weather word is the storm's name ("Cyclone Dana",
+/// "Typhoon Danas", "Storm Ciara"), whatever the sentence says about the army.
+pub(crate) fn after_storm_word(text: &str, start: usize) -> bool {
+    word_before(text, start).is_some_and(|w| STORMS.contains(&w) || w == "Storm")
+}
+
 /// Capitalised words that may follow a system's name without making it a person's or a
 /// club's ("Harpoon Block II", "Spike Mk 2", "Typhoon Tranche 3").
 const MODEL_WORDS: &[&str] = &[
@@ -283,6 +289,7 @@ const MODEL_WORDS: &[&str] = &[
     "Program",
     "Interceptor",
     "Interceptors",
+    "Coastal",
 ];
 
 /// An ambiguous one-word name followed by a capitalised word that is not a model word reads as
@@ -357,6 +364,14 @@ mod tests {
             t.rfind("Typhoon").unwrap(),
             t.rfind("Typhoon").unwrap() + 7
         ));
+    }
+
+    #[test]
+    fn storm_names_after_a_weather_word() {
+        let text = "Cyclone Dana forced army units to move inland.";
+        assert!(after_storm_word(text, 8));
+        let text = "The army fired its Dana howitzers.";
+        assert!(!after_storm_word(text, 19));
     }
 
     #[test]
