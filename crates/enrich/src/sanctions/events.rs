@@ -69,16 +69,17 @@ pub(super) fn infer_caatsa(drafts: &mut [Draft], countries: &[CountryTag]) {
 
 /// Merges drafts with the same roles, action and negation; keeps text order of first evidence.
 /// A partial event (no imposers, or no targets) or one naming fewer states is dropped when a
-/// fuller event with the same action and negation covers it: a headline's "EU adopts sanctions package" is the body's
-/// "EU adopted sanctions against Russia". What the partial event adds (sectors, programmes,
-/// target entities: "Those designated include X") goes to the event that covers it.
+/// fuller event with the same action and negation covers it: a headline's "EU adopts sanctions
+/// package" is the body's "EU adopted sanctions against Russia". What the covered event adds
+/// (sectors, programmes, target entities: "Those designated include X") goes to its cover.
 pub(super) fn merge(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
     let mut merged = merge_same(drafts);
     let cover: Vec<Option<usize>> = (0..merged.len()).map(|i| covering(&merged, i)).collect();
     for (i, c) in cover.iter().enumerate() {
         if let Some(j) = *c {
-            // A covered event is dropped below and never covers another (a cover names both
-            // sides, a covered event lacks one), so its parts are moved, not copied.
+            // A covered event is dropped below and is never the cover of another (`covering`
+            // takes the largest cover, and a covered one has a larger one), so its parts are
+            // moved, not copied.
             let partial = take_parts(&mut merged[i]);
             absorb(&mut merged[j], partial);
         }
@@ -201,4 +202,58 @@ fn merge_same(drafts: Vec<Draft>) -> Vec<SanctionsEvent> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newswire_model::Field;
+
+    fn draft(imposers: &[&str], targets: &[&str], sector: &str) -> Draft {
+        let codes = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        Draft {
+            imposers: codes(imposers),
+            targets: codes(targets),
+            action: SanctionAction::Impose,
+            negated: false,
+            sectors: vec![sector.to_string()],
+            programs: Vec::new(),
+            evidence: Evidence {
+                field: Field::Body,
+                start: 0,
+                end: 1,
+            },
+            region: (0, 1),
+            target_entities: Vec::new(),
+            outsider: false,
+        }
+    }
+
+    #[test]
+    fn narrower_mentions_go_to_the_largest_cover_and_keep_their_parts() {
+        // GB>IR is inside EU,GB>IR, which is inside EU,GB>IR,SY: both narrower ones are
+        // covered by the largest, and their sectors end there, not in a dropped event.
+        let events = merge(vec![
+            draft(&["GB"], &["IR"], "aviation"),
+            draft(&["EU", "GB"], &["IR"], "shipping"),
+            draft(&["EU", "GB"], &["IR", "SY"], "oil"),
+            draft(&["US"], &["IR"], "banking"),
+        ]);
+        let got: Vec<(Vec<String>, Vec<String>, Vec<String>)> = events
+            .into_iter()
+            .map(|e| (e.imposers, e.targets, e.sectors))
+            .collect();
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            got,
+            [
+                (
+                    s(&["EU", "GB"]),
+                    s(&["IR", "SY"]),
+                    s(&["oil", "aviation", "shipping"])
+                ),
+                (s(&["US"]), s(&["IR"]), s(&["banking"])),
+            ]
+        );
+    }
 }
