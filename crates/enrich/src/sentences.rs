@@ -151,11 +151,13 @@ fn is_boundary(text: &str, punct: usize, end: usize) -> bool {
     if bytes[punct] != b'.' {
         return true;
     }
-    // The word that the full stop ends.
+    // The word that the full stop ends; the space before it may be wider than a byte
+    // (U+2000 and its kin).
     let word_start = text[..punct]
-        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"')
-        .map(|p| p + 1)
-        .unwrap_or(0);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || c == '(' || c == '"')
+        .map_or(0, |(p, c)| p + c.len_utf8());
     let word = &text[word_start..punct];
     if word.is_empty() {
         return true;
@@ -237,6 +239,15 @@ const OPENERS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::{next_mark, split};
+
+    #[test]
+    fn a_wide_space_before_the_last_word_is_no_panic() {
+        // U+2000 (three bytes) before the word a full stop ends: found by cargo-fuzz.
+        let text = "It was signed.\u{2000}S. The deal.";
+        let spans = split(text);
+        assert!(!spans.is_empty());
+        assert!(spans.iter().all(|&(a, b)| text.get(a..b).is_some()));
+    }
 
     #[test]
     fn the_mark_search_agrees_with_a_byte_scan_at_every_offset() {
